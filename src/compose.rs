@@ -630,7 +630,9 @@ pub fn plan(
                         "bind" => MountType::Bind,
                         "tmpfs" => MountType::Tmpfs,
                         other => {
-                            return Err(format!("{ctx}.volumes: unsupported volume type {other:?}"));
+                            return Err(format!(
+                                "{ctx}.volumes: unsupported volume type {other:?}"
+                            ));
                         }
                     };
                     let src = l.source.clone().unwrap_or_default();

@@ -96,6 +96,41 @@ impl Store {
             Err(_) => true,
         };
         let deadline = Instant::now() + wait;
+        let busy_or = |e: DatabaseError, path: &Path| -> Result<(), StoreError> {
+            match e {
+                DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch => {
+                    if Instant::now() >= deadline {
+                        Err(StoreError::Busy(path.to_path_buf()))
+                    } else {
+                        std::thread::sleep(Duration::from_millis(25));
+                        Ok(())
+                    }
+                }
+                DatabaseError::Storage(redb::StorageError::Io(io))
+                    if io.kind() != std::io::ErrorKind::InvalidData =>
+                {
+                    Err(StoreError::Io(path.to_path_buf(), io.to_string()))
+                }
+                other => Err(corrupt(path, other)),
+            }
+        };
+        if !fresh {
+            // Check the format read-only first: a writable open rewrites bookkeeping on close,
+            // and a newer or foreign file must be left exactly as it is.
+            loop {
+                let mut b = Database::builder();
+                b.set_check_integrity_on_open(true);
+                match b.open_read_only(&path) {
+                    Ok(ro) => {
+                        check_format(&ro, &path)?;
+                        break;
+                    }
+                    // Needs crash recovery, which only a writer may do: let it.
+                    Err(DatabaseError::RepairAborted) => break,
+                    Err(e) => busy_or(e, &path)?,
+                }
+            }
+        }
         let db = loop {
             let mut b = Database::builder();
             b.set_check_integrity_on_open(true);
@@ -106,17 +141,7 @@ impl Store {
             };
             match r {
                 Ok(db) => break db,
-                Err(DatabaseError::DatabaseAlreadyOpen)
-                | Err(DatabaseError::LockProtocolMismatch) => {
-                    if Instant::now() >= deadline {
-                        return Err(StoreError::Busy(path));
-                    }
-                    std::thread::sleep(Duration::from_millis(25));
-                }
-                Err(DatabaseError::Storage(redb::StorageError::Io(e))) => {
-                    return Err(StoreError::Io(path, e.to_string()));
-                }
-                Err(e) => return Err(corrupt(&path, e)),
+                Err(e) => busy_or(e, &path)?,
             }
         };
         let mut store = Store { db, path };
@@ -264,6 +289,25 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// Refuses a state written by a newer opsconsole (or with no format record).
+fn check_format(db: &impl ReadableDatabase, p: &Path) -> Result<(), StoreError> {
+    let rtx = db.begin_read().map_err(|e| corrupt(p, e))?;
+    let meta = rtx
+        .open_table(META)
+        .map_err(|e| corrupt(p, format!("no meta table: {e}")))?;
+    let format: u32 = match meta.get("format").map_err(|e| corrupt(p, e))? {
+        Some(v) => std::str::from_utf8(v.value())
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| corrupt(p, "bad format record"))?,
+        None => return Err(corrupt(p, "no format record")),
+    };
+    if format > FORMAT_VERSION {
+        return Err(StoreError::Newer(p.to_path_buf(), format));
+    }
+    Ok(())
 }
 
 /// The default state directory: `<data dir>/opsconsole/cluster` (XDG on Linux).

@@ -155,9 +155,11 @@ impl Progress {
                     return Poll::Done(Err(format!("service rollback paused: {}", us.message)));
                 }
                 UpdateState::RollbackCompleted => {
-                    if !self.manual_rollback || !self.converged {
+                    // An update that rolled itself back failed, whatever the tasks do now.
+                    if !self.manual_rollback {
                         return Poll::Done(Err(format!("service rolled back: {}", us.message)));
                     }
+                    self.rollback = true;
                 }
             }
         }

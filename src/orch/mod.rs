@@ -1378,9 +1378,7 @@ fn make_node(
         }),
         sim: NodeSim {
             engine_up: true,
-            engine_down_since: None,
-            images: Default::default(),
-            wake: None,
+            ..Default::default()
         },
     }
 }

@@ -196,6 +196,10 @@ pub struct NodeSim {
     pub images: BTreeSet<String>,
     /// Next time something is due on this node (heartbeat expiry, orphaning).
     pub wake: Option<SimTime>,
+    /// Recent failed/rejected tasks per service version ("service:spechash"), for the
+    /// scheduler's failure ordering (A9a).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub failures: BTreeMap<String, Vec<SimTime>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

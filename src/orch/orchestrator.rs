@@ -463,6 +463,7 @@ pub fn task_stopped(st: &mut State, task_id: &str) {
     for a in &t.networks_attachments {
         network::release(st, &a.network.id, task_id);
     }
+    super::scheduler::record_failure(st, &t);
     // Wake a replacement that waits for this task to stop (B6).
     if let Some(ids) = st.index().tasks_by_service.get(&t.service_id).cloned() {
         let now = st.now();
@@ -476,7 +477,9 @@ pub fn task_stopped(st: &mut State, task_id: &str) {
         }
     }
     if t.desired_state == TaskState::Remove {
-        delete_task(st, task_id, false);
+        // Scale-down leaves the exited container on its node; removing the service does not.
+        let service_gone = st.get::<Service>(&t.service_id).is_none();
+        delete_task(st, task_id, service_gone);
         return;
     }
     updater::task_ended(st, &t);

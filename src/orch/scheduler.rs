@@ -385,22 +385,45 @@ fn place_preassigned(st: &mut State, task_id: &str) {
 
 /// Recent failures of this service version, per node (A9a).
 fn recent_failures(st: &State, service_id: &str, spec_hash: u64) -> BTreeMap<String, u32> {
-    let mut out = BTreeMap::new();
+    let key = failure_key(service_id, spec_hash);
     let since = st.now() - FAILURE_WINDOW;
-    if let Some(ids) = st.index().tasks_by_service.get(service_id) {
-        for id in ids {
-            if let Some(t) = st.get::<Task>(id)
-                && matches!(t.status.state, TaskState::Failed | TaskState::Rejected)
-                && t.sim.spec_hash == spec_hash
-                && t.slot != 0
-                && !t.node_id.is_empty()
-                && t.status.timestamp >= since
-            {
-                *out.entry(t.node_id.clone()).or_insert(0) += 1;
-            }
-        }
+    st.all::<Node>()
+        .filter_map(|n| {
+            let k = n
+                .sim
+                .failures
+                .get(&key)?
+                .iter()
+                .filter(|t| **t >= since)
+                .count() as u32;
+            (k > 0).then(|| (n.id.clone(), k))
+        })
+        .collect()
+}
+
+pub fn failure_key(service_id: &str, spec_hash: u64) -> String {
+    format!("{service_id}:{spec_hash:x}")
+}
+
+/// Records a failed or rejected task against its node (not for global tasks, whose node the
+/// scheduler does not choose).
+pub fn record_failure(st: &mut State, t: &Task) {
+    if t.slot == 0
+        || t.node_id.is_empty()
+        || !matches!(t.status.state, TaskState::Failed | TaskState::Rejected)
+    {
+        return;
     }
-    out
+    let key = failure_key(&t.service_id, t.sim.spec_hash);
+    let now = st.now();
+    st.update::<Node>(&t.node_id, |n| {
+        let since = now - FAILURE_WINDOW;
+        n.sim.failures.retain(|_, v| {
+            v.retain(|x| *x >= since);
+            !v.is_empty()
+        });
+        n.sim.failures.entry(key).or_default().push(now);
+    });
 }
 
 // ---------------------------------------------------------------------------

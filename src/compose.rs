@@ -134,7 +134,7 @@ struct LongPort {
 #[serde(untagged)]
 enum VolEntry {
     Short(String),
-    Long(LongVol),
+    Long(Box<LongVol>),
 }
 
 // Keys of the compose schema that are accepted but have no effect here.

@@ -160,20 +160,11 @@ impl Store {
 
     fn load(&self) -> Result<Cluster, StoreError> {
         let p = &self.path;
+        check_format(&self.db, p)?;
         let rtx = self.db.begin_read().map_err(|e| corrupt(p, e))?;
         let meta_t = rtx
             .open_table(META)
             .map_err(|e| corrupt(p, format!("no meta table: {e}")))?;
-        let format: u32 = match meta_t.get("format").map_err(|e| corrupt(p, e))? {
-            Some(v) => std::str::from_utf8(v.value())
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| corrupt(p, "bad format record"))?,
-            None => return Err(corrupt(p, "no format record")),
-        };
-        if format > FORMAT_VERSION {
-            return Err(StoreError::Newer(p.clone(), format));
-        }
         let meta: Meta = match meta_t.get("meta").map_err(|e| corrupt(p, e))? {
             Some(v) => {
                 serde_json::from_slice(v.value()).map_err(|e| corrupt(p, format!("meta: {e}")))?

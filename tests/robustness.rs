@@ -2,6 +2,10 @@
 
 mod common;
 use common::*;
+
+fn snapshot_of(c: &Sim) -> String {
+    snapshot(c, false)
+}
 use opsconsole::exec::{self, Env, FastForward, Io};
 use opsconsole::lang;
 use opsconsole::orch::model::*;
@@ -18,19 +22,6 @@ fn fresh() -> Sim {
     .unwrap();
     c.advance(SimDuration::from_secs(30));
     c
-}
-
-fn snapshot(c: &Sim) -> String {
-    let t = c.state().tables();
-    serde_json::to_string(&(
-        &t.nodes,
-        &t.services,
-        &t.tasks,
-        &t.containers,
-        &t.volumes,
-        &t.networks,
-    ))
-    .unwrap()
 }
 
 /// Runs a command line in memory; returns (exit, stdout, stderr).
@@ -240,19 +231,19 @@ proptest! {
     fn random_command_lines_never_panic(lines in proptest::collection::vec(proptest::collection::vec(word(), 0..9), 1..6)) {
         let mut c = fresh();
         for words in &lines {
-            let before = snapshot(&c);
+            let before = snapshot_of(&c);
             let (code, _out, err) = run_line(&mut c, words);
             if code != 0 {
                 prop_assert!(!err.trim().is_empty(), "failure without a message for {words:?}");
             }
             // Parse errors and refused commands change nothing.
             if lang::parse(words).is_err() {
-                prop_assert_eq!(before, snapshot(&c));
+                prop_assert_eq!(before, snapshot_of(&c));
             }
         }
         // The state survives a save/load round trip.
         let st = orch::State::from_parts(c.state().meta.clone(), c.state().tables().clone());
-        prop_assert_eq!(snapshot(&c), snapshot(&Sim::from_state(st)));
+        prop_assert_eq!(snapshot_of(&c), snapshot_of(&Sim::from_state(st)));
     }
 
     /// The API is transactional: a refused command leaves no trace.
@@ -279,11 +270,11 @@ proptest! {
                 8 => Command::KillContainer { container: "nosuch".into(), signal: "KILL".into() },
                 _ => Command::UpdateNode { node: node_id.clone(), spec: NodeSpec { name: String::new(), labels: Labels::new(), role: NodeRole::Worker, availability: Availability::Active } },
             };
-            let before = snapshot(&c);
+            let before = snapshot_of(&c);
             let events_before = c.take_events().len();
             let _ = events_before;
             if c.apply(cmd).is_err() {
-                prop_assert_eq!(&before, &snapshot(&c));
+                prop_assert_eq!(&before, &snapshot_of(&c));
                 prop_assert!(c.take_events().is_empty());
             }
             c.advance(SimDuration::from_secs(2));

@@ -342,7 +342,7 @@ pub fn render_template(tpl: &str, v: &Value) -> Result<String, String> {
         out.push_str(&rest[..i]);
         let after = &rest[i + 2..];
         let Some(j) = after.find("}}") else {
-            return Err(format!("template: :1: unclosed action"));
+            return Err("template: :1: unclosed action".into());
         };
         let action = after[..j]
             .trim()

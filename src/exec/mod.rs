@@ -74,7 +74,7 @@ impl Io<'_> {
         1
     }
     fn daemon(&mut self, e: &ApiError) -> i32 {
-        self.fail(&format!("Error response from daemon: {e}"))
+        self.fail(&daemon_error(e.clone()))
     }
 }
 
@@ -296,21 +296,16 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
         NodeDemote(names) => promote_demote(cl, env, io, &names, NodeRole::Worker),
         NodeRm { nodes, force } => {
             let _ = try_or_fail!(io, manager(cl, env));
-            let mut code = 0;
-            for n in nodes {
-                let Some(node) = cl.find_node(&n).cloned() else {
-                    code = io.fail(&format!("Error: No such node: {n}"));
-                    continue;
-                };
-                match cl.apply(Command::RemoveNode {
-                    node: node.id.clone(),
-                    force,
-                }) {
-                    Ok(_) => io.outln(&n),
-                    Err(e) => code = io.daemon(&e),
-                }
-            }
-            code
+            for_each_target(io, &nodes, |n| {
+                let node = cl
+                    .find_node(n)
+                    .ok_or_else(|| format!("Error: No such node: {n}"))?
+                    .id
+                    .clone();
+                cl.apply(Command::RemoveNode { node, force })
+                    .map(drop)
+                    .map_err(daemon_error)
+            })
         }
         ServiceCreate(c) => {
             let _ = try_or_fail!(io, manager(cl, env));
@@ -385,20 +380,16 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
         }
         ServiceInspect(opts) => {
             let _ = try_or_fail!(io, manager(cl, env));
-            let mut found = Vec::new();
-            for n in &opts.names {
-                match cl.find_service(n) {
-                    Some(s) => found.push(s.clone()),
-                    None => {
-                        if !opts.pretty && opts.format.is_none() {
-                            io.out(&inspect_json(
-                                &found.iter().map(views::service_json).collect::<Vec<_>>(),
-                            ));
-                        }
-                        return io.fail(&format!("Error: no such service: {n}"));
-                    }
-                }
-            }
+            let found = match resolve_all(
+                io,
+                &opts,
+                |n| cl.find_service(n).cloned(),
+                views::service_json,
+                "Error: no such service",
+            ) {
+                Ok(f) => f,
+                Err(code) => return code,
+            };
             if opts.pretty {
                 for s in &found {
                     io.out(&views::service_pretty(cl, s));
@@ -475,20 +466,16 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
         }
         ServiceRm(names) => {
             let _ = try_or_fail!(io, manager(cl, env));
-            let mut code = 0;
-            for n in names {
-                let Some(svc) = cl.find_service(&n).cloned() else {
-                    code = io.fail(&format!("Error: No such service: {n}"));
-                    continue;
-                };
-                match cl.apply(Command::RemoveService {
-                    service: svc.id.clone(),
-                }) {
-                    Ok(_) => io.outln(&n),
-                    Err(e) => code = io.daemon(&e),
-                }
-            }
-            code
+            for_each_target(io, &names, |n| {
+                let service = cl
+                    .find_service(n)
+                    .ok_or_else(|| format!("Error: No such service: {n}"))?
+                    .id
+                    .clone();
+                cl.apply(Command::RemoveService { service })
+                    .map(drop)
+                    .map_err(daemon_error)
+            })
         }
         ServiceLogs(opts) => {
             let _ = try_or_fail!(io, manager(cl, env));
@@ -523,34 +510,26 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
         }
         VolumeInspect(opts) => {
             let n = try_or_fail!(io, on_node(cl, env));
-            let mut found = Vec::new();
-            for name in &opts.names {
-                match cl.state().get::<Volume>(&Volume::key_of(&n.id, name)) {
-                    Some(v) => found.push(views::volume_json(v)),
-                    None => {
-                        if opts.format.is_none() {
-                            io.out(&inspect_json(&found));
-                        }
-                        return io.fail(&format!("Error: No such volume: {name}"));
-                    }
-                }
+            let find = |name: &str| {
+                cl.state()
+                    .get::<Volume>(&Volume::key_of(&n.id, name))
+                    .map(views::volume_json)
+            };
+            match resolve_all(io, &opts, find, Value::clone, "Error: No such volume") {
+                Ok(found) => print_inspect(io, found, &opts),
+                Err(code) => code,
             }
-            print_inspect(io, found, &opts)
         }
         VolumeRm { names, force } => {
             let n = try_or_fail!(io, on_node(cl, env));
-            let mut code = 0;
-            for name in names {
-                match cl.apply(Command::RemoveVolume {
+            for_each_target(io, &names, |name| {
+                let r = cl.apply(Command::RemoveVolume {
                     node: n.id.clone(),
-                    name: name.clone(),
+                    name: name.to_string(),
                     force,
-                }) {
-                    Ok(_) => io.outln(&name),
-                    Err(e) => code = io.daemon(&e),
-                }
-            }
-            code
+                });
+                r.map(drop).map_err(daemon_error)
+            })
         }
         VolumePrune { force, all } => {
             let n = try_or_fail!(io, on_node(cl, env));
@@ -569,24 +548,11 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
             {
                 return 0;
             }
-            match cl.apply(Command::PruneVolumes {
+            let r = cl.apply(Command::PruneVolumes {
                 node: n.id.clone(),
                 all,
-            }) {
-                Ok(Outcome::Ids(names)) => {
-                    if !names.is_empty() {
-                        io.outln("Deleted Volumes:");
-                        for v in &names {
-                            io.outln(v);
-                        }
-                        io.outln("");
-                    }
-                    io.outln("Total reclaimed space: 0B");
-                    0
-                }
-                Ok(_) => 0,
-                Err(e) => io.daemon(&e),
-            }
+            });
+            print_pruned(io, "Volumes", r)
         }
         NetworkCreate(req) => {
             let _ = try_or_fail!(io, manager(cl, env));
@@ -606,42 +572,36 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
         }
         NetworkInspect(opts) => {
             let n = try_or_fail!(io, on_node(cl, env));
-            let mut found = Vec::new();
-            for name in &opts.names {
-                if let Some((lname, driver)) = views::LOCAL_NETWORKS.iter().find(|(l, _)| {
+            let find = |name: &str| {
+                let local = views::LOCAL_NETWORKS.iter().find(|(l, _)| {
                     *l == name
-                        || views::local_network_id(&n.id, l).starts_with(name.as_str())
-                            && name.len() >= 4
-                }) {
-                    found.push(views::local_network_json(&n, lname, driver));
-                    continue;
+                        || views::local_network_id(&n.id, l).starts_with(name) && name.len() >= 4
+                });
+                if let Some((lname, driver)) = local {
+                    return Some(views::local_network_json(&n, lname, driver));
                 }
-                match cl.find_network(name).filter(|net| {
-                    views::visible_networks(cl, &n)
-                        .iter()
-                        .any(|v| v.id == net.id)
-                }) {
-                    Some(net) => found.push(views::network_json(cl, net, &n)),
-                    None => {
-                        if opts.format.is_none() {
-                            io.out(&inspect_json(&found));
-                        }
-                        return io.fail(&format!("Error: No such network: {name}"));
-                    }
-                }
+                cl.find_network(name)
+                    .filter(|net| {
+                        views::visible_networks(cl, &n)
+                            .iter()
+                            .any(|v| v.id == net.id)
+                    })
+                    .map(|net| views::network_json(cl, net, &n))
+            };
+            match resolve_all(io, &opts, find, Value::clone, "Error: No such network") {
+                Ok(found) => print_inspect(io, found, &opts),
+                Err(code) => code,
             }
-            print_inspect(io, found, &opts)
         }
         NetworkRm(names) => {
             let _ = try_or_fail!(io, manager(cl, env));
-            let mut code = 0;
-            for n in names {
-                match cl.apply(Command::RemoveNetwork { network: n.clone() }) {
-                    Ok(_) => io.outln(&n),
-                    Err(e) => code = io.daemon(&e),
-                }
-            }
-            code
+            for_each_target(io, &names, |n| {
+                cl.apply(Command::RemoveNetwork {
+                    network: n.to_string(),
+                })
+                .map(drop)
+                .map_err(daemon_error)
+            })
         }
         StackDeploy { files, name, prune } => stack_deploy(cl, env, io, &files, &name, prune),
         StackLs(opts) => {
@@ -760,21 +720,19 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
         }
         ContainerKill { names, signal } => {
             let n = try_or_fail!(io, on_node(cl, env));
-            let mut code = 0;
-            for name in names {
-                let Some(c) = cl.find_container(&n.id, &name).cloned() else {
-                    code = io.fail(&format!("Error response from daemon: Cannot kill container: {name}: No such container: {name}"));
-                    continue;
-                };
-                match cl.apply(Command::KillContainer {
-                    container: c.id.clone(),
+            for_each_target(io, &names, |name| {
+                let container = cl
+                    .find_container(&n.id, name)
+                    .ok_or_else(|| format!("Error response from daemon: Cannot kill container: {name}: No such container: {name}"))?
+                    .id
+                    .clone();
+                cl.apply(Command::KillContainer {
+                    container,
                     signal: signal.clone(),
-                }) {
-                    Ok(_) => io.outln(&name),
-                    Err(e) => code = io.daemon(&e),
-                }
-            }
-            code
+                })
+                .map(drop)
+                .map_err(daemon_error)
+            })
         }
         ContainerRm {
             names,
@@ -782,24 +740,22 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
             volumes,
         } => {
             let n = try_or_fail!(io, on_node(cl, env));
-            let mut code = 0;
-            for name in names {
-                let Some(c) = cl.find_container(&n.id, &name).cloned() else {
-                    code = io.fail(&format!(
-                        "Error response from daemon: No such container: {name}"
-                    ));
-                    continue;
-                };
-                match cl.apply(Command::RemoveContainer {
-                    container: c.id.clone(),
+            for_each_target(io, &names, |name| {
+                let container = cl
+                    .find_container(&n.id, name)
+                    .ok_or_else(|| {
+                        format!("Error response from daemon: No such container: {name}")
+                    })?
+                    .id
+                    .clone();
+                cl.apply(Command::RemoveContainer {
+                    container,
                     force,
                     volumes,
-                }) {
-                    Ok(_) => io.outln(&name),
-                    Err(e) => code = io.daemon(&e),
-                }
-            }
-            code
+                })
+                .map(drop)
+                .map_err(daemon_error)
+            })
         }
         ContainerLogs(opts) => {
             let n = try_or_fail!(io, on_node(cl, env));
@@ -816,19 +772,11 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
         }
         ContainerInspect(opts) => {
             let n = try_or_fail!(io, on_node(cl, env));
-            let mut found = Vec::new();
-            for name in &opts.names {
-                match cl.find_container(&n.id, name) {
-                    Some(c) => found.push(views::container_json(c)),
-                    None => {
-                        if opts.format.is_none() {
-                            io.out(&inspect_json(&found));
-                        }
-                        return io.fail(&format!("Error: No such container: {name}"));
-                    }
-                }
+            let find = |name: &str| cl.find_container(&n.id, name).map(views::container_json);
+            match resolve_all(io, &opts, find, Value::clone, "Error: No such container") {
+                Ok(found) => print_inspect(io, found, &opts),
+                Err(code) => code,
             }
-            print_inspect(io, found, &opts)
         }
         ContainerPrune { force } => {
             let n = try_or_fail!(io, on_node(cl, env));
@@ -840,24 +788,51 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
             {
                 return 0;
             }
-            match cl.apply(Command::PruneContainers { node: n.id.clone() }) {
-                Ok(Outcome::Ids(ids)) => {
-                    if !ids.is_empty() {
-                        io.outln("Deleted Containers:");
-                        for id in &ids {
-                            io.outln(id);
-                        }
-                        io.outln("");
-                    }
-                    io.outln("Total reclaimed space: 0B");
-                    0
-                }
-                Ok(_) => 0,
-                Err(e) => io.daemon(&e),
-            }
+            let r = cl.apply(Command::PruneContainers { node: n.id.clone() });
+            print_pruned(io, "Containers", r)
         }
         Inspect(opts) => generic_inspect(cl, env, io, &opts),
     }
+}
+
+/// `docker ... prune` output.
+fn print_pruned(io: &mut Io, what: &str, r: Result<Outcome, ApiError>) -> i32 {
+    match r {
+        Ok(Outcome::Ids(ids)) => {
+            if !ids.is_empty() {
+                io.outln(&format!("Deleted {what}:"));
+                for id in &ids {
+                    io.outln(id);
+                }
+                io.outln("");
+            }
+            io.outln("Total reclaimed space: 0B");
+            0
+        }
+        Ok(_) => 0,
+        Err(e) => io.daemon(&e),
+    }
+}
+
+fn daemon_error(e: ApiError) -> String {
+    format!("Error response from daemon: {e}")
+}
+
+/// Runs `f` for each target, printing the target when it succeeds and the error when it does
+/// not; like docker, it goes on with the rest and fails if any failed.
+fn for_each_target(
+    io: &mut Io,
+    names: &[String],
+    mut f: impl FnMut(&str) -> Result<(), String>,
+) -> i32 {
+    let mut code = 0;
+    for name in names {
+        match f(name) {
+            Ok(()) => io.outln(name),
+            Err(e) => code = io.fail(&e),
+        }
+    }
+    code
 }
 
 fn confirm(env: &mut Env, prompt: &str) -> bool {
@@ -877,6 +852,31 @@ fn warn_unpinned(io: &mut Io, image: &str) {
             "image {shown} could not be accessed on a registry to record\nits digest. Each node will access {shown} independently,\npossibly leading to different nodes running different\nversions of the image.\n"
         ));
     }
+}
+
+/// Resolves every name of an inspect command. At the first unknown one it prints what was
+/// found so far (as docker prints `[]` for none, unless a format or `--pretty` is in use) and
+/// fails with `missing: NAME`.
+fn resolve_all<T>(
+    io: &mut Io,
+    opts: &InspectOpts,
+    find: impl Fn(&str) -> Option<T>,
+    json: impl Fn(&T) -> Value,
+    missing: &str,
+) -> Result<Vec<T>, i32> {
+    let mut found = Vec::new();
+    for name in &opts.names {
+        match find(name) {
+            Some(x) => found.push(x),
+            None => {
+                if !opts.pretty && opts.format.is_none() {
+                    io.out(&inspect_json(&found.iter().map(&json).collect::<Vec<_>>()));
+                }
+                return Err(io.fail(&format!("{missing}: {name}")));
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn print_inspect(io: &mut Io, values: Vec<Value>, opts: &InspectOpts) -> i32 {
@@ -899,25 +899,17 @@ fn print_inspect(io: &mut Io, values: Vec<Value>, opts: &InspectOpts) -> i32 {
 
 fn node_inspect(cl: &Cluster, env: &Env, io: &mut Io, opts: &InspectOpts) -> i32 {
     let me = try_or_fail!(io, manager(cl, env));
-    let mut found = Vec::new();
-    for n in &opts.names {
-        let node = if n == "self" {
-            Some(&me)
+    let find = |n: &str| {
+        if n == "self" {
+            Some(me.clone())
         } else {
-            cl.find_node(n)
-        };
-        match node {
-            Some(node) => found.push(node.clone()),
-            None => {
-                if !opts.pretty && opts.format.is_none() {
-                    io.out(&inspect_json(
-                        &found.iter().map(views::node_json).collect::<Vec<_>>(),
-                    ));
-                }
-                return io.fail(&format!("Error: No such node: {n}"));
-            }
+            cl.find_node(n).cloned()
         }
-    }
+    };
+    let found = match resolve_all(io, opts, find, views::node_json, "Error: No such node") {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
     if opts.pretty {
         for (i, n) in found.iter().enumerate() {
             if i > 0 {
@@ -1142,9 +1134,8 @@ fn service_logs(cl: &mut Cluster, env: &mut Env, io: &mut Io, opts: &LogsOpts) -
 
 fn generic_inspect(cl: &Cluster, env: &Env, io: &mut Io, opts: &InspectOpts) -> i32 {
     let n = try_or_fail!(io, on_node(cl, env));
-    let mut found = Vec::new();
-    for name in &opts.names {
-        let v = if let Some(c) = cl.find_container(&n.id, name) {
+    let find = |name: &str| {
+        if let Some(c) = cl.find_container(&n.id, name) {
             Some(views::container_json(c))
         } else if n.is_manager()
             && let Some(node) = cl.find_node(name)
@@ -1164,18 +1155,12 @@ fn generic_inspect(cl: &Cluster, env: &Env, io: &mut Io, opts: &InspectOpts) -> 
             cl.state()
                 .get::<Volume>(&Volume::key_of(&n.id, name))
                 .map(views::volume_json)
-        };
-        match v {
-            Some(v) => found.push(v),
-            None => {
-                if opts.format.is_none() {
-                    io.out(&inspect_json(&found));
-                }
-                return io.fail(&format!("Error: No such object: {name}"));
-            }
         }
+    };
+    match resolve_all(io, opts, find, Value::clone, "Error: No such object") {
+        Ok(found) => print_inspect(io, found, opts),
+        Err(code) => code,
     }
-    print_inspect(io, found, opts)
 }
 
 fn stack_deploy(

@@ -116,7 +116,7 @@ impl Progress {
     pub fn render(&self) -> String {
         let mut out = String::new();
         for (id, text) in &self.lines {
-            out.push_str(&format!("{id}: {text}").trim_end().to_string());
+            out.push_str(format!("{id}: {text}").trim_end());
             out.push('\n');
         }
         out
@@ -182,15 +182,26 @@ impl Progress {
             .filter(|n| n.status.state != NodeState::Down)
             .map(|n| n.id.clone())
             .collect();
+        if svc.spec.mode.is_job() {
+            // Jobs are done when enough tasks complete; there is no stability period.
+            let total = match svc.spec.mode {
+                ServiceMode::ReplicatedJob {
+                    total_completions, ..
+                } => total_completions,
+                _ => 0,
+            };
+            return if self.update_job(&svc, total, cl) {
+                Poll::Done(Ok(()))
+            } else {
+                Poll::Pending
+            };
+        }
         self.converged = match svc.spec.mode {
             ServiceMode::Replicated { replicas } => {
                 self.update_replicated(replicas, &tasks, &active)
             }
             ServiceMode::Global {} => self.update_global(&tasks, &active),
-            ServiceMode::ReplicatedJob {
-                total_completions, ..
-            } => self.update_job(&svc, total_completions, cl),
-            ServiceMode::GlobalJob {} => self.update_job(&svc, 0, cl),
+            ServiceMode::ReplicatedJob { .. } | ServiceMode::GlobalJob {} => false,
         };
         if self.converged {
             let at = *self.converged_at.get_or_insert(now);
@@ -371,8 +382,6 @@ impl Progress {
             self.write("verify", "Job complete".into());
             self.done = true;
         }
-        // Jobs need no stability period.
-        self.converged_at = self.converged_at.or(Some(SimTime(i64::MIN / 2)));
         done >= total
     }
 }

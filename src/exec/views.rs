@@ -783,7 +783,7 @@ pub fn volume_ls(cl: &Cluster, node: &str, opts: &ListOpts) -> Result<String, St
         .filter(|v| filter_match(&opts.filters, "label", |x| label_match(&v.labels, x)))
         .filter(|v| {
             filter_match(&opts.filters, "dangling", |x| {
-                (x == "true" || x == "1") == !used.contains_key(&v.name)
+                (x == "true" || x == "1") != used.contains_key(&v.name)
             })
         })
         .collect();

@@ -350,6 +350,20 @@ const DETACH: FlagSpec = flag(
     Bool,
     "Exit immediately instead of waiting for the service to converge",
 );
+const FOLLOW: FlagSpec = flag("follow", Some('f'), Bool, "Follow log output");
+const TIMESTAMPS: FlagSpec = flag("timestamps", Some('t'), Bool, "Show timestamps");
+const TAIL: FlagSpec = flag(
+    "tail",
+    Some('n'),
+    Value,
+    "Number of lines to show from the end of the logs",
+);
+const SINCE: FlagSpec = flag(
+    "since",
+    None,
+    Value,
+    "Show logs since timestamp or relative",
+);
 const PRETTY: FlagSpec = flag(
     "pretty",
     None,
@@ -1008,20 +1022,10 @@ pub static COMMANDS: &[CmdDef] = &[
         "docker service logs [OPTIONS] SERVICE|TASK",
         "Fetch the logs of a service or task",
         &[
-            flag("follow", Some('f'), Bool, "Follow log output"),
-            flag("timestamps", Some('t'), Bool, "Show timestamps"),
-            flag(
-                "tail",
-                Some('n'),
-                Value,
-                "Number of lines to show from the end of the logs"
-            ),
-            flag(
-                "since",
-                None,
-                Value,
-                "Show logs since timestamp or relative"
-            ),
+            FOLLOW,
+            TIMESTAMPS,
+            TAIL,
+            SINCE,
             flag(
                 "no-task-ids",
                 None,
@@ -1056,9 +1060,7 @@ pub static COMMANDS: &[CmdDef] = &[
                 && a != n
             {
                 return Err(ParseError::new(
-                    format!(
-                        "conflicting options: either specify --name or provide positional arg, not both"
-                    ),
+                    "conflicting options: either specify --name or provide positional arg, not both",
                     1,
                 ));
             }
@@ -1428,20 +1430,10 @@ pub static COMMANDS: &[CmdDef] = &[
         "docker logs [OPTIONS] CONTAINER",
         "Fetch the logs of a container",
         &[
-            flag("follow", Some('f'), Bool, "Follow log output"),
-            flag("timestamps", Some('t'), Bool, "Show timestamps"),
-            flag(
-                "tail",
-                Some('n'),
-                Value,
-                "Number of lines to show from the end of the logs"
-            ),
-            flag(
-                "since",
-                None,
-                Value,
-                "Show logs since timestamp or relative"
-            ),
+            FOLLOW,
+            TIMESTAMPS,
+            TAIL,
+            SINCE,
             flag(
                 "until",
                 None,

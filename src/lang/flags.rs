@@ -101,6 +101,16 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// A boolean flag's explicit value (`--detach=false`), with pflag's error.
+fn bool_value(cmd_path: &str, spec: &FlagSpec, v: &str) -> Result<bool, ParseError> {
+    parse_bool(v).ok_or_else(|| {
+        flag_error(
+            cmd_path,
+            format!("invalid argument {v:?} for {:?} flag: strconv.ParseBool: parsing {v:?}: invalid syntax", flag_display(spec)),
+        )
+    })
+}
+
 /// The `See 'docker X --help'.` suffix and exit status 125 of a flag error.
 pub fn flag_error(cmd_path: &str, msg: impl std::fmt::Display) -> ParseError {
     ParseError::new(format!("{msg}\nSee 'docker {cmd_path} --help'."), 125)
@@ -154,9 +164,7 @@ pub fn parse(
             match spec.arity {
                 Arity::Bool => {
                     let v = match inline {
-                        Some(v) => parse_bool(&v).ok_or_else(|| {
-                            flag_error(cmd_path, format!("invalid argument {v:?} for {:?} flag: strconv.ParseBool: parsing {v:?}: invalid syntax", flag_display(spec)))
-                        })?,
+                        Some(v) => bool_value(cmd_path, spec, &v)?,
                         None => true,
                     };
                     put(&mut out, spec, v.to_string());
@@ -203,9 +211,7 @@ pub fn parse(
                     Arity::Bool => {
                         if chars.get(j + 1) == Some(&'=') {
                             let v: String = chars[j + 2..].iter().collect();
-                            let b = parse_bool(&v).ok_or_else(|| {
-                                flag_error(cmd_path, format!("invalid argument {v:?} for {:?} flag: strconv.ParseBool: parsing {v:?}: invalid syntax", flag_display(spec)))
-                            })?;
+                            let b = bool_value(cmd_path, spec, &v)?;
                             put(&mut out, spec, b.to_string());
                             j = chars.len();
                             continue;

@@ -367,7 +367,7 @@ pub fn parse_endpoint_mode(s: &str) -> Result<EndpointMode, String> {
 pub fn parse_filter(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((k, v)) if !k.is_empty() => Ok((k.trim().to_ascii_lowercase(), v.trim().to_string())),
-        _ => Err(format!("bad format of filter (expected name=value)")),
+        _ => Err("bad format of filter (expected name=value)".to_string()),
     }
 }
 

@@ -18,13 +18,19 @@ fn engine_up(st: &State, node_id: &str) -> bool {
     st.get::<Node>(node_id).is_some_and(|n| n.sim.engine_up)
 }
 
-fn set_task_state(st: &mut State, id: &str, state: TaskState, message: &str, err: Option<String>) {
+fn set_task_state(
+    st: &mut State,
+    id: &str,
+    state: TaskState,
+    message: &'static str,
+    err: Option<String>,
+) {
     let now = st.now();
     st.update::<Task>(id, |t| {
         if state > t.status.state {
             t.status.state = state;
         }
-        t.status.message = message.to_string();
+        t.status.message = message.into();
         t.status.timestamp = now;
         if let Some(e) = err {
             t.status.err = e;
@@ -45,7 +51,7 @@ pub fn program_of(c: &Container) -> Program {
             argv.extend(c.args.iter().cloned());
             images::program_for(info, &argv, &c.config.env)
         }
-        None => images::shell_program(&[c.path.clone()]),
+        None => images::shell_program(std::slice::from_ref(&c.path)),
     }
 }
 
@@ -604,12 +610,7 @@ pub fn engine_start(st: &mut State, node_id: &str) {
             m.reachability = Reachability::Reachable;
         }
     });
-    let tids: Vec<String> = st
-        .index()
-        .tasks_by_node
-        .get(node_id)
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default();
+    let tids = orchestrator::task_ids_on(st, node_id);
     for tid in tids {
         let Some(t) = st.get::<Task>(&tid).cloned() else {
             continue;
@@ -661,7 +662,7 @@ pub fn node_wake(st: &mut State, node_id: &str) {
         });
         super::cluster_health::elect(st);
         if super::cluster_health::has_leader(st) {
-            orchestrator::node_down(st, node_id);
+            orchestrator::evacuate_node(st, node_id, false);
         }
         return;
     }

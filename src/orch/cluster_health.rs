@@ -60,7 +60,7 @@ pub fn resync(st: &mut State) {
         .map(|n| n.id.clone())
         .collect();
     for id in down {
-        orchestrator::node_down(st, &id);
+        orchestrator::evacuate_node(st, &id, false);
     }
     let dead: Vec<String> = st
         .all::<Task>()

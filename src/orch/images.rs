@@ -453,14 +453,8 @@ pub fn program_for(info: &ImageInfo, argv: &[String], env: &[String]) -> Program
     p.memory_mb = info.memory_mb.max(1);
     let own_cmd = argv.first().map(|a| {
         let base = a.rsplit('/').next().unwrap_or(a);
-        !info
-            .cmd
-            .first()
-            .is_some_and(|c| c.rsplit('/').next() == Some(base))
-            && !info
-                .entrypoint
-                .first()
-                .is_some_and(|c| c.rsplit('/').next() == Some(base))
+        let same = |c: Option<&&str>| c.is_some_and(|c| c.rsplit('/').next() == Some(base));
+        !(same(info.cmd.first()) || same(info.entrypoint.first()))
     });
     // Any image given a shell command runs that command.
     if own_cmd == Some(true) || info.app == App::Shell {
@@ -836,17 +830,11 @@ fn run_script(script: &str, p: &mut Program) {
             let cond = s.trim_start_matches(first.as_str()).trim().to_string();
             let mut body = Vec::new();
             i += 1;
-            let mut started = false;
             while i < stmts.len() && stmts[i] != "done" {
                 let st = &stmts[i];
                 if let Some(rest) = st.strip_prefix("do ") {
-                    started = true;
                     body.push(rest.trim().to_string());
-                } else if st == "do" {
-                    started = true;
-                } else if started || !body.is_empty() {
-                    body.push(st.clone());
-                } else {
+                } else if st != "do" {
                     body.push(st.clone());
                 }
                 i += 1;

@@ -301,11 +301,7 @@ impl Cluster {
             Kind::Container => agent::container_wake(st, key),
             Kind::Node => agent::node_wake(st, key),
             Kind::Service => updater::service_wake(st, key),
-            Kind::Cluster => {
-                if cluster_health::has_leader(st) {
-                    scheduler::run(st);
-                }
-            }
+            Kind::Cluster if cluster_health::has_leader(st) => scheduler::run(st),
             _ => {}
         }
     }
@@ -317,43 +313,34 @@ impl Cluster {
     // -----------------------------------------------------------------------
     // Lookups (docker resolves an ID, then a name, then a unique ID prefix)
 
+    /// An object by exact ID, then by name, then by unique ID prefix.
+    fn lookup<'a, T: state::Object>(
+        &'a self,
+        key: &str,
+        names: Option<&BTreeMap<String, String>>,
+    ) -> Option<&'a T> {
+        if let Some(x) = self.st.get::<T>(key) {
+            return Some(x);
+        }
+        if let Some(id) = names.and_then(|m| m.get(key)) {
+            return self.st.get::<T>(id);
+        }
+        if key.is_empty() {
+            return None;
+        }
+        unique_prefix(self.st.with_prefix::<T>(key))
+    }
+
     pub fn find_service(&self, key: &str) -> Option<&Service> {
-        if let Some(s) = self.st.get::<Service>(key) {
-            return Some(s);
-        }
-        if let Some(id) = self.st.index().service_names.get(key) {
-            return self.st.get::<Service>(id);
-        }
-        unique_prefix(
-            self.st
-                .all::<Service>()
-                .filter(|s| !key.is_empty() && s.id.starts_with(key)),
-        )
+        self.lookup(key, Some(&self.st.index().service_names))
     }
 
     pub fn find_node(&self, key: &str) -> Option<&Node> {
-        if let Some(n) = self.st.get::<Node>(key) {
-            return Some(n);
-        }
-        if let Some(id) = self.st.index().node_names.get(key) {
-            return self.st.get::<Node>(id);
-        }
-        unique_prefix(
-            self.st
-                .all::<Node>()
-                .filter(|n| !key.is_empty() && n.id.starts_with(key)),
-        )
+        self.lookup(key, Some(&self.st.index().node_names))
     }
 
     pub fn find_task(&self, key: &str) -> Option<&Task> {
-        if let Some(t) = self.st.get::<Task>(key) {
-            return Some(t);
-        }
-        unique_prefix(
-            self.st
-                .all::<Task>()
-                .filter(|t| !key.is_empty() && t.id.starts_with(key)),
-        )
+        self.lookup(key, None)
     }
 
     /// A container on a node, by ID, ID prefix or name.
@@ -380,7 +367,7 @@ impl Cluster {
     }
 
     pub fn find_network(&self, key: &str) -> Option<&Network> {
-        network::resolve(&self.st, key).and_then(|id| self.st.get::<Network>(&id))
+        self.lookup(key, Some(&self.st.index().network_names))
     }
 
     pub fn tasks_of_service(&self, svc_id: &str) -> Vec<&Task> {
@@ -798,8 +785,7 @@ impl Cluster {
         self.st.update::<Service>(id, |s| {
             s.previous_spec = Some(std::mem::replace(&mut s.spec, spec));
             s.update_status = None;
-            s.sim.update = None;
-            s.sim.wake = None;
+            updater::stop_run(s, None);
             if rerun_job {
                 s.job_status = Some(JobStatus {
                     job_iteration: Version { index: version },
@@ -826,14 +812,13 @@ impl Cluster {
             if let Some(prev) = s.previous_spec.take() {
                 s.previous_spec = Some(std::mem::replace(&mut s.spec, prev));
             }
-            s.sim.update = None;
-            s.sim.wake = None;
-            s.update_status = Some(UpdateStatus {
-                state: UpdateState::RollbackStarted,
-                started_at: Some(now),
-                completed_at: None,
-                message: "manually requested rollback".into(),
-            });
+            updater::stop_run(
+                s,
+                Some(updater::rollback_started(
+                    now,
+                    "manually requested rollback".into(),
+                )),
+            );
         });
         allocate_endpoint(&mut self.st, id);
         orchestrator::reconcile(&mut self.st, id);
@@ -898,7 +883,7 @@ impl Cluster {
             cluster_health::elect(&mut self.st);
         }
         if old.spec.availability != spec.availability && spec.availability == Availability::Drain {
-            orchestrator::node_drained(&mut self.st, id);
+            orchestrator::evacuate_node(&mut self.st, id, true);
         }
         if old.spec.labels != spec.labels || old.spec.role != spec.role {
             orchestrator::enforce_constraints(&mut self.st, id);
@@ -1068,33 +1053,22 @@ impl Cluster {
         if req.encrypted {
             options.insert("encrypted".into(), String::new());
         }
-        options.insert(
-            "com.docker.network.driver.overlay.vxlanid_list".into(),
-            vxlan.to_string(),
-        );
         let now = self.st.now();
-        self.st.insert(Network {
-            name: req.name,
-            id: id.clone(),
-            created: now,
-            scope: "swarm".into(),
-            driver: "overlay".into(),
-            enable_ipv6: false,
-            ipam: Ipam {
-                driver: "default".into(),
-                options: None,
-                config: vec![IpamConfig { subnet, gateway }],
+        self.st.insert(network::overlay(
+            id.clone(),
+            now,
+            network::OverlaySpec {
+                name: req.name,
+                subnet,
+                gateway,
+                vxlan,
+                ingress: false,
+                internal: req.internal,
+                attachable: req.attachable,
+                options,
+                labels: req.labels,
             },
-            internal: req.internal,
-            attachable: req.attachable,
-            ingress: false,
-            options,
-            labels: req.labels,
-            sim: NetworkSim {
-                allocated: BTreeMap::new(),
-                vxlan_id: vxlan,
-            },
-        });
+        ));
         Ok(Outcome::Id(id))
     }
 
@@ -1132,7 +1106,7 @@ impl Cluster {
         if tpl.count == 0 {
             return Err(ApiError("--count must be at least 1".into()));
         }
-        if !(tpl.cpus > 0.0) || tpl.memory <= 0 {
+        if tpl.cpus.is_nan() || tpl.cpus <= 0.0 || tpl.memory <= 0 {
             return Err(ApiError("a node needs positive --cpus and --memory".into()));
         }
         let names: Vec<String> = if tpl.count == 1 {
@@ -1154,9 +1128,10 @@ impl Cluster {
         }
         let now = self.st.now();
         let mut ids = Vec::new();
+        let mut ips = self.free_ips(names.len()).into_iter();
         for name in names {
-            let ip = self
-                .free_ip()
+            let ip = ips
+                .next()
                 .ok_or_else(|| ApiError("no free addresses left in 192.168.0.0/16".into()))?;
             let id = self.st.meta.rng.swarm_id();
             let node = make_node(
@@ -1180,18 +1155,15 @@ impl Cluster {
         Ok(Outcome::Ids(ids))
     }
 
-    fn free_ip(&self) -> Option<String> {
+    /// The first `n` unused node addresses, from 192.168.31.2 up.
+    fn free_ips(&self, n: usize) -> Vec<String> {
         let used: std::collections::BTreeSet<String> =
             self.st.all::<Node>().map(|n| n.ip().to_string()).collect();
-        for third in 31..=255u32 {
-            for last in 2..=254u32 {
-                let ip = format!("192.168.{third}.{last}");
-                if !used.contains(&ip) {
-                    return Some(ip);
-                }
-            }
-        }
-        None
+        (31..=255u32)
+            .flat_map(|third| (2..=254u32).map(move |last| format!("192.168.{third}.{last}")))
+            .filter(|ip| !used.contains(ip))
+            .take(n)
+            .collect()
     }
 }
 
@@ -1424,77 +1396,62 @@ pub fn seed_cluster(seed: u64, start: SimTime) -> Cluster {
     let mut st = State::new(meta);
     st.begin();
     let cpus = (DEFAULT_NODE_CPUS * 1e9) as i64;
-    let mem = DEFAULT_NODE_MEMORY;
-    st.insert(make_node(
-        "3jcmnzjh0e99ipgshk1ykuovd",
-        "manager43",
-        "192.168.31.43",
-        NodeRole::Manager,
-        true,
-        "18.06.0-ce",
-        cpus,
-        mem,
-        "x86_64",
-        Labels::new(),
-        start,
-    ));
-    st.insert(make_node(
-        "vww7ue2xprzg46bjx7afo4h04",
-        "node139",
-        "192.168.31.139",
-        NodeRole::Worker,
-        false,
-        "18.06.1-ce",
-        cpus,
-        mem,
-        "x86_64",
-        Labels::new(),
-        start,
-    ));
-    st.insert(make_node(
-        "c5klw5ns4adcvumzgiv66xpyj",
-        "node188",
-        "192.168.31.188",
-        NodeRole::Worker,
-        false,
-        "18.06.1-ce",
-        cpus,
-        mem,
-        "x86_64",
-        Labels::new(),
-        start,
-    ));
+    // The IDs, addresses and engine versions seed 000's `docker node ls` shows.
+    let seed_nodes = [
+        (
+            "3jcmnzjh0e99ipgshk1ykuovd",
+            "manager43",
+            "192.168.31.43",
+            NodeRole::Manager,
+            "18.06.0-ce",
+        ),
+        (
+            "vww7ue2xprzg46bjx7afo4h04",
+            "node139",
+            "192.168.31.139",
+            NodeRole::Worker,
+            "18.06.1-ce",
+        ),
+        (
+            "c5klw5ns4adcvumzgiv66xpyj",
+            "node188",
+            "192.168.31.188",
+            NodeRole::Worker,
+            "18.06.1-ce",
+        ),
+    ];
+    for (id, host, ip, role, engine) in seed_nodes {
+        let leader = role == NodeRole::Manager;
+        st.insert(make_node(
+            id,
+            host,
+            ip,
+            role,
+            leader,
+            engine,
+            cpus,
+            DEFAULT_NODE_MEMORY,
+            "x86_64",
+            Labels::new(),
+            start,
+        ));
+    }
     let ingress_id = st.meta.rng.swarm_id();
-    let mut options = Labels::new();
-    options.insert(
-        "com.docker.network.driver.overlay.vxlanid_list".into(),
-        "4096".into(),
-    );
-    st.insert(Network {
-        name: network::INGRESS.into(),
-        id: ingress_id,
-        created: start,
-        scope: "swarm".into(),
-        driver: "overlay".into(),
-        enable_ipv6: false,
-        ipam: Ipam {
-            driver: "default".into(),
-            options: None,
-            config: vec![IpamConfig {
-                subnet: "10.255.0.0/16".into(),
-                gateway: "10.255.0.1".into(),
-            }],
+    st.insert(network::overlay(
+        ingress_id,
+        start,
+        network::OverlaySpec {
+            name: network::INGRESS.into(),
+            subnet: "10.255.0.0/16".into(),
+            gateway: "10.255.0.1".into(),
+            vxlan: 4096,
+            ingress: true,
+            internal: false,
+            attachable: false,
+            options: Labels::new(),
+            labels: Labels::new(),
         },
-        internal: false,
-        attachable: false,
-        ingress: true,
-        options,
-        labels: Labels::new(),
-        sim: NetworkSim {
-            allocated: BTreeMap::new(),
-            vxlan_id: 4096,
-        },
-    });
+    ));
     st.commit();
     st.take_events();
     Cluster { st }

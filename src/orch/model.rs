@@ -900,7 +900,8 @@ pub struct ContainerStatus {
 pub struct TaskStatus {
     pub timestamp: SimTime,
     pub state: TaskState,
-    pub message: String,
+    /// Almost always one of a few fixed texts: no allocation for those.
+    pub message: std::borrow::Cow<'static, str>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub err: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

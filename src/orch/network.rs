@@ -111,9 +111,55 @@ pub fn resolve(st: &State, key: &str) -> Option<String> {
     if let Some(id) = st.index().network_names.get(key) {
         return Some(id.clone());
     }
-    let mut m = st.all::<Network>().filter(|n| n.id.starts_with(key));
+    let mut m = st.with_prefix::<Network>(key);
     match (m.next(), m.next()) {
         (Some(n), None) if !key.is_empty() => Some(n.id.clone()),
         _ => None,
+    }
+}
+
+/// A swarm-scoped overlay network record.
+pub struct OverlaySpec {
+    pub name: String,
+    pub subnet: String,
+    pub gateway: String,
+    pub vxlan: u32,
+    pub ingress: bool,
+    pub internal: bool,
+    pub attachable: bool,
+    pub options: Labels,
+    pub labels: Labels,
+}
+
+pub fn overlay(id: String, created: super::time::SimTime, o: OverlaySpec) -> Network {
+    let mut options = o.options;
+    options.insert(
+        "com.docker.network.driver.overlay.vxlanid_list".into(),
+        o.vxlan.to_string(),
+    );
+    Network {
+        name: o.name,
+        id,
+        created,
+        scope: "swarm".into(),
+        driver: "overlay".into(),
+        enable_ipv6: false,
+        ipam: Ipam {
+            driver: "default".into(),
+            options: None,
+            config: vec![IpamConfig {
+                subnet: o.subnet,
+                gateway: o.gateway,
+            }],
+        },
+        internal: o.internal,
+        attachable: o.attachable,
+        ingress: o.ingress,
+        options,
+        labels: o.labels,
+        sim: NetworkSim {
+            allocated: Default::default(),
+            vxlan_id: o.vxlan,
+        },
     }
 }

@@ -38,16 +38,33 @@ pub fn task_name(service_name: &str, t: &Task) -> String {
     }
 }
 
+/// A service's current task template, shared by the tasks created from it, with its hash.
+#[derive(Clone)]
+pub struct Template {
+    pub spec: Arc<TaskSpec>,
+    pub hash: u64,
+}
+
+impl Template {
+    pub fn of(svc: &Service) -> Template {
+        Template {
+            spec: Arc::new(svc.spec.task_template.clone()),
+            hash: spec_hash(&svc.spec),
+        }
+    }
+}
+
 /// Creates a task for a slot (or, for global services, a node). Returns its ID.
 pub fn new_task(
     st: &mut State,
     svc_id: &str,
-    spec: Arc<TaskSpec>,
+    tpl: &Template,
     slot: u64,
     node: &str,
 ) -> Option<String> {
     let svc = st.get::<Service>(svc_id)?;
-    let hash = spec_hash(&svc.spec);
+    let hash = tpl.hash;
+    let spec = tpl.spec.clone();
     let desired = if svc.spec.mode.is_job() {
         TaskState::Complete
     } else {
@@ -147,6 +164,16 @@ pub fn runnable_slots(st: &State, svc_id: &str) -> BTreeMap<String, Vec<String>>
     out
 }
 
+/// All tasks of one slot of a service.
+pub fn slot_tasks<'a>(st: &'a State, svc_id: &str, slot_key: &str) -> Vec<&'a Task> {
+    st.index()
+        .tasks_by_slot
+        .get(svc_id)
+        .and_then(|m| m.get(slot_key))
+        .map(|ids| ids.iter().filter_map(|id| st.get::<Task>(id)).collect())
+        .unwrap_or_default()
+}
+
 /// Brings a service's tasks in line with its spec (called on every spec change).
 pub fn reconcile(st: &mut State, svc_id: &str) {
     let Some(svc) = st.get::<Service>(svc_id) else {
@@ -179,7 +206,7 @@ fn reconcile_replicated(st: &mut State, svc_id: &str, replicas: u64) {
     let slots = runnable_slots(st, svc_id);
     let have = slots.len() as u64;
     let spec = match st.get::<Service>(svc_id) {
-        Some(s) => Arc::new(s.spec.task_template.clone()),
+        Some(s) => Template::of(s),
         None => return,
     };
     if replicas >= have {
@@ -192,7 +219,7 @@ fn reconcile_replicated(st: &mut State, svc_id: &str, replicas: u64) {
                     break;
                 }
             }
-            new_task(st, svc_id, spec.clone(), slot, "");
+            new_task(st, svc_id, &spec, slot, "");
             reap_slot(st, svc_id, &slot.to_string());
         }
         return;
@@ -250,7 +277,7 @@ fn reconcile_global(st: &mut State, svc_id: &str, job: bool) {
     };
     let constraints =
         super::constraint::parse(svc.spec.task_template.constraints()).unwrap_or_default();
-    let spec = Arc::new(svc.spec.task_template.clone());
+    let spec = Template::of(svc);
     let iteration = svc.job_status.as_ref().map(|j| j.job_iteration);
     let slots = runnable_slots(st, svc_id);
     // Nodes whose task of this job iteration already completed.
@@ -305,7 +332,7 @@ fn reconcile_global(st: &mut State, svc_id: &str, job: bool) {
     }
     updater::start(st, svc_id, &kept);
     for node in to_start {
-        new_task(st, svc_id, spec.clone(), 0, &node);
+        new_task(st, svc_id, &spec, 0, &node);
         reap_slot(st, svc_id, &node);
     }
 }
@@ -315,7 +342,7 @@ fn reconcile_job(st: &mut State, svc_id: &str, max_concurrent: u64, total: u64) 
         return;
     };
     let iteration = svc.job_status.as_ref().map(|j| j.job_iteration);
-    let spec = Arc::new(svc.spec.task_template.clone());
+    let spec = Template::of(svc);
     let mut completed = 0u64;
     let mut active = 0u64;
     if let Some(ids) = st.index().tasks_by_service.get(svc_id) {
@@ -337,7 +364,7 @@ fn reconcile_job(st: &mut State, svc_id: &str, max_concurrent: u64, total: u64) 
             .map(|s| s.sim.next_job_slot + 1)
             .unwrap_or(1);
         st.update::<Service>(svc_id, |s| s.sim.next_job_slot = slot);
-        new_task(st, svc_id, spec.clone(), slot, "");
+        new_task(st, svc_id, &spec, slot, "");
         active += 1;
     }
 }
@@ -413,13 +440,13 @@ pub fn restart(st: &mut State, task_id: &str, no_delay: bool) {
             .unwrap_or(DEFAULT_RESTART_DELAY)
     };
     let wait_stop = !(node_down || t.status.state > TaskState::Running);
-    let spec = Arc::new(svc.spec.task_template.clone());
+    let spec = Template::of(&svc);
     let node_for_new = if svc.spec.mode.is_global() {
         t.node_id.clone()
     } else {
         String::new()
     };
-    let Some(new_id) = new_task(st, &svc.id, spec, t.slot, &node_for_new) else {
+    let Some(new_id) = new_task(st, &svc.id, &spec, t.slot, &node_for_new) else {
         return;
     };
     let now = st.now();
@@ -537,17 +564,7 @@ pub fn reap_slot(st: &mut State, svc_id: &str, slot_key: &str) {
     if limit < 0 {
         return;
     }
-    let mut tasks: Vec<&Task> = st
-        .index()
-        .tasks_by_service
-        .get(svc_id)
-        .map(|ids| {
-            ids.iter()
-                .filter_map(|id| st.get::<Task>(id))
-                .filter(|t| t.slot_key() == slot_key)
-                .collect()
-        })
-        .unwrap_or_default();
+    let mut tasks: Vec<&Task> = slot_tasks(st, svc_id, slot_key);
     if tasks.len() as i64 <= limit {
         return;
     }
@@ -570,14 +587,20 @@ pub fn reap_slot(st: &mut State, svc_id: &str, slot_key: &str) {
     }
 }
 
-/// A node stopped answering (B14): replicated tasks restart elsewhere, global ones stop.
-pub fn node_down(st: &mut State, node_id: &str) {
-    let ids: Vec<String> = st
-        .index()
+/// The IDs of the tasks on a node, in ID order.
+pub fn task_ids_on(st: &State, node_id: &str) -> Vec<String> {
+    st.index()
         .tasks_by_node
         .get(node_id)
         .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// A node stopped answering (B14) or was drained (B15): its replicated tasks are restarted
+/// elsewhere (after the restart delay when it went down, at once when drained) and its global
+/// tasks stop.
+pub fn evacuate_node(st: &mut State, node_id: &str, drained: bool) {
+    let ids = task_ids_on(st, node_id);
     for id in ids {
         let Some(t) = st.get::<Task>(&id) else {
             continue;
@@ -591,32 +614,7 @@ pub fn node_down(st: &mut State, node_id: &str) {
         if global {
             set_desired(st, &id, TaskState::Shutdown);
         } else {
-            restart(st, &id, false);
-        }
-    }
-    reconcile_globals(st);
-}
-
-/// A node was drained (B15): its replicated tasks move at once, global ones stop.
-pub fn node_drained(st: &mut State, node_id: &str) {
-    let ids: Vec<String> = st
-        .index()
-        .tasks_by_node
-        .get(node_id)
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default();
-    for id in ids {
-        let Some(t) = st.get::<Task>(&id) else {
-            continue;
-        };
-        if !t.is_runnable() {
-            continue;
-        }
-        let global = st
-            .get::<Service>(&t.service_id)
-            .is_some_and(|s| s.spec.mode.is_global());
-        if !global {
-            restart(st, &id, true);
+            restart(st, &id, drained);
         }
     }
     reconcile_globals(st);
@@ -628,12 +626,7 @@ pub fn enforce_constraints(st: &mut State, node_id: &str) {
     let Some(node) = st.get::<Node>(node_id).cloned() else {
         return;
     };
-    let ids: Vec<String> = st
-        .index()
-        .tasks_by_node
-        .get(node_id)
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default();
+    let ids = task_ids_on(st, node_id);
     let mut reserved = Resources::default();
     let now = st.now();
     for id in ids {
@@ -677,12 +670,7 @@ pub fn enforce_constraints(st: &mut State, node_id: &str) {
 
 /// Tasks of a node that was removed, or down for 24 hours, are orphaned (B18).
 pub fn orphan_tasks(st: &mut State, node_id: &str, message: &str) {
-    let ids: Vec<String> = st
-        .index()
-        .tasks_by_node
-        .get(node_id)
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default();
+    let ids = task_ids_on(st, node_id);
     let now = st.now();
     for id in ids {
         let Some(t) = st.get::<Task>(&id) else {
@@ -693,7 +681,7 @@ pub fn orphan_tasks(st: &mut State, node_id: &str, message: &str) {
         }
         st.update::<Task>(&id, |t| {
             t.status.state = TaskState::Orphaned;
-            t.status.message = message.to_string();
+            t.status.message = message.to_string().into();
             t.status.timestamp = now;
         });
         task_stopped(st, &id);

@@ -392,3 +392,28 @@ mod tests {
         assert_eq!(stable_hex64("nginx:latest"), stable_hex64("nginx:latest"));
     }
 }
+
+/// FNV-1a as a `Hasher`, for hash sets that need speed rather than DoS resistance (the
+/// transaction journal's touched-set).
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= *b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+    fn finish(&self) -> u64 {
+        mix64(self.0)
+    }
+}
+
+pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;

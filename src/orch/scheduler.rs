@@ -277,7 +277,7 @@ pub fn run(st: &mut State) {
     }
     let strategy = st.meta.strategy;
     // Group the tasks: preassigned ones on their own, the rest by (service, spec version).
-    let mut groups: BTreeMap<(String, u64), Vec<String>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, u64), Vec<(u64, String)>> = BTreeMap::new();
     let mut preassigned = Vec::new();
     for id in pending {
         let Some(t) = st.get::<Task>(&id) else {
@@ -292,15 +292,16 @@ pub fn run(st: &mut State) {
             groups
                 .entry((t.service_id.clone(), t.sim.spec_hash))
                 .or_default()
-                .push(id);
+                .push((t.slot, id));
         }
     }
     for id in preassigned {
         place_preassigned(st, &id);
     }
-    for ((service_id, spec_hash), mut ids) in groups {
+    for ((service_id, spec_hash), mut slotted) in groups {
         // Slot order, so the lowest slots are placed first.
-        ids.sort_by_key(|id| st.get::<Task>(id).map(|t| t.slot).unwrap_or(0));
+        slotted.sort_unstable();
+        let ids: Vec<String> = slotted.into_iter().map(|(_, id)| id).collect();
         let Some(first) = st.get::<Task>(&ids[0]) else {
             continue;
         };
@@ -553,8 +554,8 @@ fn subtree(
                 scheduled += got;
                 if got < want {
                     no_room.insert(b.clone());
-                } else if remainder > 0 {
-                    remainder -= 1;
+                } else {
+                    remainder = remainder.saturating_sub(1);
                 }
                 progress = true;
             }
@@ -659,15 +660,10 @@ fn classic_weight(c: &Cand, req: &TaskReq) -> Option<i64> {
 }
 
 /// Binpack (descending weight, ties to more containers) or, with an RNG, random (A18–A20).
-fn place_classic(
-    req: &TaskReq,
-    cands: &mut [Cand],
-    n: usize,
-    mut rng: Option<&mut Rng>,
-) -> Vec<usize> {
+fn place_classic(req: &TaskReq, cands: &mut [Cand], n: usize, rng: Option<&mut Rng>) -> Vec<usize> {
     let mut out = Vec::with_capacity(n);
     let mut alive: Vec<usize> = (0..cands.len()).filter(|&i| cands[i].passes(req)).collect();
-    if let Some(rng) = rng.as_deref_mut() {
+    if let Some(rng) = rng {
         while out.len() < n && !alive.is_empty() {
             let k = rng.below(alive.len() as u64) as usize;
             let i = alive[k];

@@ -54,12 +54,12 @@ pub struct Event {
 
 #[derive(Clone, Debug)]
 pub enum AnyObj {
-    Node(Node),
-    Service(Service),
-    Task(Task),
-    Container(Container),
-    Volume(Volume),
-    Network(Network),
+    Node(Box<Node>),
+    Service(Box<Service>),
+    Task(Box<Task>),
+    Container(Box<Container>),
+    Volume(Box<Volume>),
+    Network(Box<Network>),
 }
 
 /// Per-node scheduler bookkeeping (swarmkit's NodeInfo), derived from the tasks.
@@ -77,6 +77,8 @@ pub struct NodeUsage {
 #[derive(Clone, Debug, Default)]
 pub struct Index {
     pub tasks_by_service: BTreeMap<String, BTreeSet<String>>,
+    /// Tasks of each service by slot key (slot number, or node for global services).
+    pub tasks_by_slot: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
     pub tasks_by_node: BTreeMap<String, BTreeSet<String>>,
     /// Tasks waiting for the scheduler (observed PENDING or earlier, still wanted).
     pub unscheduled: BTreeSet<String>,
@@ -93,7 +95,21 @@ pub struct Index {
 }
 
 fn add_set(m: &mut BTreeMap<String, BTreeSet<String>>, k: &str, v: &str) {
-    m.entry(k.to_string()).or_default().insert(v.to_string());
+    match m.get_mut(k) {
+        Some(s) => {
+            s.insert(v.to_string());
+        }
+        None => {
+            m.insert(k.to_string(), BTreeSet::from([v.to_string()]));
+        }
+    }
+}
+
+fn usage_mut<'a>(m: &'a mut BTreeMap<String, NodeUsage>, node: &str) -> &'a mut NodeUsage {
+    if !m.contains_key(node) {
+        m.insert(node.to_string(), NodeUsage::default());
+    }
+    m.get_mut(node).expect("just inserted")
 }
 fn del_set(m: &mut BTreeMap<String, BTreeSet<String>>, k: &str, v: &str) {
     if let Some(s) = m.get_mut(k) {
@@ -120,10 +136,22 @@ fn task_usage(t: &Task) -> Option<(Resources, bool)> {
 
 impl Index {
     fn task(&mut self, old: Option<&Task>, new: Option<&Task>) {
+        // Membership indexes only change when their key does (a task's service and slot
+        // never change; its node changes once, when it is assigned).
+        let same_svc = matches!((old, new), (Some(o), Some(n)) if o.service_id == n.service_id);
+        let same_node = matches!((old, new), (Some(o), Some(n)) if o.node_id == n.node_id);
         let mut was_unscheduled = false;
         if let Some(t) = old {
-            del_set(&mut self.tasks_by_service, &t.service_id, &t.id);
-            if !t.node_id.is_empty() {
+            if !same_svc {
+                del_set(&mut self.tasks_by_service, &t.service_id, &t.id);
+                if let Some(slots) = self.tasks_by_slot.get_mut(&t.service_id) {
+                    del_set(slots, &t.slot_key(), &t.id);
+                    if slots.is_empty() {
+                        self.tasks_by_slot.remove(&t.service_id);
+                    }
+                }
+            }
+            if !same_node && !t.node_id.is_empty() {
                 del_set(&mut self.tasks_by_node, &t.node_id, &t.id);
             }
             was_unscheduled = self.unscheduled.remove(&t.id);
@@ -131,7 +159,7 @@ impl Index {
                 self.sched_hint = true;
             }
             if let Some((res, active)) = task_usage(t) {
-                let u = self.usage.entry(t.node_id.clone()).or_default();
+                let u = usage_mut(&mut self.usage, &t.node_id);
                 u.reserved.nano_cpus -= res.nano_cpus;
                 u.reserved.memory_bytes -= res.memory_bytes;
                 for p in &t.sim.host_ports {
@@ -154,18 +182,30 @@ impl Index {
             }
         }
         if let Some(t) = new {
-            add_set(&mut self.tasks_by_service, &t.service_id, &t.id);
-            if !t.node_id.is_empty() {
+            if !same_svc {
+                add_set(&mut self.tasks_by_service, &t.service_id, &t.id);
+                match self.tasks_by_slot.get_mut(&t.service_id) {
+                    Some(slots) => add_set(slots, &t.slot_key(), &t.id),
+                    None => {
+                        let mut slots = BTreeMap::new();
+                        add_set(&mut slots, &t.slot_key(), &t.id);
+                        self.tasks_by_slot.insert(t.service_id.clone(), slots);
+                    }
+                }
+            }
+            if !same_node && !t.node_id.is_empty() {
                 add_set(&mut self.tasks_by_node, &t.node_id, &t.id);
             }
             if t.status.state <= TaskState::Pending && t.is_runnable() {
-                self.unscheduled.insert(t.id.clone());
                 if !was_unscheduled {
+                    self.unscheduled.insert(t.id.clone());
                     self.sched_hint = true;
+                } else {
+                    self.unscheduled.insert(t.id.clone());
                 }
             }
             if let Some((res, active)) = task_usage(t) {
-                let u = self.usage.entry(t.node_id.clone()).or_default();
+                let u = usage_mut(&mut self.usage, &t.node_id);
                 u.reserved.nano_cpus += res.nano_cpus;
                 u.reserved.memory_bytes += res.memory_bytes;
                 for p in t.sim.host_ports.iter().copied() {
@@ -173,7 +213,12 @@ impl Index {
                 }
                 if active {
                     u.active += 1;
-                    *u.active_by_service.entry(t.service_id.clone()).or_default() += 1;
+                    match u.active_by_service.get_mut(&t.service_id) {
+                        Some(c) => *c += 1,
+                        None => {
+                            u.active_by_service.insert(t.service_id.clone(), 1);
+                        }
+                    }
                 }
             }
         }
@@ -241,11 +286,11 @@ macro_rules! object_impl {
                 $wake
             }
             fn wrap(self) -> AnyObj {
-                AnyObj::$variant(self)
+                AnyObj::$variant(Box::new(self))
             }
             fn unwrap(o: AnyObj) -> Option<Self> {
                 match o {
-                    AnyObj::$variant(x) => Some(x),
+                    AnyObj::$variant(x) => Some(*x),
                     _ => None,
                 }
             }
@@ -314,42 +359,27 @@ impl ReindexImpl for Network {
     }
 }
 
-object_impl!(
-    Node,
-    Kind::Node,
-    Node,
-    nodes,
-    key = |x| x.id.clone(),
-    stamp = |s, v, n| {
-        s.version.index = v;
-        s.updated_at = n;
-    },
-    wake = |x| x.sim.wake
-);
-object_impl!(
-    Service,
-    Kind::Service,
-    Service,
-    services,
-    key = |x| x.id.clone(),
-    stamp = |s, v, n| {
-        s.version.index = v;
-        s.updated_at = n;
-    },
-    wake = |x| x.sim.wake
-);
-object_impl!(
-    Task,
-    Kind::Task,
-    Task,
-    tasks,
-    key = |x| x.id.clone(),
-    stamp = |s, v, n| {
-        s.version.index = v;
-        s.updated_at = n;
-    },
-    wake = |x| x.sim.wake
-);
+/// Versioned objects carry a Version index and UpdatedAt that every change bumps.
+macro_rules! versioned {
+    ($ty:ident, $field:ident) => {
+        object_impl!(
+            $ty,
+            Kind::$ty,
+            $ty,
+            $field,
+            key = |x| x.id.clone(),
+            stamp = |s, v, n| {
+                s.version.index = v;
+                s.updated_at = n;
+            },
+            wake = |x| x.sim.wake
+        );
+    };
+}
+
+versioned!(Node, nodes);
+versioned!(Service, services);
+versioned!(Task, tasks);
 object_impl!(
     Container,
     Kind::Container,
@@ -379,8 +409,9 @@ object_impl!(
 );
 
 struct Txn {
+    /// Previous values (boxed inside `AnyObj`: objects are large, journals can be long).
     journal: Vec<(Kind, String, Option<AnyObj>)>,
-    touched: HashSet<(Kind, String)>,
+    touched: HashSet<(Kind, String), super::rng::FnvBuild>,
     meta_before: Meta,
 }
 
@@ -397,7 +428,8 @@ pub struct State {
     timer_seq: u64,
     txn: Option<Txn>,
     events: Vec<Event>,
-    dirty: BTreeSet<(Kind, String)>,
+    /// Keys changed since the last save (may repeat; deduplicated when taken).
+    dirty: Vec<(Kind, String)>,
     meta_dirty: bool,
 }
 
@@ -411,7 +443,7 @@ impl State {
             timer_seq: 0,
             txn: None,
             events: Vec::new(),
-            dirty: BTreeSet::new(),
+            dirty: Vec::new(),
             meta_dirty: true,
         }
     }
@@ -482,7 +514,7 @@ impl State {
         debug_assert!(self.txn.is_none(), "nested transaction");
         self.txn = Some(Txn {
             journal: Vec::new(),
-            touched: HashSet::new(),
+            touched: HashSet::default(),
             meta_before: self.meta.clone(),
         });
     }
@@ -511,7 +543,7 @@ impl State {
                 kind,
                 id: key.clone(),
             });
-            self.dirty.insert((kind, key));
+            self.dirty.push((kind, key));
         }
         if txn.meta_before.swarm != self.meta.swarm
             || txn.meta_before.strategy != self.meta.strategy
@@ -609,12 +641,35 @@ impl State {
 
     /// Changes an object in place. Returns false if it does not exist.
     pub fn update<T: Object>(&mut self, key: &str, f: impl FnOnce(&mut T)) -> bool {
-        let Some(cur) = T::table(&self.tables).get(key) else {
+        self.meta.version_seq += 1;
+        let (v, now) = (self.meta.version_seq, self.meta.now);
+        // One lookup, and one copy of the old value, which serves the index update and, on
+        // the first change in this transaction, the journal.
+        let Some(obj) = T::table_mut(&mut self.tables).get_mut(key) else {
+            self.meta.version_seq -= 1;
             return false;
         };
-        let mut obj = cur.clone();
-        f(&mut obj);
-        self.insert(obj);
+        let old = obj.clone();
+        f(obj);
+        obj.stamp(v, now);
+        debug_assert_eq!(obj.key(), key, "an update may not change the key");
+        let wake = obj.wake();
+        T::reindex(&mut self.index, Some(&old), Some(obj));
+        let old_wake = old.wake();
+        match self.txn.as_mut() {
+            Some(txn) => {
+                if txn.touched.insert((T::KIND, key.to_string())) {
+                    txn.journal
+                        .push((T::KIND, key.to_string(), Some(old.wrap())));
+                }
+            }
+            None => debug_assert!(false, "change outside a transaction"),
+        }
+        if let Some(w) = wake
+            && old_wake != Some(w)
+        {
+            self.push_timer(w, T::KIND, key.to_string());
+        }
         true
     }
 
@@ -660,15 +715,7 @@ impl State {
             let Some(Reverse((t, _, kind, key))) = self.timers.pop() else {
                 break;
             };
-            let live = match kind {
-                Kind::Node => self.get::<Node>(&key).and_then(|o| o.wake()) == Some(t),
-                Kind::Service => self.get::<Service>(&key).and_then(|o| o.wake()) == Some(t),
-                Kind::Task => self.get::<Task>(&key).and_then(|o| o.wake()) == Some(t),
-                Kind::Container => self.get::<Container>(&key).and_then(|o| o.wake()) == Some(t),
-                Kind::Cluster => self.meta.sched_at == Some(t),
-                _ => false,
-            };
-            if live && seen.insert((kind, key.clone())) {
+            if self.timer_live(kind, &key, t) && seen.insert((kind, key.clone())) {
                 out.push((kind, key));
             }
         }
@@ -696,19 +743,37 @@ impl State {
     /// Drops timers that are no longer live from the front of the queue.
     pub fn prune_timers(&mut self) {
         while let Some(Reverse((t, _, kind, key))) = self.timers.peek() {
-            let live = match kind {
-                Kind::Node => self.get::<Node>(key).and_then(|o| o.wake()) == Some(*t),
-                Kind::Service => self.get::<Service>(key).and_then(|o| o.wake()) == Some(*t),
-                Kind::Task => self.get::<Task>(key).and_then(|o| o.wake()) == Some(*t),
-                Kind::Container => self.get::<Container>(key).and_then(|o| o.wake()) == Some(*t),
-                Kind::Cluster => self.meta.sched_at == Some(*t),
-                _ => false,
-            };
-            if live {
+            if self.timer_live(*kind, key, *t) {
                 break;
             }
             self.timers.pop();
         }
+    }
+
+    /// A queued timer is live if its object still wants to wake at that time.
+    fn timer_live(&self, kind: Kind, key: &str, t: SimTime) -> bool {
+        match kind {
+            Kind::Node => self.get::<Node>(key).and_then(|o| o.wake()) == Some(t),
+            Kind::Service => self.get::<Service>(key).and_then(|o| o.wake()) == Some(t),
+            Kind::Task => self.get::<Task>(key).and_then(|o| o.wake()) == Some(t),
+            Kind::Container => self.get::<Container>(key).and_then(|o| o.wake()) == Some(t),
+            Kind::Cluster => self.meta.sched_at == Some(t),
+            _ => false,
+        }
+    }
+
+    /// Objects whose key starts with `prefix`, in key order (a range scan, not a full one).
+    pub fn with_prefix<'a, 'p, T: Object>(
+        &'a self,
+        prefix: &'p str,
+    ) -> impl Iterator<Item = &'a T> + use<'a, 'p, T> {
+        T::table(&self.tables)
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(_, v)| v)
     }
 
     // -- events and persistence --------------------------------------------
@@ -721,7 +786,7 @@ impl State {
     /// Takes the keys changed since the last call, and whether the meta record changed.
     pub fn take_dirty(&mut self) -> (BTreeSet<(Kind, String)>, bool) {
         (
-            std::mem::take(&mut self.dirty),
+            std::mem::take(&mut self.dirty).into_iter().collect(),
             std::mem::replace(&mut self.meta_dirty, false),
         )
     }

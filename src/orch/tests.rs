@@ -924,7 +924,7 @@ fn b18_node_rm() {
     .unwrap();
     let t = c.state().get::<Task>(&t).unwrap();
     assert_eq!(
-        (t.status.state, t.status.message.as_str()),
+        (t.status.state, t.status.message.as_ref()),
         (
             TaskState::Orphaned,
             "Task belonged to a node that has been deleted"
@@ -1357,7 +1357,10 @@ fn oom_kill_when_limit_below_usage() {
 mod properties {
     use super::*;
     use crate::orch::model::Strategy as Sched;
-    use proptest::prelude::*;
+    use proptest::prelude::{
+        ProptestConfig, TestCaseError, any, prop_assert, prop_assert_eq, proptest,
+    };
+    use proptest::strategy::Strategy as _;
 
     #[derive(Debug, Clone)]
     struct NodeGen {

@@ -10,9 +10,8 @@
 use super::model::*;
 use super::orchestrator::{self, spec_hash};
 use super::state::State;
-use super::time::SimDuration;
+use super::time::{SimDuration, SimTime};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 fn config(svc: &Service, rollback: bool) -> UpdateConfig {
     if rollback {
@@ -195,11 +194,10 @@ pub fn tick(st: &mut State, svc_id: &str) {
 /// Replaces the tasks of one slot with a task of the current spec. Returns the new task.
 fn update_slot(st: &mut State, svc: &Service, slot: &str) -> Option<String> {
     let hash = spec_hash(&svc.spec);
-    let old: Vec<Task> = orchestrator::runnable_slots(st, &svc.id)
-        .remove(slot)
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|id| st.get::<Task>(id).cloned())
+    let old: Vec<Task> = orchestrator::slot_tasks(st, &svc.id, slot)
+        .into_iter()
+        .filter(|t| t.is_runnable())
+        .cloned()
         .collect();
     if old.is_empty() {
         return None;
@@ -216,13 +214,13 @@ fn update_slot(st: &mut State, svc: &Service, slot: &str) -> Option<String> {
         .as_ref()
         .is_some_and(|u| u.state == UpdateState::RollbackStarted);
     let cfg = config(svc, rollback);
-    let spec = Arc::new(svc.spec.task_template.clone());
+    let spec = orchestrator::Template::of(svc);
     let (slot_no, node) = if svc.spec.mode.is_global() {
         (0, slot.to_string())
     } else {
         (slot.parse().unwrap_or(0), String::new())
     };
-    let new_id = orchestrator::new_task(st, &svc.id, spec, slot_no, &node)?;
+    let new_id = orchestrator::new_task(st, &svc.id, &spec, slot_no, &node)?;
     if cfg.order == UpdateOrder::StopFirst {
         let wait = old
             .iter()
@@ -267,11 +265,10 @@ fn worker_done(st: &mut State, svc_id: &str, task_id: &str, start_first_cleanup:
     let Some(slot) = slot_done else { return };
     st.update::<Service>(svc_id, |s| s.sim.update = Some(run));
     if start_first_cleanup {
-        let others: Vec<String> = orchestrator::runnable_slots(st, svc_id)
-            .remove(&slot)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|id| id != task_id)
+        let others: Vec<String> = orchestrator::slot_tasks(st, svc_id, &slot)
+            .iter()
+            .filter(|t| t.is_runnable() && t.id != task_id)
+            .map(|t| t.id.clone())
             .collect();
         for id in others {
             orchestrator::set_desired(st, &id, TaskState::Shutdown);
@@ -328,69 +325,61 @@ pub fn task_ended(st: &mut State, t: &Task) {
     if (failures as f32) / (run.dirty_total.max(1) as f32) <= cfg.max_failure_ratio {
         return;
     }
+    let pause = |st: &mut State, state: UpdateState, what: &str| {
+        st.update::<Service>(&svc.id, |s| stop_run(s, None));
+        set_status(
+            st,
+            &svc.id,
+            state,
+            format!(
+                "{what} paused due to failure or early termination of task {}",
+                t.id
+            ),
+            false,
+        );
+    };
     match cfg.failure_action {
         FailureAction::Continue => {}
-        FailureAction::Pause => {
-            let (state, what) = if run.rollback {
-                (UpdateState::RollbackPaused, "rollback")
-            } else {
-                (UpdateState::Paused, "update")
-            };
-            st.update::<Service>(&svc.id, |s| {
-                s.sim.update = None;
-                s.sim.wake = None;
-            });
-            set_status(
-                st,
-                &svc.id,
-                state,
-                format!(
-                    "{what} paused due to failure or early termination of task {}",
-                    t.id
-                ),
-                false,
-            );
-        }
+        FailureAction::Pause if run.rollback => pause(st, UpdateState::RollbackPaused, "rollback"),
+        FailureAction::Pause => pause(st, UpdateState::Paused, "update"),
+        FailureAction::Rollback if run.rollback => {}
         FailureAction::Rollback => {
-            if run.rollback {
-                return;
-            }
             let Some(prev) = svc.previous_spec.clone() else {
-                st.update::<Service>(&svc.id, |s| {
-                    s.sim.update = None;
-                    s.sim.wake = None;
-                });
-                set_status(
-                    st,
-                    &svc.id,
-                    UpdateState::Paused,
-                    format!(
-                        "update paused due to failure or early termination of task {}",
-                        t.id
-                    ),
-                    false,
-                );
+                pause(st, UpdateState::Paused, "update");
                 return;
             };
             let now = st.now();
+            let message = format!(
+                "update rolled back due to failure or early termination of task {}",
+                t.id
+            );
             st.update::<Service>(&svc.id, |s| {
                 s.spec = prev;
                 s.previous_spec = None;
-                s.sim.update = None;
-                s.sim.wake = None;
-                s.update_status = Some(UpdateStatus {
-                    state: UpdateState::RollbackStarted,
-                    started_at: Some(now),
-                    completed_at: None,
-                    message: format!(
-                        "update rolled back due to failure or early termination of task {}",
-                        t.id
-                    ),
-                });
+                stop_run(s, Some(rollback_started(now, message)));
             });
             super::allocate_endpoint(st, &svc.id);
             orchestrator::reconcile(st, &svc.id);
         }
+    }
+}
+
+/// Ends the update run of a service, optionally setting a new status.
+pub fn stop_run(s: &mut Service, status: Option<UpdateStatus>) {
+    s.sim.update = None;
+    s.sim.wake = None;
+    if status.is_some() {
+        s.update_status = status;
+    }
+}
+
+/// The status of a rollback that starts now (B27, B28).
+pub fn rollback_started(now: SimTime, message: String) -> UpdateStatus {
+    UpdateStatus {
+        state: UpdateState::RollbackStarted,
+        started_at: Some(now),
+        completed_at: None,
+        message,
     }
 }
 
@@ -408,10 +397,7 @@ pub fn service_wake(st: &mut State, svc_id: &str) {
         && run.queue.is_empty()
         && run.workers.iter().all(|w| *w == UpdateWorker::Idle)
     {
-        st.update::<Service>(svc_id, |s| {
-            s.sim.update = None;
-            s.sim.wake = None;
-        });
+        st.update::<Service>(svc_id, |s| stop_run(s, None));
         let (state, msg) = if run.rollback {
             (UpdateState::RollbackCompleted, "rollback completed")
         } else {

@@ -119,3 +119,22 @@ pub fn column(table: &str, header: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// Every object of an in-memory cluster (and its meta record if asked), for equality checks.
+pub fn snapshot(c: &opsconsole::orch::Cluster, with_meta: bool) -> String {
+    let t = c.state().tables();
+    let objects = serde_json::to_string(&(
+        &t.nodes,
+        &t.services,
+        &t.tasks,
+        &t.containers,
+        &t.volumes,
+        &t.networks,
+    ))
+    .unwrap();
+    if with_meta {
+        objects + &serde_json::to_string(&c.state().meta).unwrap()
+    } else {
+        objects
+    }
+}

@@ -75,7 +75,6 @@ fn kill_9_never_leaves_a_half_written_cluster() {
     let c = Cluster::new();
     c.ok("docker node ls");
     let before = c.ok("docker node ls -q").lines().count();
-    let mut outcomes = std::collections::BTreeSet::new();
     for i in 0..12u64 {
         let mut child = std::process::Command::new(bin())
             .arg("--state")
@@ -98,8 +97,7 @@ fn kill_9_never_leaves_a_half_written_cluster() {
         let out = child.wait_with_output().unwrap();
         let printed = String::from_utf8_lossy(&out.stdout).lines().count();
         // The next process opens a consistent cluster.
-        let nodes = c.ok("docker node ls -q").lines().count();
-        let added = nodes - before;
+        assert!(c.ok("docker node ls -q").lines().count() >= before);
         let batch_added = c
             .ok(&format!("docker node ls -q -f name=batch{i}x"))
             .lines()
@@ -112,12 +110,9 @@ fn kill_9_never_leaves_a_half_written_cluster() {
             printed == 0 || batch_added == 400,
             "output was printed for a change that was lost"
         );
-        outcomes.insert(batch_added);
-        let _ = added;
     }
     let status = c.ok("sim status");
     assert!(status.contains("objects:"));
-    let _ = outcomes;
 }
 
 #[test]

@@ -915,7 +915,7 @@ fn node_inspect(cl: &Cluster, env: &Env, io: &mut Io, opts: &InspectOpts) -> i32
             if i > 0 {
                 io.out("\n\n");
             }
-            io.out(&views::node_pretty(cl, n));
+            io.out(&views::node_pretty(n));
         }
         return 0;
     }

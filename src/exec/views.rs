@@ -155,7 +155,7 @@ pub fn node_json(n: &Node) -> Value {
     serde_json::to_value(n).unwrap_or(Value::Null)
 }
 
-pub fn node_pretty(cl: &Cluster, n: &Node) -> String {
+pub fn node_pretty(n: &Node) -> String {
     let mut s = format!("ID:\t\t\t{}\n", n.id);
     if !n.spec.name.is_empty() {
         s.push_str(&format!("Name:\t\t\t{}\n", n.spec.name));
@@ -243,7 +243,6 @@ pub fn node_pretty(cl: &Cluster, n: &Node) -> String {
         "Engine Version:\t\t{}\n",
         n.description.engine.engine_version
     ));
-    let _ = cl;
     s
 }
 

@@ -236,7 +236,7 @@ fn parse_sim(w: &[String]) -> Result<SimCmd, ParseError> {
             exact(3, "node up")?;
             Ok(SimCmd::NodeUp(s[2].to_string()))
         }
-        ["node", "add", rest @ ..] => {
+        ["node", "add", ..] => {
             let p = flags::parse("sim node add", NODE_ADD_FLAGS, &w[2..], true).map_err(|e| {
                 sim_err(
                     e.message
@@ -244,7 +244,6 @@ fn parse_sim(w: &[String]) -> Result<SimCmd, ParseError> {
                         .trim(),
                 )
             })?;
-            let _ = rest;
             let [name] = p.args.as_slice() else {
                 return Err(sim_err("\"sim node add\" takes one NAME"));
             };
@@ -300,7 +299,7 @@ fn parse_sim(w: &[String]) -> Result<SimCmd, ParseError> {
             exact(3, "task stop")?;
             Ok(SimCmd::TaskStop(s[2].to_string()))
         }
-        ["task", "crash", rest @ ..] => {
+        ["task", "crash", ..] => {
             let p = flags::parse(
                 "sim task crash",
                 &[flag("exit-code", None, Arity::Value, "")],
@@ -314,7 +313,6 @@ fn parse_sim(w: &[String]) -> Result<SimCmd, ParseError> {
                         .trim(),
                 )
             })?;
-            let _ = rest;
             let [task] = p.args.as_slice() else {
                 return Err(sim_err("\"sim task crash\" takes one TASK"));
             };

@@ -650,8 +650,7 @@ impl Cluster {
             if !old.spec.mode.same_kind(&spec.mode) {
                 return Err(ApiError::invalid("service mode change is not allowed"));
             }
-        } else if let Some(other) = self.st.index().service_names.get(name) {
-            let _ = other;
+        } else if self.st.index().service_names.contains_key(name) {
             return Err(ApiError::rpc(
                 "AlreadyExists",
                 format!("name conflicts with an existing object: service {name} already exists"),

@@ -289,10 +289,8 @@ fn a5_a6_a11_reservations() {
         ["no suitable node (insufficient resources on 3 nodes)"; 2]
     );
     // Reservations are released once a task is past RUNNING; the pending ones then fit.
-    let n = node_id(&c, "node139");
     set_availability(&mut c, "node139", Availability::Drain);
     c.advance(secs(30));
-    let _ = n;
     assert_eq!(running(&c, &id), 2);
     let errs = pending_err(&c, &id);
     assert!(errs.iter().all(|e| e == "no suitable node (insufficient resources on 2 nodes; 1 node not available for new tasks)"), "{errs:?}");
@@ -368,7 +366,7 @@ fn a8_host_ports_and_platform() {
 fn a9_a10_spread_fills_emptiest_nodes_first() {
     let mut c = cluster();
     add_workers(&mut c, "w", 3, &[]);
-    let other = create(&mut c, basic_spec("other", "nginx", 6));
+    create(&mut c, basic_spec("other", "nginx", 6));
     c.advance(secs(30));
     let id = create(&mut c, basic_spec("web", "nginx", 6));
     c.advance(secs(30));
@@ -379,9 +377,8 @@ fn a9_a10_spread_fills_emptiest_nodes_first() {
         running_by_node(&c, &id)
     );
     assert_eq!(running_by_node(&c, &id).len(), 6);
-    let _ = other;
     // Ties on this service's tasks go to nodes with fewer tasks in total.
-    let busy = create(
+    create(
         &mut c,
         with_constraints(
             basic_spec("busy", "nginx", 2),
@@ -393,7 +390,6 @@ fn a9_a10_spread_fills_emptiest_nodes_first() {
         ),
     );
     c.advance(secs(30));
-    let _ = busy;
     let id2 = create(&mut c, basic_spec("next", "nginx", 3));
     c.advance(secs(30));
     let placed: Vec<String> = running_by_node(&c, &id2).keys().cloned().collect();
@@ -407,7 +403,6 @@ fn a9_a10_spread_fills_emptiest_nodes_first() {
 #[test]
 fn a9a_nodes_with_recent_failures_sort_last() {
     let mut c = cluster();
-    let n188 = node_id(&c, "node188");
     let n139 = node_id(&c, "node139");
     // Two equal workers; ties go to node188 (lower ID) until it has 5 recent failures.
     let id = create(
@@ -418,9 +413,6 @@ fn a9a_nodes_with_recent_failures_sort_last() {
         ),
     );
     c.advance(secs(120));
-    let ts = c.tasks_of_service(&id);
-    let first = ts.iter().min_by_key(|t| t.created_at).unwrap();
-    let _ = first;
     let failed_on = |n: &str| {
         c.tasks_of_service(&id)
             .iter()
@@ -431,7 +423,6 @@ fn a9a_nodes_with_recent_failures_sort_last() {
         failed_on(&n139) > 0,
         "after 5 failures on node188 the task moves to node139"
     );
-    let _ = n188;
 }
 
 #[test]

@@ -86,13 +86,12 @@ pub fn start(st: &mut State, svc_id: &str, slots: &BTreeMap<String, Vec<String>>
         return;
     }
     // Already running for this spec (a reconcile triggered by something else).
-    if let Some(run) = &svc.sim.update
+    if svc.sim.update.is_some()
         && svc
             .update_status
             .as_ref()
             .is_some_and(|u| u.state.in_progress())
     {
-        let _ = run;
         return;
     }
     let cfg = config(&svc, rollback);

@@ -154,7 +154,6 @@ pub fn run(opts: CtlOpts) -> i32 {
             on: opts.on.clone(),
             cwd,
             getenv: &getenv,
-            waiter: &mut waiter,
             confirm: Some(&mut confirm),
             wait_limit: SimDuration::from_mins(10),
         };
@@ -169,7 +168,7 @@ pub fn run(opts: CtlOpts) -> i32 {
                 err: &mut err_buf,
             }
         };
-        exec::run(&mut cl, cmd, &mut env, &mut io)
+        exec::run(&mut cl, cmd, &mut env, &mut io, &mut waiter)
     };
     let save_error = waiter.save_error.take();
     let saved = store.save(&mut cl);

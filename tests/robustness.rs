@@ -38,7 +38,6 @@ fn run_line(c: &mut Sim, words: &[String]) -> (i32, String, String) {
         on: None,
         cwd: std::env::temp_dir(),
         getenv: &getenv,
-        waiter: &mut w,
         confirm: None,
         wait_limit: SimDuration::from_secs(30),
     };
@@ -50,6 +49,7 @@ fn run_line(c: &mut Sim, words: &[String]) -> (i32, String, String) {
             out: &mut out,
             err: &mut err,
         },
+        &mut w,
     );
     (
         code,

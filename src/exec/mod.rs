@@ -4,6 +4,7 @@
 //! console (time runs on its own).
 
 pub mod format;
+pub mod pending;
 pub mod progress;
 pub mod views;
 
@@ -11,12 +12,12 @@ use crate::compose;
 use crate::lang::docker::{DockerCmd, InspectOpts, LogsOpts};
 use crate::lang::service::{create_spec, update_spec};
 use crate::lang::{Cmd, SimCmd};
-use crate::orch::logs::{self, Window};
 use crate::orch::model::*;
 use crate::orch::time::{SimDuration, SimTime, format_go_duration};
 use crate::orch::{ApiError, Cluster, Command, NO_LEADER, Outcome, images};
 use format::inspect_json;
-use progress::{Poll, Progress};
+use pending::LogSource;
+pub use pending::Pending;
 use serde_json::Value;
 use std::io::Write;
 use std::path::PathBuf;
@@ -45,7 +46,6 @@ pub struct Env<'a> {
     /// Directory relative paths (compose files) resolve against.
     pub cwd: PathBuf,
     pub getenv: &'a dyn Fn(&str) -> Option<String>,
-    pub waiter: &'a mut dyn Waiter,
     /// Asks the user to confirm (prune prompts); `None` means not interactive: refuse.
     pub confirm: Option<&'a mut dyn FnMut(&str) -> bool>,
     /// Give up waiting for convergence after this much simulated time.
@@ -59,13 +59,13 @@ pub struct Io<'a> {
 }
 
 impl Io<'_> {
-    fn out(&mut self, s: &str) {
+    pub(crate) fn out(&mut self, s: &str) {
         let _ = self.out.write_all(s.as_bytes());
     }
-    fn outln(&mut self, s: &str) {
+    pub(crate) fn outln(&mut self, s: &str) {
         let _ = writeln!(self.out, "{s}");
     }
-    fn errln(&mut self, s: &str) {
+    pub(crate) fn errln(&mut self, s: &str) {
         let _ = writeln!(self.err, "{s}");
     }
     /// Prints an error and returns docker's failure status.
@@ -131,19 +131,53 @@ macro_rules! try_or_fail {
     };
 }
 
-/// Runs one command; returns the exit status.
-pub fn run(cl: &mut Cluster, cmd: Cmd, env: &mut Env, io: &mut Io) -> i32 {
-    match cmd {
+/// A command's state after it starts.
+pub enum Run {
+    Done(i32),
+    /// Still running: poll it as simulated time passes.
+    Waiting(Pending),
+}
+
+/// Starts one command: everything it changes is applied now; if docker would wait, the wait
+/// is returned to be driven by the caller.
+pub fn start(cl: &mut Cluster, cmd: Cmd, env: &mut Env, io: &mut Io) -> Run {
+    let mut pending = None;
+    let code = match cmd {
         Cmd::Help(text) => {
             io.out(&text);
             0
         }
-        Cmd::Sim(s) => sim(cl, s, env, io),
-        Cmd::Docker(d) => docker(cl, d, env, io),
+        Cmd::Sim(s) => sim(cl, s, env, io, &mut pending),
+        Cmd::Docker(d) => docker(cl, d, env, io, &mut pending),
+    };
+    match pending {
+        Some(p) => Run::Waiting(p),
+        None => Run::Done(code),
     }
 }
 
-fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
+/// Runs one command to the end, letting `waiter` pass time while it waits.
+pub fn run(cl: &mut Cluster, cmd: Cmd, env: &mut Env, io: &mut Io, waiter: &mut dyn Waiter) -> i32 {
+    match start(cl, cmd, env, io) {
+        Run::Done(code) => code,
+        Run::Waiting(mut p) => loop {
+            if let Some(code) = p.poll(cl, io) {
+                return code;
+            }
+            if !waiter.wait(cl, p.step(cl.now()), p.live()) {
+                return p.interrupt(io);
+            }
+        },
+    }
+}
+
+fn docker(
+    cl: &mut Cluster,
+    d: DockerCmd,
+    env: &mut Env,
+    io: &mut Io,
+    pending: &mut Option<Pending>,
+) -> i32 {
     use DockerCmd::*;
     match d {
         SwarmInit | SwarmJoin => {
@@ -325,10 +359,14 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
                 Err(e) => return io.daemon(&e),
             };
             io.outln(&id);
-            if c.detach || c.quiet {
-                return 0;
+            if !(c.detach || c.quiet) {
+                *pending = Some(Pending::progress(
+                    vec![(id, false)],
+                    Vec::new(),
+                    env.wait_limit,
+                ));
             }
-            wait_progress(cl, env, io, &id, false)
+            0
         }
         ServiceUpdate(u) => {
             let _ = try_or_fail!(io, manager(cl, env));
@@ -356,10 +394,14 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
                 return io.daemon(&e);
             }
             io.outln(&u.service);
-            if u.detach || u.quiet {
-                return 0;
+            if !(u.detach || u.quiet) {
+                *pending = Some(Pending::progress(
+                    vec![(svc.id.clone(), u.rollback)],
+                    Vec::new(),
+                    env.wait_limit,
+                ));
             }
-            wait_progress(cl, env, io, &svc.id, u.rollback)
+            0
         }
         ServiceLs(opts) => {
             let _ = try_or_fail!(io, manager(cl, env));
@@ -432,17 +474,15 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
                     Err(e) => errors.push(format!("{name}: Error response from daemon: {e}")),
                 }
             }
-            let mut code = 0;
-            if !detach {
-                for id in &scaled {
-                    code |= wait_progress(cl, env, io, id, false);
-                }
+            if !detach && !scaled.is_empty() {
+                let services = scaled.into_iter().map(|id| (id, false)).collect();
+                *pending = Some(Pending::progress(services, errors, env.wait_limit));
+                return 0;
             }
             if !errors.is_empty() {
-                io.errln(&errors.join("\n"));
-                code = 1;
+                return io.fail(&errors.join("\n"));
             }
-            code
+            0
         }
         ServiceRollback {
             service,
@@ -459,10 +499,14 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
                 return io.daemon(&e);
             }
             io.outln(&service);
-            if detach || quiet {
-                return 0;
+            if !(detach || quiet) {
+                *pending = Some(Pending::progress(
+                    vec![(svc.id.clone(), true)],
+                    Vec::new(),
+                    env.wait_limit,
+                ));
             }
-            wait_progress(cl, env, io, &svc.id, true)
+            0
         }
         ServiceRm(names) => {
             let _ = try_or_fail!(io, manager(cl, env));
@@ -479,7 +523,7 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
         }
         ServiceLogs(opts) => {
             let _ = try_or_fail!(io, manager(cl, env));
-            service_logs(cl, env, io, &opts)
+            service_logs(cl, io, opts, pending)
         }
         VolumeCreate {
             name,
@@ -683,6 +727,7 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
         ContainerStop { names, time } => {
             let n = try_or_fail!(io, on_node(cl, env));
             let mut code = 0;
+            let mut targets = Vec::new();
             for name in names {
                 let Some(c) = cl.find_container(&n.id, &name).cloned() else {
                     code = io.fail(&format!(
@@ -701,21 +746,9 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
                 // `docker stop` returns once the container has exited.
                 let limit =
                     timeout.unwrap_or(SimDuration::from_secs(10)) + SimDuration::from_secs(1);
-                let mut waited = SimDuration::ZERO;
-                while cl
-                    .state()
-                    .get::<Container>(&c.id)
-                    .is_some_and(|c| c.is_running())
-                    && waited < limit
-                {
-                    let step = SimDuration::from_millis(100);
-                    if !env.waiter.wait(cl, step, false) {
-                        break;
-                    }
-                    waited = waited + step;
-                }
-                io.outln(&name);
+                targets.push((c.id.clone(), name.clone(), cl.now() + limit));
             }
+            *pending = Some(Pending::stop(targets, code));
             code
         }
         ContainerKill { names, signal } => {
@@ -766,9 +799,12 @@ fn docker(cl: &mut Cluster, d: DockerCmd, env: &mut Env, io: &mut Io) -> i32 {
                 ));
             };
             let since = try_or_fail!(io, parse_since(&opts.since, cl.now()));
-            follow_logs(cl, env, io, &opts, since, |cl| {
-                vec![(String::new(), cl.state().get::<Container>(&c.id).cloned())]
-            })
+            *pending = Some(Pending::follow(
+                LogSource::Container(c.id.clone()),
+                opts,
+                since,
+            ));
+            0
         }
         ContainerInspect(opts) => {
             let n = try_or_fail!(io, on_node(cl, env));
@@ -959,50 +995,6 @@ fn promote_demote(
     code
 }
 
-/// Waits for a service to converge, showing docker's progress display.
-fn wait_progress(
-    cl: &mut Cluster,
-    env: &mut Env,
-    io: &mut Io,
-    svc_id: &str,
-    manual_rollback: bool,
-) -> i32 {
-    let mut p = Progress::new(svc_id, manual_rollback);
-    let step = SimDuration::from_millis(200);
-    let mut waited = SimDuration::ZERO;
-    loop {
-        match p.poll(cl) {
-            Poll::Done(Ok(())) => {
-                io.out(&p.render());
-                return 0;
-            }
-            Poll::Done(Err(e)) => {
-                io.out(&p.render());
-                return io.fail(&e);
-            }
-            Poll::Pending => {}
-        }
-        if waited >= env.wait_limit {
-            io.out(&p.render());
-            let name = cl
-                .state()
-                .get::<Service>(svc_id)
-                .map(|s| s.spec.name.clone())
-                .unwrap_or_else(|| svc_id.to_string());
-            return io.fail(&format!(
-                "opsconsole: stopped waiting after {} of simulated time: the service has not converged; it carries on in the background.\nSee `docker service ps {name}`.",
-                format_go_duration(env.wait_limit)
-            ));
-        }
-        if !env.waiter.wait(cl, step, false) {
-            io.out(&p.render());
-            io.errln("Operation continuing in background.");
-            return 130;
-        }
-        waited = waited + step;
-    }
-}
-
 /// `--since`: an RFC 3339 time, a Unix timestamp, or a duration before now ("10m").
 fn parse_since(s: &Option<String>, now: SimTime) -> Result<Option<SimTime>, String> {
     let Some(s) = s else { return Ok(None) };
@@ -1020,56 +1012,12 @@ fn parse_since(s: &Option<String>, now: SimTime) -> Result<Option<SimTime>, Stri
     ))
 }
 
-/// Prints a log (and follows it): `sources` gives the labelled containers each time.
-fn follow_logs(
+fn service_logs(
     cl: &mut Cluster,
-    env: &mut Env,
     io: &mut Io,
-    opts: &LogsOpts,
-    since: Option<SimTime>,
-    sources: impl Fn(&Cluster) -> Vec<(String, Option<Container>)>,
+    opts: LogsOpts,
+    pending: &mut Option<Pending>,
 ) -> i32 {
-    let mut after = since.map(|s| s - SimDuration(1));
-    let mut first = true;
-    loop {
-        let now = cl.now();
-        let parts: Vec<(String, Vec<logs::LogLine>)> = sources(cl)
-            .into_iter()
-            .filter_map(|(label, c)| {
-                let c = c?;
-                let w = Window {
-                    after,
-                    until: Some(now),
-                    tail: if first { opts.tail } else { None },
-                };
-                Some((label, logs::read(&c, now, w)))
-            })
-            .collect();
-        for (label, line) in logs::merge(parts) {
-            let ts = if opts.timestamps {
-                format!("{} ", line.at.rfc3339_nano_fixed())
-            } else {
-                String::new()
-            };
-            if label.is_empty() {
-                io.outln(&format!("{ts}{}", line.text));
-            } else {
-                io.outln(&format!("{label}    | {ts}{}", line.text));
-            }
-        }
-        let _ = io.out.flush();
-        first = false;
-        after = Some(now);
-        if !opts.follow {
-            return 0;
-        }
-        if !env.waiter.wait(cl, SimDuration::from_millis(250), true) {
-            return 0;
-        }
-    }
-}
-
-fn service_logs(cl: &mut Cluster, env: &mut Env, io: &mut Io, opts: &LogsOpts) -> i32 {
     let target = opts.target.clone();
     let (svc_id, task_only) = match cl.find_service(&target) {
         Some(s) => (s.id.clone(), None),
@@ -1079,57 +1027,15 @@ fn service_logs(cl: &mut Cluster, env: &mut Env, io: &mut Io, opts: &LogsOpts) -
         },
     };
     let since = try_or_fail!(io, parse_since(&opts.since, cl.now()));
-    let no_ids = opts.no_task_ids;
-    let no_trunc = opts.no_trunc;
-    let raw = opts.raw;
-    follow_logs(cl, env, io, opts, since, move |cl| {
-        let Some(svc) = cl.state().get::<Service>(&svc_id) else {
-            return Vec::new();
-        };
-        let name = svc.spec.name.clone();
-        let mut tasks: Vec<&Task> = cl
-            .tasks_of_service(&svc_id)
-            .into_iter()
-            .filter(|t| task_only.as_ref().is_none_or(|x| *x == t.id))
-            .collect();
-        tasks.sort_by(|a, b| a.slot.cmp(&b.slot).then(a.created_at.cmp(&b.created_at)));
-        let max_len = tasks.len().to_string().len();
-        tasks
-            .iter()
-            .map(|t| {
-                let node = cl
-                    .state()
-                    .get::<Node>(&t.node_id)
-                    .map(|n| n.hostname().to_string())
-                    .unwrap_or_else(|| t.node_id.clone());
-                let mut label = crate::orch::orchestrator::task_name(&name, t);
-                if !no_ids {
-                    label.push('.');
-                    label.push_str(if no_trunc {
-                        &t.id
-                    } else {
-                        format::trunc_id(&t.id)
-                    });
-                }
-                label.push('@');
-                label.push_str(&node);
-                let pad = max_len.saturating_sub(t.slot.max(1).to_string().len());
-                label.push_str(&" ".repeat(pad));
-                if raw {
-                    label.clear();
-                }
-                (
-                    label,
-                    cl.state()
-                        .index()
-                        .container_by_task
-                        .get(&t.id)
-                        .and_then(|c| cl.state().get::<Container>(c))
-                        .cloned(),
-                )
-            })
-            .collect()
-    })
+    let source = LogSource::Service {
+        svc_id,
+        task_only,
+        no_ids: opts.no_task_ids,
+        no_trunc: opts.no_trunc,
+        raw: opts.raw,
+    };
+    *pending = Some(Pending::follow(source, opts, since));
+    0
 }
 
 fn generic_inspect(cl: &Cluster, env: &Env, io: &mut Io, opts: &InspectOpts) -> i32 {
@@ -1287,7 +1193,13 @@ pub const DEMO_SCRIPT: &[&str] = &[
     "docker service create --detach --name viz --constraint node.role==manager -p 9090:8080 dockersamples/visualizer",
 ];
 
-fn sim(cl: &mut Cluster, s: SimCmd, env: &mut Env, io: &mut Io) -> i32 {
+fn sim(
+    cl: &mut Cluster,
+    s: SimCmd,
+    env: &mut Env,
+    io: &mut Io,
+    pending: &mut Option<Pending>,
+) -> i32 {
     let node_of = |cl: &Cluster, name: &str| {
         cl.find_node(name)
             .map(|n| (n.id.clone(), n.hostname().to_string()))
@@ -1406,15 +1318,15 @@ fn sim(cl: &mut Cluster, s: SimCmd, env: &mut Env, io: &mut Io) -> i32 {
                     continue;
                 }
                 io.outln(&format!("$ {line}"));
-                code |= docker(cl, d, env, io);
+                code |= docker(cl, d, env, io, &mut None);
             }
-            // Let the demo come up, as a trainer would wait a minute.
-            for _ in 0..450 {
-                if !env.waiter.wait(cl, SimDuration::from_millis(200), false) {
-                    break;
-                }
-            }
-            io.outln("demo workloads are up: see `docker service ls`");
+            // Let the demo come up, as a trainer would wait a minute and a half.
+            let at = cl.now() + SimDuration::from_secs(90);
+            *pending = Some(Pending::until(
+                at,
+                "demo workloads are up: see `docker service ls`".into(),
+                code,
+            ));
             code
         }
         SimCmd::Status => {

@@ -90,6 +90,10 @@ impl Progress {
         }
     }
 
+    pub fn service_id(&self) -> &str {
+        &self.svc_id
+    }
+
     fn write(&mut self, id: &str, text: String) {
         match self.lines.iter_mut().find(|(i, _)| i == id) {
             Some(l) => l.1 = text,

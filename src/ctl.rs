@@ -1,11 +1,14 @@
 //! `opsconsole ctl`: run one docker (or `sim`) command against the built-in cluster in a
 //! state directory, print what docker prints, exit with docker's status.
 
+use crate::backend::RunOpts;
+use crate::backend::builtin::host::RunReq;
+use crate::backend::builtin::proto;
 use crate::exec::{self, Env, Io, Waiter};
 use crate::lang::{self, Cmd, DockerCmd};
 use crate::orch::time::{SimDuration, SimTime};
 use crate::orch::{self, Cluster};
-use crate::store::{self, Store};
+use crate::store::{self, Store, StoreError};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -79,6 +82,14 @@ fn is_follow(cmd: &Cmd) -> bool {
     matches!(cmd, Cmd::Docker(DockerCmd::ServiceLogs(o)) | Cmd::Docker(DockerCmd::ContainerLogs(o)) if o.follow)
 }
 
+/// Asks docker's confirmation question on the terminal.
+fn ask(prompt: &str) -> bool {
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).is_ok() && matches!(line.trim(), "y" | "Y" | "yes")
+}
+
 /// Runs `opsconsole ctl`; returns the process exit status.
 pub fn run(opts: CtlOpts) -> i32 {
     let cmd = match lang::parse(&opts.args) {
@@ -112,13 +123,36 @@ pub fn run(opts: CtlOpts) -> i32 {
             return 125;
         }
     };
-    let (mut store, mut cl) = match Store::open(&dir, Duration::from_secs(10), || {
-        orch::seed_cluster(opts.seed, start)
-    }) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("opsconsole: {e}");
-            return 1;
+    // A console serving this state runs the command (its clock runs in real time); otherwise
+    // open the state here. Busy means a process is about to serve it or is between commands.
+    let confirmed = match &cmd {
+        Cmd::Docker(d) => d.confirmation().map(|q| ask(&q)),
+        _ => None,
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let (mut store, mut cl) = loop {
+        let req = RunReq {
+            words: opts.args.clone(),
+            opts: RunOpts {
+                on: opts.on.clone(),
+                confirmed: confirmed.unwrap_or(false),
+            },
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            env: std::env::vars().collect(),
+            wait: true,
+        };
+        if let Some(code) = proto::run_blocking(&dir, req) {
+            return code;
+        }
+        match Store::open(&dir, Duration::from_millis(200), || {
+            orch::seed_cluster(opts.seed, start)
+        }) {
+            Ok(x) => break x,
+            Err(StoreError::Busy(_)) if std::time::Instant::now() < deadline => continue,
+            Err(e) => {
+                eprintln!("opsconsole: {e}");
+                return 1;
+            }
         }
     };
     let stop = Arc::new(AtomicBool::new(false));
@@ -130,12 +164,7 @@ pub fn run(opts: CtlOpts) -> i32 {
     }
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let getenv = |k: &str| std::env::var(k).ok();
-    let mut confirm = |prompt: &str| -> bool {
-        eprint!("{prompt}");
-        let _ = std::io::stderr().flush();
-        let mut line = String::new();
-        std::io::stdin().read_line(&mut line).is_ok() && matches!(line.trim(), "y" | "Y" | "yes")
-    };
+    let mut confirm = |prompt: &str| -> bool { confirmed.unwrap_or_else(|| ask(prompt)) };
     // Output is held back until the change is durably saved, so nothing printed can be lost
     // by a crash; followed logs stream (the waiter saves before each batch).
     let mut out_buf: Vec<u8> = Vec::new();

@@ -179,6 +179,7 @@ fn docker(
     pending: &mut Option<Pending>,
 ) -> i32 {
     use DockerCmd::*;
+    let question = d.confirmation();
     match d {
         SwarmInit | SwarmJoin => {
             try_or_fail!(io, on_node(cl, env));
@@ -575,20 +576,10 @@ fn docker(
                 r.map(drop).map_err(daemon_error)
             })
         }
-        VolumePrune { force, all } => {
+        VolumePrune { all, .. } => {
             let n = try_or_fail!(io, on_node(cl, env));
-            let what = if all {
-                "all local volumes not used by at least one container"
-            } else {
-                "anonymous local volumes not used by at least one container"
-            };
-            if !force
-                && !confirm(
-                    env,
-                    &format!(
-                        "WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] "
-                    ),
-                )
+            if let Some(prompt) = &question
+                && !confirm(env, prompt)
             {
                 return 0;
             }
@@ -814,13 +805,10 @@ fn docker(
                 Err(code) => code,
             }
         }
-        ContainerPrune { force } => {
+        ContainerPrune { .. } => {
             let n = try_or_fail!(io, on_node(cl, env));
-            if !force
-                && !confirm(
-                    env,
-                    "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] ",
-                )
+            if let Some(prompt) = &question
+                && !confirm(env, prompt)
             {
                 return 0;
             }
@@ -1290,6 +1278,37 @@ fn sim(
                     0
                 }
                 Err(e) => io.fail(&e.0),
+            }
+        }
+        SimCmd::UpdatePause(name) | SimCmd::UpdateResume(name)
+            if cl.find_service(&name).is_none() =>
+        {
+            io.fail(&format!("Error: no such service: {name}"))
+        }
+        SimCmd::UpdatePause(name) => {
+            let service = cl
+                .find_service(&name)
+                .map(|s| s.id.clone())
+                .unwrap_or_default();
+            match cl.apply(Command::PauseUpdate { service }) {
+                Ok(_) => {
+                    io.outln(&format!("{name}: update paused"));
+                    0
+                }
+                Err(e) => io.daemon(&e),
+            }
+        }
+        SimCmd::UpdateResume(name) => {
+            let service = cl
+                .find_service(&name)
+                .map(|s| s.id.clone())
+                .unwrap_or_default();
+            match cl.apply(Command::ResumeUpdate { service }) {
+                Ok(_) => {
+                    io.outln(&format!("{name}: update resumed"));
+                    0
+                }
+                Err(e) => io.daemon(&e),
             }
         }
         SimCmd::Strategy(s) => match cl.apply(Command::SetStrategy(s)) {

@@ -203,6 +203,24 @@ impl Pending {
         }
     }
 
+    /// The caller does not wait (the console): prints what docker prints at the end that is
+    /// already known, and returns the status so far.
+    pub fn detach(self, io: &mut Io) -> i32 {
+        match self.kind {
+            Kind::Progress { trailing, .. } if !trailing.is_empty() => {
+                io.errln(&trailing.join("\n"));
+                1
+            }
+            Kind::Stop { targets } => {
+                for (_, name, _) in targets {
+                    io.outln(&name);
+                }
+                self.code
+            }
+            _ => self.code,
+        }
+    }
+
     /// The user gave up waiting (Ctrl-C, or the client went away).
     pub fn interrupt(&mut self, io: &mut Io) -> i32 {
         match &self.kind {
@@ -254,7 +272,7 @@ fn print_logs(
 }
 
 /// The labelled containers of a log source, as `docker service logs` labels them.
-fn sources<'a>(cl: &'a Cluster, source: &LogSource) -> Vec<(String, Option<&'a Container>)> {
+pub fn sources<'a>(cl: &'a Cluster, source: &LogSource) -> Vec<(String, Option<&'a Container>)> {
     match source {
         LogSource::Container(cid) => vec![(String::new(), cl.state().get::<Container>(cid))],
         LogSource::Service {

@@ -116,13 +116,9 @@ pub fn node_ls(cl: &Cluster, self_id: &str, opts: &ListOpts) -> Result<String, S
                 "RawID": n.id,
                 "Self": n.id == self_id,
                 "Hostname": n.hostname(),
-                "Status": title(match n.status.state { NodeState::Ready => "ready", NodeState::Down => "down", NodeState::Unknown => "unknown", NodeState::Disconnected => "disconnected" }),
+                "Status": node_status(n),
                 "Availability": title(n.spec.availability.as_str()),
-                "ManagerStatus": match &n.manager_status {
-                    Some(m) if m.leader => "Leader".to_string(),
-                    Some(m) => title(match m.reachability { Reachability::Reachable => "reachable", Reachability::Unreachable => "unreachable", Reachability::Unknown => "unknown" }),
-                    None => String::new(),
-                },
+                "ManagerStatus": manager_status(n),
                 "EngineVersion": n.description.engine.engine_version,
                 "TLSStatus": "Ready",
             })
@@ -149,6 +145,29 @@ pub fn node_ls(cl: &Cluster, self_id: &str, opts: &ListOpts) -> Result<String, S
         quiet_key: "RawID",
     };
     l.render(opts)
+}
+
+/// The STATUS column of `docker node ls`.
+pub fn node_status(n: &Node) -> String {
+    title(match n.status.state {
+        NodeState::Ready => "ready",
+        NodeState::Down => "down",
+        NodeState::Unknown => "unknown",
+        NodeState::Disconnected => "disconnected",
+    })
+}
+
+/// The MANAGER STATUS column of `docker node ls`.
+pub fn manager_status(n: &Node) -> String {
+    match &n.manager_status {
+        Some(m) if m.leader => "Leader".to_string(),
+        Some(m) => title(match m.reachability {
+            Reachability::Reachable => "reachable",
+            Reachability::Unreachable => "unreachable",
+            Reachability::Unknown => "unknown",
+        }),
+        None => String::new(),
+    }
 }
 
 pub fn node_json(n: &Node) -> Value {
@@ -263,7 +282,7 @@ pub fn go_time(t: SimTime) -> String {
 // ---------------------------------------------------------------------------
 // Services
 
-fn replicas_column(cl: &Cluster, s: &Service) -> String {
+pub fn replicas_column(cl: &Cluster, s: &Service) -> String {
     let (running, desired) = cl.replica_counts(s);
     match s.spec.mode {
         ServiceMode::Replicated { .. } => {

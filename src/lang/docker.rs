@@ -172,6 +172,27 @@ pub enum DockerCmd {
 }
 
 impl DockerCmd {
+    /// The question docker asks before running the command (prunes without `--force`).
+    pub fn confirmation(&self) -> Option<String> {
+        match self {
+            DockerCmd::VolumePrune { force: false, all } => {
+                let what = if *all {
+                    "all local volumes not used by at least one container"
+                } else {
+                    "anonymous local volumes not used by at least one container"
+                };
+                Some(format!(
+                    "WARNING! This will remove {what}.\nAre you sure you want to continue? [y/N] "
+                ))
+            }
+            DockerCmd::ContainerPrune { force: false } => Some(
+                "WARNING! This will remove all stopped containers.\nAre you sure you want to continue? [y/N] "
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
+
     /// Whether the command changes the cluster (kiosk mode refuses these).
     pub fn is_mutating(&self) -> bool {
         use DockerCmd::*;

@@ -24,6 +24,8 @@ pub enum SimCmd {
     NodeAdd(NodeTemplate),
     TaskStop(String),
     TaskCrash { task: String, code: i64 },
+    UpdatePause(String),
+    UpdateResume(String),
     Strategy(Strategy),
     Demo,
     Status,
@@ -172,6 +174,8 @@ pub const SIM_USAGE: &str = "Usage:
   sim node add NAME [--role worker|manager] [--cpus N] [--memory SIZE] [--label k=v]... [--count N] [--arch ARCH]
   sim task stop TASK            the task's container exits with code 0
   sim task crash TASK [--exit-code N]   the task's container exits non-zero (default 1)
+  sim update pause SERVICE      pause the service's update or rollback in progress
+  sim update resume SERVICE     resume it where it stopped
   sim strategy spread|binpack|random    placement strategy for new tasks
   sim demo                      add the demo workloads
   sim status                    simulated clock, seed and settings";
@@ -231,6 +235,14 @@ fn parse_sim(w: &[String]) -> Result<SimCmd, ParseError> {
         ["node", "down", ..] => {
             exact(3, "node down")?;
             Ok(SimCmd::NodeDown(s[2].to_string()))
+        }
+        ["update", "pause", ..] => {
+            exact(3, "update pause")?;
+            Ok(SimCmd::UpdatePause(s[2].to_string()))
+        }
+        ["update", "resume", ..] => {
+            exact(3, "update resume")?;
+            Ok(SimCmd::UpdateResume(s[2].to_string()))
         }
         ["node", "up", ..] => {
             exact(3, "node up")?;

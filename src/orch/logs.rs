@@ -76,6 +76,16 @@ pub fn counts(c: &Container, now: SimTime) -> (u64, u64) {
     }
 }
 
+/// How many lines a container wrote after `after` and up to `until` (capped at now).
+pub fn count_between(c: &Container, now: SimTime, after: Option<SimTime>, until: SimTime) -> u64 {
+    let Some(r) = run_of(c, now) else {
+        return 0;
+    };
+    let until = until.min(r.end);
+    let from = after.map_or(0, |a| r.total_by(a));
+    r.total_by(until).saturating_sub(from)
+}
+
 /// Reads a window of a container's log.
 pub fn read(c: &Container, now: SimTime, w: Window) -> Vec<LogLine> {
     let Some(r) = run_of(c, now) else {

@@ -82,6 +82,15 @@ pub enum Command {
     RollbackService {
         service: String,
     },
+    /// Pauses an update or rollback in progress (the simulator's `kubectl rollout pause`;
+    /// a Swarm engine can only pause one on failure).
+    PauseUpdate {
+        service: String,
+    },
+    /// Resumes a paused update or rollback where it stopped, keeping the previous spec.
+    ResumeUpdate {
+        service: String,
+    },
     RemoveService {
         service: String,
     },
@@ -158,6 +167,8 @@ impl Command {
             Command::CreateService { .. }
                 | Command::UpdateService { .. }
                 | Command::RollbackService { .. }
+                | Command::PauseUpdate { .. }
+                | Command::ResumeUpdate { .. }
                 | Command::RemoveService { .. }
                 | Command::UpdateNode { .. }
                 | Command::RemoveNode { .. }
@@ -176,6 +187,7 @@ pub enum Outcome {
     Ids(Vec<String>),
 }
 
+#[derive(Clone)]
 pub struct Cluster {
     st: State,
 }
@@ -440,6 +452,8 @@ impl Cluster {
             Command::CreateService { spec } => self.create_service(spec),
             Command::UpdateService { service, spec } => self.update_service(&service, spec),
             Command::RollbackService { service } => self.rollback_service(&service),
+            Command::PauseUpdate { service } => self.pause_update(&service),
+            Command::ResumeUpdate { service } => self.resume_update(&service),
             Command::RemoveService { service } => self.remove_service(&service),
             Command::UpdateNode { node, spec } => self.update_node(&node, spec),
             Command::RemoveNode { node, force } => self.remove_node(&node, force),
@@ -820,6 +834,54 @@ impl Cluster {
             );
         });
         allocate_endpoint(&mut self.st, id);
+        orchestrator::reconcile(&mut self.st, id);
+        Ok(Outcome::Id(id.to_string()))
+    }
+
+    fn pause_update(&mut self, id: &str) -> Result<Outcome, ApiError> {
+        let svc = self.service_exists(id)?;
+        let state = svc.update_status.as_ref().map(|u| u.state);
+        let (to, what) = match state {
+            Some(UpdateState::Updating) => (UpdateState::Paused, "update"),
+            Some(UpdateState::RollbackStarted) => (UpdateState::RollbackPaused, "rollback"),
+            _ => {
+                return Err(ApiError::rpc(
+                    "FailedPrecondition",
+                    format!("service {id} has no update in progress"),
+                ));
+            }
+        };
+        self.st.update::<Service>(id, |s| {
+            updater::stop_run(s, None);
+            if let Some(u) = s.update_status.as_mut() {
+                u.state = to;
+                u.message = format!("{what} paused manually");
+            }
+        });
+        Ok(Outcome::Id(id.to_string()))
+    }
+
+    fn resume_update(&mut self, id: &str) -> Result<Outcome, ApiError> {
+        let svc = self.service_exists(id)?;
+        let state = svc.update_status.as_ref().map(|u| u.state);
+        let (to, what) = match state {
+            Some(UpdateState::Paused) => (UpdateState::Updating, "update"),
+            Some(UpdateState::RollbackPaused) => (UpdateState::RollbackStarted, "rollback"),
+            _ => {
+                return Err(ApiError::rpc(
+                    "FailedPrecondition",
+                    format!("service {id} has no paused update"),
+                ));
+            }
+        };
+        self.st.update::<Service>(id, |s| {
+            updater::stop_run(s, None);
+            if let Some(u) = s.update_status.as_mut() {
+                u.state = to;
+                u.message = format!("{what} resumed manually");
+                u.completed_at = None;
+            }
+        });
         orchestrator::reconcile(&mut self.st, id);
         Ok(Outcome::Id(id.to_string()))
     }

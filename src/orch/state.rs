@@ -408,6 +408,7 @@ object_impl!(
     wake = |_x| None
 );
 
+#[derive(Clone)]
 struct Txn {
     /// Previous values (boxed inside `AnyObj`: objects are large, journals can be long).
     journal: Vec<(Kind, String, Option<AnyObj>)>,
@@ -420,6 +421,8 @@ type TimerEntry = Reverse<(SimTime, u64, Kind, String)>;
 
 pub const SCHEDULER_TIMER: &str = "scheduler";
 
+/// Cloning gives an independent copy that behaves identically (plans and previews run on one).
+#[derive(Clone)]
 pub struct State {
     tables: Tables,
     pub meta: Meta,

@@ -1615,3 +1615,80 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn manual_pause_and_resume_of_an_update() {
+    let mut c = cluster();
+    let id = create(&mut c, basic_spec("p", "nginx", 6));
+    c.advance(secs(30));
+    let prev_image = c
+        .state()
+        .get::<Service>(&id)
+        .unwrap()
+        .spec
+        .task_template
+        .container_spec
+        .image
+        .clone();
+    // Nothing to pause yet.
+    let e = c
+        .apply(Command::PauseUpdate {
+            service: id.clone(),
+        })
+        .unwrap_err();
+    assert!(e.0.contains("has no update in progress"), "{}", e.0);
+    update(&mut c, &id, |s| {
+        s.update_config = Some(UpdateConfig {
+            parallelism: 1,
+            delay: secs(10),
+            ..UpdateConfig::default()
+        });
+        s.task_template.container_spec.image = images::pin("nginx:1.16-alpine").unwrap();
+    });
+    c.advance(secs(12));
+    c.apply(Command::PauseUpdate {
+        service: id.clone(),
+    })
+    .unwrap();
+    let new_image = |c: &Cluster| {
+        c.tasks_of_service(&id)
+            .iter()
+            .filter(|t| t.desired_state == TaskState::Running)
+            .filter(|t| t.spec.container_spec.image.contains("1.16"))
+            .count()
+    };
+    let at_pause = new_image(&c);
+    assert!((1..6).contains(&at_pause), "{at_pause}");
+    let us = c.state().get::<Service>(&id).unwrap().update_status.clone();
+    assert_eq!(
+        us.as_ref().map(|u| (u.state, u.message.as_str())),
+        Some((UpdateState::Paused, "update paused manually"))
+    );
+    // Paused: nothing more is replaced.
+    c.advance(secs(120));
+    assert_eq!(new_image(&c), at_pause);
+    // Resume finishes the update and keeps the previous spec for a rollback.
+    c.apply(Command::ResumeUpdate {
+        service: id.clone(),
+    })
+    .unwrap();
+    c.advance(secs(180));
+    assert_eq!(new_image(&c), 6);
+    let svc = c.state().get::<Service>(&id).unwrap();
+    assert_eq!(
+        svc.update_status.as_ref().map(|u| u.state),
+        Some(UpdateState::Completed)
+    );
+    assert_eq!(
+        svc.previous_spec
+            .as_ref()
+            .map(|p| p.task_template.container_spec.image.clone()),
+        Some(prev_image)
+    );
+    let e = c
+        .apply(Command::ResumeUpdate {
+            service: id.clone(),
+        })
+        .unwrap_err();
+    assert!(e.0.contains("has no paused update"), "{}", e.0);
+}

@@ -431,6 +431,35 @@ pub fn human_duration(d: SimDuration) -> String {
     format!("{} years", d.0 / hour / 24 / 365)
 }
 
+/// How long until [`human_duration`] of a duration growing from `d` reads differently.
+pub fn human_duration_next_change(d: SimDuration) -> SimDuration {
+    let sec = NANOS_PER_SEC;
+    let d = d.0.max(0);
+    let step = if d < 60 * sec {
+        sec
+    } else if d < 3600 * sec {
+        60 * sec
+    } else {
+        // Hours are rounded (the count changes at each half hour past the hour), then
+        // grouped into days, weeks, months; years are whole.
+        let hour = 3600 * sec;
+        let hours = (d + hour / 2) / hour;
+        let (unit, region_end) = match hours {
+            h if h < 48 => (1, 48),
+            h if h < 24 * 7 * 2 => (24, 24 * 7 * 2),
+            h if h < 24 * 30 * 2 => (24 * 7, 24 * 30 * 2),
+            h if h < 24 * 365 * 2 => (24 * 30, 24 * 365 * 2),
+            _ => {
+                let year = 24 * 365 * hour;
+                return SimDuration((d / year + 1) * year - d);
+            }
+        };
+        let next_hours = ((hours / unit + 1) * unit).min(region_end);
+        return SimDuration((next_hours * hour - hour / 2) - d);
+    };
+    SimDuration(step - d % step)
+}
+
 // ---------------------------------------------------------------------------
 // Sizes (go-units)
 
@@ -593,6 +622,21 @@ mod tests {
         assert_eq!(human_duration(s(5400)), "2 hours");
         assert_eq!(human_duration(s(11 * 3600)), "11 hours");
         assert_eq!(human_duration(s(3 * 86400)), "3 days");
+    }
+
+    #[test]
+    fn the_next_change_of_a_human_duration_is_exact() {
+        // Walking forward by the predicted step always changes the text, and no earlier
+        // instant does.
+        let mut d = SimDuration(123_456_789);
+        for _ in 0..400 {
+            let step = human_duration_next_change(d);
+            assert!(step.0 > 0);
+            let now = human_duration(d);
+            assert_ne!(human_duration(SimDuration(d.0 + step.0)), now, "{d:?}");
+            assert_eq!(human_duration(SimDuration(d.0 + step.0 - 1)), now, "{d:?}");
+            d = SimDuration(d.0 + step.0 + step.0 / 3);
+        }
     }
 
     #[test]

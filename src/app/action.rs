@@ -1,0 +1,63 @@
+//! The only way the console's state changes: every key, mouse event, resize, timer and
+//! backend event becomes an [`Action`], and [`super::App::update`] applies it. What the App
+//! wants done outside itself (run a command, stream logs) comes back as [`Effect`]s for the
+//! event loop to carry out; their results return as Actions.
+
+use super::keys::Key;
+use super::ops::Op;
+use crate::backend::view::ViewKind;
+use crate::backend::{
+    BackendError, CmdOutput, Invocation, LogEvent, LogRequest, Plan, RunOpts, WatchEvent,
+};
+use crossterm::event::MouseEvent;
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// A key, resolved through the keymap (or typed into whatever has the focus).
+    Key(Key),
+    /// Text pasted into the terminal.
+    Paste(String),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// An operation, as a key bound to it would do.
+    Do(Op),
+    /// Something shown on screen may have changed with time (relative times).
+    Tick,
+    Backend(WatchEvent),
+    Log(u64, LogEvent),
+    Done(u64, Reply),
+    Quit,
+}
+
+/// Results of effects.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    Ran(Result<CmdOutput, BackendError>),
+    Inspected(Result<serde_json::Value, BackendError>),
+    Planned(Result<Plan, BackendError>),
+}
+
+/// Work for the event loop, identified so results can be matched to what asked for them.
+#[derive(Clone, Debug)]
+pub enum Effect {
+    Run {
+        id: u64,
+        inv: Invocation,
+        opts: RunOpts,
+    },
+    Inspect {
+        id: u64,
+        kind: ViewKind,
+        key: String,
+    },
+    Plan {
+        id: u64,
+        inv: Invocation,
+    },
+    /// Starts a log stream (replacing the previous one).
+    Logs {
+        id: u64,
+        req: LogRequest,
+    },
+    StopLogs,
+}

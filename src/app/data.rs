@@ -1,0 +1,428 @@
+//! The console's copy of the cluster, kept current from the backend's watch stream, and the
+//! pieces tables are made of: sorted keyed rows, natural-order keys, and the `/` filter.
+
+use super::rows::Rows;
+use crate::backend::WatchEvent;
+use crate::backend::view::*;
+use crate::exec::format::natural_cmp;
+use crate::orch::time::SimTime;
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// What the console knows about the cluster.
+#[derive(Default)]
+pub struct Data {
+    pub nodes: HashMap<String, NodeView>,
+    pub services: HashMap<String, ServiceView>,
+    pub tasks: HashMap<String, TaskView>,
+    pub volumes: HashMap<String, VolumeView>,
+    pub networks: HashMap<String, NetworkView>,
+    pub clock: Option<ClockInfo>,
+    /// Set while the backend is unreachable.
+    pub lost: Option<String>,
+    /// A snapshot has arrived.
+    pub loaded: bool,
+}
+
+/// What changed, for the panes to update their tables.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Delta {
+    /// Everything may have changed (a snapshot).
+    Reset,
+    Changed(ViewKind, String),
+}
+
+impl Data {
+    /// The backend's current time.
+    pub fn now(&self) -> SimTime {
+        match &self.clock {
+            Some(c) => c.now_at(wall_ms()),
+            None => SimTime(wall_ms() * 1_000_000),
+        }
+    }
+
+    pub fn apply(&mut self, ev: WatchEvent) -> Vec<Delta> {
+        match ev {
+            WatchEvent::Snapshot(v, clock) => {
+                let v = *v;
+                self.nodes = v.nodes.into_iter().map(|n| (n.id.clone(), n)).collect();
+                self.services = v.services.into_iter().map(|s| (s.id.clone(), s)).collect();
+                self.tasks = v.tasks.into_iter().map(|t| (t.id.clone(), t)).collect();
+                self.volumes = v.volumes.into_iter().map(|x| (x.key(), x)).collect();
+                self.networks = v.networks.into_iter().map(|n| (n.id.clone(), n)).collect();
+                self.clock = Some(clock);
+                self.lost = None;
+                self.loaded = true;
+                vec![Delta::Reset]
+            }
+            WatchEvent::Changes(cs) => cs.into_iter().map(|c| self.change(c)).collect(),
+            WatchEvent::Clock(c) => {
+                self.clock = Some(c);
+                Vec::new()
+            }
+            WatchEvent::Lost(why) => {
+                self.lost = Some(why);
+                Vec::new()
+            }
+        }
+    }
+
+    fn change(&mut self, c: Change) -> Delta {
+        match c {
+            Change::Node(n) => {
+                let id = n.id.clone();
+                self.nodes.insert(id.clone(), n);
+                Delta::Changed(ViewKind::Node, id)
+            }
+            Change::Service(s) => {
+                let id = s.id.clone();
+                self.services.insert(id.clone(), *s);
+                Delta::Changed(ViewKind::Service, id)
+            }
+            Change::Task(t) => {
+                let id = t.id.clone();
+                self.tasks.insert(id.clone(), t);
+                Delta::Changed(ViewKind::Task, id)
+            }
+            Change::Volume(v) => {
+                let id = v.key();
+                self.volumes.insert(id.clone(), v);
+                Delta::Changed(ViewKind::Volume, id)
+            }
+            Change::Network(n) => {
+                let id = n.id.clone();
+                self.networks.insert(id.clone(), n);
+                Delta::Changed(ViewKind::Network, id)
+            }
+            Change::Removed(kind, id) => {
+                match kind {
+                    ViewKind::Node => {
+                        self.nodes.remove(&id);
+                    }
+                    ViewKind::Service => {
+                        self.services.remove(&id);
+                    }
+                    ViewKind::Task => {
+                        self.tasks.remove(&id);
+                    }
+                    ViewKind::Volume => {
+                        self.volumes.remove(&id);
+                    }
+                    ViewKind::Network => {
+                        self.networks.remove(&id);
+                    }
+                }
+                Delta::Changed(kind, id)
+            }
+        }
+    }
+
+    /// A service by ID, name or ID prefix.
+    pub fn find_service(&self, key: &str) -> Option<&ServiceView> {
+        self.services
+            .get(key)
+            .or_else(|| self.services.values().find(|s| s.name == key))
+            .or_else(|| {
+                let mut m = self.services.values().filter(|s| s.id.starts_with(key));
+                match (m.next(), m.next()) {
+                    (Some(s), None) => Some(s),
+                    _ => None,
+                }
+            })
+    }
+
+    /// A node by ID, hostname or ID prefix.
+    pub fn find_node(&self, key: &str) -> Option<&NodeView> {
+        self.nodes
+            .get(key)
+            .or_else(|| self.nodes.values().find(|n| n.hostname == key))
+            .or_else(|| {
+                let mut m = self.nodes.values().filter(|n| n.id.starts_with(key));
+                match (m.next(), m.next()) {
+                    (Some(n), None) => Some(n),
+                    _ => None,
+                }
+            })
+    }
+
+    /// A task by ID, ID prefix, or `svc.slot` (the newest task of the slot).
+    pub fn find_task(&self, key: &str) -> Option<&TaskView> {
+        if let Some(t) = self.tasks.get(key) {
+            return Some(t);
+        }
+        if key.len() >= 5 {
+            let mut m = self.tasks.values().filter(|t| t.id.starts_with(key));
+            if let (Some(t), None) = (m.next(), m.next()) {
+                return Some(t);
+            }
+        }
+        self.tasks
+            .values()
+            .filter(|t| t.name() == key)
+            .max_by_key(|t| {
+                (
+                    t.desired <= crate::orch::model::TaskState::Running,
+                    t.created_at,
+                )
+            })
+    }
+
+    pub fn leader(&self) -> Option<&NodeView> {
+        self.nodes.values().find(|n| n.manager_status == "Leader")
+    }
+}
+
+/// A string ordered as people expect ("node2" before "node10"), ties broken bytewise.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Nat(pub String);
+
+impl Ord for Nat {
+    fn cmp(&self, other: &Self) -> Ordering {
+        natural_cmp(&self.0, &other.0).then_with(|| self.0.cmp(&other.0))
+    }
+}
+
+impl PartialOrd for Nat {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Rows of one table: the keys in order, and each object's current key.
+pub struct Table<K> {
+    rows: Rows<K>,
+    keys: HashMap<String, K>,
+}
+
+impl<K> Default for Table<K> {
+    fn default() -> Self {
+        Table {
+            rows: Rows::default(),
+            keys: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Ord + Clone> Table<K> {
+    /// Puts an object in (with `Some(key)`) or takes it out (`None`: gone or filtered out).
+    pub fn set(&mut self, id: &str, key: Option<K>) {
+        match key {
+            Some(k) => {
+                if let Some(old) = self.keys.get(id) {
+                    if *old == k {
+                        return;
+                    }
+                    self.rows.remove(old);
+                }
+                self.rows.insert(k.clone());
+                self.keys.insert(id.to_string(), k);
+            }
+            None => {
+                if let Some(old) = self.keys.remove(id) {
+                    self.rows.remove(&old);
+                }
+            }
+        }
+    }
+
+    pub fn rebuild(&mut self, items: impl Iterator<Item = (String, K)>) {
+        let mut keys = HashMap::new();
+        let mut list = Vec::new();
+        for (id, k) in items {
+            list.push(k.clone());
+            keys.insert(id, k);
+        }
+        self.rows = Rows::from_unsorted(list);
+        self.keys = keys;
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&K> {
+        self.rows.get(i)
+    }
+
+    pub fn key_of(&self, id: &str) -> Option<&K> {
+        self.keys.get(id)
+    }
+
+    pub fn position(&self, k: &K) -> Result<usize, usize> {
+        self.rows.position(k)
+    }
+
+    pub fn iter_from(&self, i: usize) -> impl Iterator<Item = &K> + '_ {
+        self.rows.iter_from(i)
+    }
+}
+
+/// The `/` filter: a case-insensitive regex (or the literal text if it is not a valid
+/// regex); `!` in front keeps the rows that do not match.
+#[derive(Clone, Debug)]
+pub struct Filter {
+    pub text: String,
+    re: regex::Regex,
+    invert: bool,
+}
+
+impl Filter {
+    pub fn new(text: &str) -> Option<Filter> {
+        let (invert, pat) = match text.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        if pat.is_empty() {
+            return None;
+        }
+        let re = regex::RegexBuilder::new(pat)
+            .case_insensitive(true)
+            .build()
+            .or_else(|_| {
+                regex::RegexBuilder::new(&regex::escape(pat))
+                    .case_insensitive(true)
+                    .build()
+            })
+            .ok()?;
+        Some(Filter {
+            text: text.to_string(),
+            re,
+            invert,
+        })
+    }
+
+    pub fn matches(&self, hay: &str) -> bool {
+        self.re.is_match(hay) != self.invert
+    }
+
+    /// Byte ranges of matches (for highlighting); none when inverted.
+    pub fn find_all(&self, hay: &str) -> Vec<(usize, usize)> {
+        if self.invert {
+            return Vec::new();
+        }
+        self.re
+            .find_iter(hay)
+            .filter(|m| m.end() > m.start())
+            .map(|m| (m.start(), m.end()))
+            .collect()
+    }
+}
+
+/// Which row is selected and which is at the top, kept on the same object as rows move.
+#[derive(Clone, Debug)]
+pub struct Cursor<K> {
+    pub selected: Option<K>,
+    /// Index of the selection when last known (kept when the object disappears).
+    pub index: usize,
+    pub offset: usize,
+}
+
+impl<K> Default for Cursor<K> {
+    fn default() -> Self {
+        Cursor {
+            selected: None,
+            index: 0,
+            offset: 0,
+        }
+    }
+}
+
+impl<K: Ord + Clone> Cursor<K> {
+    /// The selected index, after the rows changed.
+    pub fn resolve(&mut self, t: &Table<K>) -> usize {
+        if t.is_empty() {
+            self.index = 0;
+            self.selected = None;
+            return 0;
+        }
+        let i = match &self.selected {
+            Some(k) => match t.position(k) {
+                Ok(i) => i,
+                Err(_) => self.index.min(t.len() - 1),
+            },
+            None => self.index.min(t.len() - 1),
+        };
+        self.index = i;
+        self.selected = t.get(i).cloned();
+        i
+    }
+
+    /// Moves the selection by `delta` rows.
+    pub fn move_by(&mut self, t: &Table<K>, delta: isize) {
+        let i = self.resolve(t);
+        if t.is_empty() {
+            return;
+        }
+        let j = (i as isize + delta).clamp(0, t.len() as isize - 1) as usize;
+        self.index = j;
+        self.selected = t.get(j).cloned();
+    }
+
+    pub fn to(&mut self, t: &Table<K>, i: usize) {
+        if t.is_empty() {
+            return;
+        }
+        let j = i.min(t.len() - 1);
+        self.index = j;
+        self.selected = t.get(j).cloned();
+    }
+
+    /// The top row for a window of `height` rows that shows the selection.
+    pub fn scroll(&mut self, t: &Table<K>, height: usize) -> (usize, usize) {
+        let i = self.resolve(t);
+        let height = height.max(1);
+        if i < self.offset {
+            self.offset = i;
+        } else if i >= self.offset + height {
+            self.offset = i + 1 - height;
+        }
+        let max_off = t.len().saturating_sub(height);
+        self.offset = self.offset.min(max_off);
+        (self.offset, i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_kinds() {
+        let f = Filter::new("web").unwrap();
+        assert!(f.matches("my_WEB.1"));
+        assert!(!f.matches("api"));
+        let f = Filter::new("^web\\.[0-9]+$").unwrap();
+        assert!(f.matches("web.12"));
+        assert!(!f.matches("web.x"));
+        let f = Filter::new("!running").unwrap();
+        assert!(f.matches("Failed 2 seconds ago"));
+        assert!(!f.matches("Running 2 seconds ago"));
+        // Not a valid regex: taken literally.
+        let f = Filter::new("web[").unwrap();
+        assert!(f.matches("x web[ y"));
+        assert!(Filter::new("").is_none());
+        assert!(Filter::new("!").is_none());
+    }
+
+    #[test]
+    fn cursor_follows_its_object() {
+        let mut t: Table<Nat> = Table::default();
+        for n in ["node3", "node10", "node1"] {
+            t.set(n, Some(Nat(n.into())));
+        }
+        let mut c = Cursor::default();
+        c.to(&t, 1);
+        assert_eq!(c.selected, Some(Nat("node3".into())));
+        t.set("node2", Some(Nat("node2".into())));
+        assert_eq!(c.resolve(&t), 2, "still on node3");
+        t.set("node3", None);
+        assert_eq!(c.resolve(&t), 2, "object gone: same place");
+        assert_eq!(c.selected, Some(Nat("node10".into())));
+        c.move_by(&t, -5);
+        assert_eq!(c.index, 0);
+    }
+}

@@ -1,0 +1,398 @@
+//! The built-in cluster as a [`Backend`].
+//!
+//! The first process to open a state directory hosts the cluster (a [`host::Host`] thread)
+//! and serves it to other processes over a unix socket; later processes are clients. If the
+//! host goes away, a client takes over: it opens the state (everything acknowledged was saved)
+//! and starts serving it itself.
+
+pub mod convert;
+pub mod host;
+pub mod proto;
+
+use crate::backend::*;
+use crate::orch;
+use crate::orch::time::SimTime;
+use crate::store::{Store, StoreError};
+use futures::{FutureExt, StreamExt};
+use host::{Host, Request, RunMsg, RunReq};
+use proto::{ClientMsg, Conn, ServerMsg};
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use tokio::net::UnixStream;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+/// How to open (or create) a built-in cluster.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub dir: PathBuf,
+    /// Simulated seconds per wall-clock second while the console runs.
+    pub speed: f64,
+    /// Add the demo workloads if this creates the cluster.
+    pub demo_if_new: bool,
+    /// Seed and start time of a cluster this creates.
+    pub seed: u64,
+    pub start: SimTime,
+}
+
+struct HostHandle {
+    tx: Sender<Request>,
+    thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    server: Option<tokio::task::AbortHandle>,
+}
+
+struct Shared {
+    opts: Options,
+    host: OnceLock<HostHandle>,
+    takeover: Mutex<()>,
+    /// Why other processes cannot share this cluster, if they cannot.
+    notice: OnceLock<String>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        if let Some(h) = self.host.take() {
+            if let Some(s) = &h.server {
+                s.abort();
+            }
+            let _ = std::fs::remove_file(proto::socket_path(&self.opts.dir));
+            let _ = h.tx.send(Request::Shutdown);
+            if let Ok(mut t) = h.thread.lock()
+                && let Some(t) = t.take()
+            {
+                let _ = t.join();
+            }
+        }
+    }
+}
+
+enum Link {
+    Local(Sender<Request>),
+    Remote(UnixStream),
+}
+
+#[derive(Clone)]
+pub struct Builtin {
+    shared: Arc<Shared>,
+}
+
+impl Builtin {
+    /// Connects to the process serving `opts.dir`, or opens it and serves it. Must be called
+    /// inside a tokio runtime (the server runs on it). Waits up to `wait` for a busy state.
+    pub async fn open(opts: Options, wait: Duration) -> Result<Builtin, String> {
+        let b = Builtin {
+            shared: Arc::new(Shared {
+                opts,
+                host: OnceLock::new(),
+                takeover: Mutex::new(()),
+                notice: OnceLock::new(),
+            }),
+        };
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            match b.link().await {
+                Ok(_) => return Ok(b),
+                Err(e)
+                    if e.kind == ErrorKind::Unavailable && std::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(e) => return Err(e.message),
+            }
+        }
+    }
+
+    /// Whether this process hosts the cluster.
+    pub fn is_host(&self) -> bool {
+        self.shared.host.get().is_some()
+    }
+
+    fn become_host(&self) -> Result<(), BackendError> {
+        let _guard = self
+            .shared
+            .takeover
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if self.shared.host.get().is_some() {
+            return Ok(());
+        }
+        let o = &self.shared.opts;
+        let mut created = false;
+        let (store, cl) = Store::open(&o.dir, Duration::ZERO, || {
+            created = true;
+            orch::seed_cluster(o.seed, o.start)
+        })
+        .map_err(|e| match e {
+            StoreError::Busy(_) => BackendError::unavailable(e.to_string()),
+            other => BackendError::failed(other.to_string()),
+        })?;
+        let mut host = Host::new(store, cl, o.speed);
+        if created && o.demo_if_new {
+            host.load_demo();
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("opsconsole-cluster".into())
+            .spawn(move || host.run(rx))
+            .map_err(|e| BackendError::failed(format!("cannot start the cluster thread: {e}")))?;
+        // We hold the state, so a socket left in the directory is a dead process's.
+        let sock = proto::socket_path(&o.dir);
+        let _ = std::fs::remove_file(&sock);
+        let server = match tokio::net::UnixListener::bind(&sock) {
+            Ok(l) => Some(tokio::spawn(proto::serve(l, tx.clone())).abort_handle()),
+            Err(e) => {
+                let _ = self.shared.notice.set(format!(
+                    "not shared with other processes: cannot listen on {}: {e}",
+                    sock.display()
+                ));
+                None
+            }
+        };
+        let _ = self.shared.host.set(HostHandle {
+            tx,
+            thread: Mutex::new(Some(thread)),
+            server,
+        });
+        Ok(())
+    }
+
+    /// The host in this process, the serving process, or — if none serves — this process
+    /// after taking over.
+    async fn link(&self) -> Result<Link, BackendError> {
+        if let Some(h) = self.shared.host.get() {
+            return Ok(Link::Local(h.tx.clone()));
+        }
+        if let Ok(s) = UnixStream::connect(proto::socket_path(&self.shared.opts.dir)).await {
+            return Ok(Link::Remote(s));
+        }
+        self.become_host()?;
+        match self.shared.host.get() {
+            Some(h) => Ok(Link::Local(h.tx.clone())),
+            None => Err(BackendError::unavailable("the cluster is not available")),
+        }
+    }
+
+    async fn run_async(self, req: RunReq) -> Result<CmdOutput, BackendError> {
+        match self.link().await? {
+            Link::Local(tx) => {
+                let (rtx, rrx) = unbounded_channel();
+                tx.send(Request::Run { req, reply: rtx })
+                    .map_err(|_| BackendError::unavailable("the cluster is shutting down"))?;
+                Ok(host::collect(rrx).await)
+            }
+            Link::Remote(s) => {
+                let mut conn = Conn::open(s, ClientMsg::Run(req)).await?;
+                let (rtx, rrx) = unbounded_channel();
+                while let Some(m) = conn.next().await {
+                    match m? {
+                        ServerMsg::Run(m) => {
+                            let end = matches!(m, RunMsg::Exit(_));
+                            let _ = rtx.send(m);
+                            if end {
+                                break;
+                            }
+                        }
+                        ServerMsg::Refused(why) => return Err(BackendError::unavailable(why)),
+                        _ => {}
+                    }
+                }
+                drop(rtx);
+                Ok(host::collect(rrx).await)
+            }
+        }
+    }
+
+    async fn watch_loop(self, tx: UnboundedSender<WatchEvent>) {
+        let mut lost = false;
+        loop {
+            if tx.is_closed() {
+                return;
+            }
+            match self.link().await {
+                Ok(Link::Local(h)) => {
+                    let _ = h.send(Request::Watch { reply: tx });
+                    return;
+                }
+                Ok(Link::Remote(s)) => {
+                    if let Ok(mut conn) = Conn::open(s, ClientMsg::Watch).await {
+                        while let Some(Ok(m)) = conn.next().await {
+                            if let ServerMsg::Watch(ev) = m {
+                                lost = false;
+                                if tx.send(ev).is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                    }
+                    if !lost {
+                        lost = true;
+                        let _ = tx.send(WatchEvent::Lost(
+                            "the opsconsole process serving this cluster went away; taking over"
+                                .into(),
+                        ));
+                    }
+                }
+                Err(e) => {
+                    if !lost {
+                        lost = true;
+                        let _ = tx.send(WatchEvent::Lost(e.message));
+                    }
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+            }
+        }
+    }
+
+    async fn logs_loop(self, req: LogRequest, tx: UnboundedSender<LogEvent>) {
+        match self.link().await {
+            Ok(Link::Local(h)) => {
+                if h.send(Request::Logs {
+                    req,
+                    reply: tx.clone(),
+                })
+                .is_err()
+                {
+                    let _ = tx.send(LogEvent::Error("the cluster is shutting down".into()));
+                    let _ = tx.send(LogEvent::End);
+                }
+            }
+            Ok(Link::Remote(s)) => {
+                let mut ended = false;
+                if let Ok(mut conn) = Conn::open(s, ClientMsg::Logs(req)).await {
+                    while let Some(Ok(m)) = conn.next().await {
+                        if let ServerMsg::Log(ev) = m {
+                            ended = ev == LogEvent::End;
+                            if tx.send(ev).is_err() || ended {
+                                return;
+                            }
+                        }
+                    }
+                }
+                if !ended {
+                    let _ = tx.send(LogEvent::Error(
+                        "the opsconsole process serving this cluster went away".into(),
+                    ));
+                    let _ = tx.send(LogEvent::End);
+                }
+            }
+            Err(e) => {
+                let _ = tx.send(LogEvent::Error(e.message));
+                let _ = tx.send(LogEvent::End);
+            }
+        }
+    }
+
+    async fn one_reply<T>(
+        self,
+        local: impl FnOnce(tokio::sync::oneshot::Sender<Result<T, BackendError>>) -> Request,
+        remote: ClientMsg,
+        pick: fn(ServerMsg) -> Option<Result<T, BackendError>>,
+    ) -> Result<T, BackendError> {
+        match self.link().await? {
+            Link::Local(tx) => {
+                let (otx, orx) = tokio::sync::oneshot::channel();
+                tx.send(local(otx))
+                    .map_err(|_| BackendError::unavailable("the cluster is shutting down"))?;
+                orx.await
+                    .map_err(|_| BackendError::unavailable("the cluster is shutting down"))?
+            }
+            Link::Remote(s) => {
+                let mut conn = Conn::open(s, remote).await?;
+                match conn.next().await {
+                    Some(Ok(ServerMsg::Refused(why))) => Err(BackendError::unavailable(why)),
+                    Some(Ok(m)) => pick(m).unwrap_or_else(|| {
+                        Err(BackendError::failed(
+                            "unexpected reply from the serving opsconsole",
+                        ))
+                    }),
+                    Some(Err(e)) => Err(e),
+                    None => Err(BackendError::unavailable(
+                        "the opsconsole process serving this cluster went away",
+                    )),
+                }
+            }
+        }
+    }
+}
+
+fn receiver_stream<T: Send + 'static>(
+    rx: tokio::sync::mpsc::UnboundedReceiver<T>,
+) -> BoxStream<'static, T> {
+    futures::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|v| (v, rx)) }).boxed()
+}
+
+impl Backend for Builtin {
+    fn info(&self) -> BackendInfo {
+        let mut endpoint = format!("built-in · {}", self.shared.opts.dir.display());
+        if let Some(n) = self.shared.notice.get() {
+            endpoint.push_str(&format!(" ({n})"));
+        }
+        BackendInfo {
+            kind: BackendKind::Builtin,
+            endpoint,
+            read_only: false,
+            simulated: true,
+        }
+    }
+
+    fn watch(&self) -> BoxStream<'static, WatchEvent> {
+        let (tx, rx) = unbounded_channel();
+        tokio::spawn(self.clone().watch_loop(tx));
+        receiver_stream(rx)
+    }
+
+    fn logs(&self, req: LogRequest) -> BoxStream<'static, LogEvent> {
+        let (tx, rx) = unbounded_channel();
+        tokio::spawn(self.clone().logs_loop(req, tx));
+        receiver_stream(rx)
+    }
+
+    fn run(
+        &self,
+        inv: Invocation,
+        opts: RunOpts,
+    ) -> BoxFuture<'static, Result<CmdOutput, BackendError>> {
+        let req = RunReq {
+            words: inv.words,
+            opts,
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+            env: std::env::vars().collect(),
+            wait: false,
+        };
+        self.clone().run_async(req).boxed()
+    }
+
+    fn inspect(
+        &self,
+        kind: ViewKind,
+        id: String,
+    ) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
+        let id2 = id.clone();
+        self.clone()
+            .one_reply(
+                move |reply| Request::Inspect { kind, id, reply },
+                ClientMsg::Inspect { kind, id: id2 },
+                |m| match m {
+                    ServerMsg::Inspect(r) => Some(r),
+                    _ => None,
+                },
+            )
+            .boxed()
+    }
+
+    fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>> {
+        let words = inv.words;
+        let w2 = words.clone();
+        self.clone()
+            .one_reply(
+                move |reply| Request::Plan { words, reply },
+                ClientMsg::Plan { words: w2 },
+                |m| match m {
+                    ServerMsg::Plan(r) => Some(r),
+                    _ => None,
+                },
+            )
+            .boxed()
+    }
+}

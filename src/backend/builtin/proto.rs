@@ -1,0 +1,267 @@
+//! How processes share one built-in cluster: the process that has the state open serves it on
+//! `<state>/opsconsole.sock`, the way dockerd serves the docker CLI. Each request is one
+//! connection: a JSON line from the client, then JSON lines back until the answer is complete
+//! (or, for watches and followed logs, until either side hangs up). A client that hangs up
+//! interrupts what it asked for, as Ctrl-C on `docker service scale` does.
+
+use super::host::{Request, RunMsg, RunReq};
+use crate::backend::view::ViewKind;
+use crate::backend::{BackendError, LogEvent, LogRequest, Plan, WatchEvent};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::UnixStream;
+use tokio::net::unix::OwnedWriteHalf;
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+
+/// Bumped whenever a message changes shape.
+pub const PROTOCOL: u32 = 1;
+pub const SOCKET: &str = "opsconsole.sock";
+
+pub fn socket_path(dir: &Path) -> PathBuf {
+    dir.join(SOCKET)
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Hello {
+    pub v: u32,
+    pub msg: ClientMsg,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ClientMsg {
+    Run(RunReq),
+    Watch,
+    Logs(LogRequest),
+    Inspect { kind: ViewKind, id: String },
+    Plan { words: Vec<String> },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ServerMsg {
+    Run(RunMsg),
+    Watch(WatchEvent),
+    Log(LogEvent),
+    Inspect(Result<Value, BackendError>),
+    Plan(Result<Plan, BackendError>),
+    /// The request could not be served at all.
+    Refused(String),
+}
+
+fn line<T: Serialize>(v: &T) -> Vec<u8> {
+    let mut s = serde_json::to_vec(v).unwrap_or_default();
+    s.push(b'\n');
+    s
+}
+
+// ---------------------------------------------------------------------------
+// Server
+
+/// Accepts connections until the task is dropped; each is served on its own task.
+pub async fn serve(listener: tokio::net::UnixListener, host: std::sync::mpsc::Sender<Request>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        tokio::spawn(serve_one(stream, host.clone()));
+    }
+}
+
+async fn serve_one(stream: UnixStream, host: std::sync::mpsc::Sender<Request>) {
+    let (rd, mut wr) = stream.into_split();
+    let mut lines = BufReader::new(rd).lines();
+    let Ok(Some(first)) = lines.next_line().await else {
+        return;
+    };
+    let hello: Hello = match serde_json::from_str(&first) {
+        Ok(h) => h,
+        Err(e) => {
+            let why = format!(
+                "opsconsole: unreadable request ({e}); is the client the same opsconsole build?"
+            );
+            let _ = wr.write_all(&line(&ServerMsg::Refused(why))).await;
+            return;
+        }
+    };
+    if hello.v != PROTOCOL {
+        let why = format!(
+            "opsconsole: the console serving this cluster speaks protocol {PROTOCOL}, this client {}; use the same opsconsole build",
+            hello.v
+        );
+        let _ = wr.write_all(&line(&ServerMsg::Refused(why))).await;
+        return;
+    }
+    let gone =
+        || ServerMsg::Refused("opsconsole: the console serving this cluster is quitting".into());
+    match hello.msg {
+        ClientMsg::Run(req) => {
+            let (tx, rx) = unbounded_channel();
+            if host.send(Request::Run { req, reply: tx }).is_err() {
+                let _ = wr.write_all(&line(&gone())).await;
+                return;
+            }
+            pump(
+                rx,
+                ServerMsg::Run,
+                |m| matches!(m, RunMsg::Exit(_)),
+                &mut wr,
+                &mut lines,
+            )
+            .await;
+        }
+        ClientMsg::Watch => {
+            let (tx, rx) = unbounded_channel();
+            if host.send(Request::Watch { reply: tx }).is_err() {
+                let _ = wr.write_all(&line(&gone())).await;
+                return;
+            }
+            pump(rx, ServerMsg::Watch, |_| false, &mut wr, &mut lines).await;
+        }
+        ClientMsg::Logs(req) => {
+            let (tx, rx) = unbounded_channel();
+            if host.send(Request::Logs { req, reply: tx }).is_err() {
+                let _ = wr.write_all(&line(&gone())).await;
+                return;
+            }
+            pump(
+                rx,
+                ServerMsg::Log,
+                |m| matches!(m, LogEvent::End),
+                &mut wr,
+                &mut lines,
+            )
+            .await;
+        }
+        ClientMsg::Inspect { kind, id } => {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let msg = if host
+                .send(Request::Inspect {
+                    kind,
+                    id,
+                    reply: tx,
+                })
+                .is_ok()
+            {
+                rx.await.map(ServerMsg::Inspect).unwrap_or_else(|_| gone())
+            } else {
+                gone()
+            };
+            let _ = wr.write_all(&line(&msg)).await;
+        }
+        ClientMsg::Plan { words } => {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            let msg = if host.send(Request::Plan { words, reply: tx }).is_ok() {
+                rx.await.map(ServerMsg::Plan).unwrap_or_else(|_| gone())
+            } else {
+                gone()
+            };
+            let _ = wr.write_all(&line(&msg)).await;
+        }
+    }
+}
+
+/// Forwards replies to the client until the last one, or until the client hangs up (which
+/// drops the receiver: the host notices and interrupts).
+async fn pump<T>(
+    mut rx: UnboundedReceiver<T>,
+    wrap: fn(T) -> ServerMsg,
+    last: fn(&T) -> bool,
+    wr: &mut OwnedWriteHalf,
+    lines: &mut tokio::io::Lines<BufReader<tokio::net::unix::OwnedReadHalf>>,
+) {
+    loop {
+        tokio::select! {
+            m = rx.recv() => {
+                let Some(m) = m else { return };
+                let end = last(&m);
+                if wr.write_all(&line(&wrap(m))).await.is_err() || end {
+                    return;
+                }
+            }
+            l = lines.next_line() => {
+                if !matches!(l, Ok(Some(_))) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Clients
+
+/// An async client connection: sends one request, then yields the replies.
+pub struct Conn {
+    lines: tokio::io::Lines<BufReader<tokio::net::unix::OwnedReadHalf>>,
+    _wr: OwnedWriteHalf,
+}
+
+impl Conn {
+    pub async fn open(stream: UnixStream, msg: ClientMsg) -> Result<Conn, BackendError> {
+        let (rd, mut wr) = stream.into_split();
+        wr.write_all(&line(&Hello { v: PROTOCOL, msg }))
+            .await
+            .map_err(|e| {
+                BackendError::unavailable(format!("cannot talk to the serving opsconsole: {e}"))
+            })?;
+        Ok(Conn {
+            lines: BufReader::new(rd).lines(),
+            _wr: wr,
+        })
+    }
+
+    /// The next reply; `None` when the server hung up.
+    pub async fn next(&mut self) -> Option<Result<ServerMsg, BackendError>> {
+        match self.lines.next_line().await {
+            Ok(Some(l)) => Some(serde_json::from_str(&l).map_err(|e| {
+                BackendError::failed(format!("unreadable reply from the serving opsconsole: {e}"))
+            })),
+            _ => None,
+        }
+    }
+}
+
+/// Runs a command through a serving process, blocking, printing its output as it comes
+/// (`opsconsole ctl`). Returns `None` if no process serves the state.
+pub fn run_blocking(dir: &Path, req: RunReq) -> Option<i32> {
+    let mut stream = std::os::unix::net::UnixStream::connect(socket_path(dir)).ok()?;
+    let hello = Hello {
+        v: PROTOCOL,
+        msg: ClientMsg::Run(req),
+    };
+    if stream.write_all(&line(&hello)).is_err() {
+        return None;
+    }
+    let reader = std::io::BufReader::new(stream.try_clone().ok()?);
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    for l in reader.lines() {
+        let Ok(l) = l else { break };
+        match serde_json::from_str::<ServerMsg>(&l) {
+            Ok(ServerMsg::Run(RunMsg::Out(s))) => {
+                let mut o = stdout.lock();
+                let _ = o.write_all(s.as_bytes());
+                let _ = o.flush();
+            }
+            Ok(ServerMsg::Run(RunMsg::Err(s))) => {
+                let _ = stderr.lock().write_all(s.as_bytes());
+            }
+            Ok(ServerMsg::Run(RunMsg::Exit(code))) => return Some(code),
+            Ok(ServerMsg::Refused(why)) => {
+                eprintln!("{why}");
+                return Some(1);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("opsconsole: unreadable reply from the serving opsconsole: {e}");
+                return Some(1);
+            }
+        }
+    }
+    eprintln!(
+        "opsconsole: the console serving this cluster went away before the command finished; what was acknowledged is saved"
+    );
+    Some(1)
+}

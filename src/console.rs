@@ -1,0 +1,377 @@
+//! The console's event loop: terminal input, backend events, command results and timers all
+//! become [`Action`]s for the one [`App`]; the App's [`Effect`]s are carried out here. A
+//! frame is drawn only when something changed (at most ~30 a second), and frames that would
+//! change nothing on screen write nothing to the terminal.
+//!
+//! The terminal is restored however the console ends: normally, on a panic, or on SIGHUP,
+//! SIGTERM, SIGINT or SIGQUIT.
+
+use crate::app::keys::Key;
+use crate::app::{Action, App, Effect, Reply};
+use crate::backend::view::wall_ms;
+use crate::backend::{Backend, LogEvent, WatchEvent};
+use crossterm::event::{Event, EventStream};
+use futures::stream::BoxStream;
+use futures::{FutureExt, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::{Backend as TermBackend, ClearType, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::time::Instant;
+
+/// Minimum time between frames.
+pub const FRAME: Duration = Duration::from_millis(33);
+
+/// A terminal backend that writes nothing when a frame changes nothing: no cell updates, no
+/// repeated cursor hiding. An idle console is silent.
+pub struct Quiet<B> {
+    inner: B,
+    cursor_visible: Option<bool>,
+    cursor_at: Option<Position>,
+    wrote: bool,
+}
+
+impl<B> Quiet<B> {
+    pub fn new(inner: B) -> Quiet<B> {
+        Quiet {
+            inner,
+            cursor_visible: None,
+            cursor_at: None,
+            wrote: false,
+        }
+    }
+    pub fn inner(&self) -> &B {
+        &self.inner
+    }
+}
+
+impl<B: TermBackend> TermBackend for Quiet<B> {
+    type Error = B::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        let mut it = content.peekable();
+        if it.peek().is_none() {
+            return Ok(());
+        }
+        self.wrote = true;
+        // Drawing moves the terminal's cursor.
+        self.cursor_at = None;
+        self.inner.draw(it)
+    }
+
+    fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.cursor_visible == Some(false) {
+            return Ok(());
+        }
+        self.cursor_visible = Some(false);
+        self.wrote = true;
+        self.inner.hide_cursor()
+    }
+
+    fn show_cursor(&mut self) -> Result<(), Self::Error> {
+        if self.cursor_visible == Some(true) && !self.wrote {
+            return Ok(());
+        }
+        self.cursor_visible = Some(true);
+        self.wrote = true;
+        self.inner.show_cursor()
+    }
+
+    fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        self.inner.get_cursor_position()
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
+        let p = position.into();
+        if self.cursor_at == Some(p) {
+            return Ok(());
+        }
+        self.cursor_at = Some(p);
+        self.wrote = true;
+        self.inner.set_cursor_position(p)
+    }
+
+    fn clear(&mut self) -> Result<(), Self::Error> {
+        self.wrote = true;
+        self.cursor_at = None;
+        self.inner.clear()
+    }
+
+    fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.wrote = true;
+        self.inner.clear_region(clear_type)
+    }
+
+    fn size(&self) -> Result<Size, Self::Error> {
+        self.inner.size()
+    }
+
+    fn window_size(&mut self) -> Result<WindowSize, Self::Error> {
+        self.inner.window_size()
+    }
+
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        if !std::mem::take(&mut self.wrote) {
+            return Ok(());
+        }
+        self.inner.flush()
+    }
+}
+
+/// Puts the terminal back as it was: cooked mode, main screen, cursor, no mouse reporting.
+/// Safe to call any number of times, from anywhere (panic hook, signal path).
+pub fn restore_terminal() {
+    let _ = crossterm::terminal::disable_raw_mode();
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(
+        out,
+        crossterm::event::DisableMouseCapture,
+        crossterm::event::DisableBracketedPaste,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = out.flush();
+}
+
+/// Restores the terminal when dropped (on every way out of the console, panics included).
+pub struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Enters the full-screen mode; the guard leaves it.
+pub fn enter_terminal(mouse: bool) -> std::io::Result<TerminalGuard> {
+    // A panic restores the terminal before its message is printed.
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        prev(info);
+    }));
+    crossterm::terminal::enable_raw_mode()?;
+    let guard = TerminalGuard;
+    let mut out = std::io::stdout();
+    crossterm::execute!(
+        out,
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableBracketedPaste,
+        crossterm::cursor::Hide
+    )?;
+    if mouse {
+        crossterm::execute!(out, crossterm::event::EnableMouseCapture)?;
+    }
+    Ok(guard)
+}
+
+/// Terminal events as Actions.
+pub fn terminal_actions() -> BoxStream<'static, Action> {
+    EventStream::new()
+        .filter_map(|ev| async move {
+            match ev {
+                Ok(Event::Key(k)) => Key::from_event(&k).map(Action::Key),
+                Ok(Event::Mouse(m)) => Some(Action::Mouse(m)),
+                Ok(Event::Resize(w, h)) => Some(Action::Resize(w, h)),
+                Ok(Event::Paste(s)) => Some(Action::Paste(s)),
+                Ok(_) => None,
+                // The terminal is gone (SSH dropped): quit.
+                Err(_) => Some(Action::Quit),
+            }
+        })
+        // End of input means the terminal is gone.
+        .chain(futures::stream::once(async { Action::Quit }))
+        .boxed()
+}
+
+/// SIGHUP, SIGTERM, SIGINT and SIGQUIT as a Quit action.
+pub fn signal_actions() -> BoxStream<'static, Action> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let kinds = [
+        SignalKind::hangup(),
+        SignalKind::terminate(),
+        SignalKind::interrupt(),
+        SignalKind::quit(),
+    ];
+    let streams: Vec<BoxStream<'static, Action>> = kinds
+        .into_iter()
+        .filter_map(|k| signal(k).ok())
+        .map(|mut s| {
+            futures::stream::poll_fn(move |cx| s.poll_recv(cx).map(|o| o.map(|_| Action::Quit)))
+                .boxed()
+        })
+        .collect();
+    futures::stream::select_all(streams).boxed()
+}
+
+/// Drives an App against a backend and a terminal.
+pub struct Runner<B: TermBackend> {
+    pub app: App,
+    pub backend: Arc<dyn Backend>,
+    pub terminal: Terminal<B>,
+    tx: UnboundedSender<Action>,
+    rx: UnboundedReceiver<Action>,
+    watch: BoxStream<'static, WatchEvent>,
+    logs: Option<(u64, BoxStream<'static, LogEvent>)>,
+    last_frame: Instant,
+    /// When the screen's relative times change next (wall clock).
+    timer: Option<Instant>,
+    pub frames: u64,
+}
+
+impl<B: TermBackend> Runner<B> {
+    pub fn new(app: App, backend: Arc<dyn Backend>, terminal: Terminal<B>) -> Runner<B> {
+        let (tx, rx) = unbounded_channel();
+        let watch = backend.watch();
+        Runner {
+            app,
+            backend,
+            terminal,
+            tx,
+            rx,
+            watch,
+            logs: None,
+            last_frame: Instant::now() - FRAME,
+            timer: None,
+            frames: 0,
+        }
+    }
+
+    /// Applies an action and carries out what it asks for.
+    pub fn dispatch(&mut self, a: Action) {
+        let effects = self.app.update(a);
+        for e in effects {
+            self.effect(e);
+        }
+    }
+
+    fn effect(&mut self, e: Effect) {
+        let tx = self.tx.clone();
+        match e {
+            Effect::Run { id, inv, opts } => {
+                let f = self.backend.run(inv, opts);
+                tokio::spawn(async move {
+                    let r = f.await;
+                    let _ = tx.send(Action::Done(id, Reply::Ran(r)));
+                });
+            }
+            Effect::Inspect { id, kind, key } => {
+                let f = self.backend.inspect(kind, key);
+                tokio::spawn(async move {
+                    let r = f.await;
+                    let _ = tx.send(Action::Done(id, Reply::Inspected(r)));
+                });
+            }
+            Effect::Plan { id, inv } => {
+                let f = self.backend.plan(inv);
+                tokio::spawn(async move {
+                    let r = f.await;
+                    let _ = tx.send(Action::Done(id, Reply::Planned(r)));
+                });
+            }
+            Effect::Logs { id, req } => self.logs = Some((id, self.backend.logs(req))),
+            Effect::StopLogs => self.logs = None,
+        }
+    }
+
+    /// Draws a frame if one is due; returns whether it drew.
+    pub fn draw(&mut self) -> std::io::Result<bool> {
+        if !self.app.dirty {
+            return Ok(false);
+        }
+        let app = &mut self.app;
+        let mut next = None;
+        self.terminal
+            .draw(|f| next = crate::ui::draw(f, app))
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        self.app.dirty = false;
+        self.last_frame = Instant::now();
+        self.frames += 1;
+        self.timer = next
+            .and_then(|t| crate::ui::wall_delay(&self.app, t))
+            .map(|ms| {
+                // A millisecond late, so the text has surely changed.
+                Instant::now() + Duration::from_millis(ms as u64 + 1)
+            });
+        Ok(true)
+    }
+
+    /// Waits for the next action from any source (`Some(None)`: a frame is due).
+    pub async fn next(&mut self, input: &mut BoxStream<'static, Action>) -> Option<Option<Action>> {
+        let frame_due = self.app.dirty.then_some(self.last_frame + FRAME);
+        let wake = match (frame_due, self.timer) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let sleep = async move {
+            match wake {
+                Some(w) => tokio::time::sleep_until(w).await,
+                None => futures::future::pending::<()>().await,
+            }
+        };
+        let logs = async {
+            match self.logs.as_mut() {
+                Some((id, s)) => s.next().await.map(|ev| (*id, ev)),
+                None => futures::future::pending().await,
+            }
+        };
+        let a = tokio::select! {
+            a = input.next() => a?,
+            a = self.rx.recv() => a?,
+            w = self.watch.next() => Action::Backend(w?),
+            l = logs => match l {
+                Some((id, ev)) => Action::Log(id, ev),
+                None => {
+                    self.logs = None;
+                    Action::Tick
+                }
+            },
+            _ = sleep => {
+                if self.timer.is_some_and(|t| t <= Instant::now()) {
+                    self.timer = None;
+                    Action::Tick
+                } else {
+                    return Some(None);
+                }
+            }
+        };
+        Some(Some(a))
+    }
+
+    /// Runs until the App quits or the input ends.
+    pub async fn run(&mut self, mut input: BoxStream<'static, Action>) -> std::io::Result<()> {
+        self.draw()?;
+        loop {
+            let Some(a) = self.next(&mut input).await else {
+                break;
+            };
+            if let Some(a) = a {
+                self.dispatch(a);
+            }
+            // Take everything else that is ready before drawing.
+            while let Some(a) = self.rx.recv().now_or_never().flatten() {
+                self.dispatch(a);
+            }
+            if self.app.quit {
+                break;
+            }
+            if self.last_frame.elapsed() >= FRAME {
+                // An error means the terminal is gone.
+                self.draw()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Milliseconds since the Unix epoch (for timing the first frame).
+pub fn now_ms() -> i64 {
+    wall_ms()
+}

@@ -1,0 +1,222 @@
+//! Deterministic clusters and consoles for tests, benchmarks and screenshots: the same seed
+//! and commands always give the same cluster, and the console's clock is frozen so relative
+//! times never change under a snapshot.
+
+use crate::app::keymap::Keymap;
+use crate::app::theme::{Depth, Theme};
+use crate::app::{Action, App, Config};
+use crate::backend::builtin::convert::Tracker;
+use crate::backend::view::*;
+use crate::backend::{BackendInfo, BackendKind, WatchEvent};
+use crate::exec::{self, Env, FastForward, Io};
+use crate::orch::model::TaskState;
+use crate::orch::time::{SimDuration, SimTime};
+use crate::orch::{self, Cluster};
+use std::collections::BTreeMap;
+
+/// Runs one command line on a cluster (fast-forwarding waits); panics on failure, as a
+/// fixture that does not build is a bug.
+pub fn sh(cl: &mut Cluster, line: &str) -> String {
+    let cmd = crate::lang::parse_line(line).unwrap_or_else(|e| panic!("{line}: {}", e.message));
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let getenv = |_: &str| None;
+    let mut env = Env {
+        on: None,
+        cwd: std::env::temp_dir(),
+        getenv: &getenv,
+        confirm: None,
+        wait_limit: SimDuration::from_secs(120),
+    };
+    let code = exec::run(
+        cl,
+        cmd,
+        &mut env,
+        &mut Io {
+            out: &mut out,
+            err: &mut err,
+        },
+        &mut FastForward,
+    );
+    let out = String::from_utf8_lossy(&out).into_owned();
+    assert!(
+        code == 0 || line.contains("badstart"),
+        "{line}: exit {code}: {}",
+        String::from_utf8_lossy(&err)
+    );
+    out
+}
+
+/// Seed 000's swarm after a session: my_nginx scaled to 4, node139 down and back (history
+/// rows), a database with a named volume, a config bind mount, a global service, a service
+/// that cannot be placed, and an update of `web` paused on a failing image.
+pub fn demo_cluster() -> Cluster {
+    let start = SimTime::parse_rfc3339("2026-11-22T10:00:00Z").expect("valid time");
+    let mut cl = orch::seed_cluster(7, start);
+    let lines = [
+        "network create -d overlay my-network",
+        "service create --name my_nginx --replicas 3 --network my-network -p 8080:80 nginx",
+        "service scale my_nginx=4",
+        "sim node down node139",
+        "sim advance 60s",
+        "sim node up node139",
+        "sim advance 10s",
+        "node update --label-add zone=a manager43",
+        "service create --name db --env MYSQL_ROOT_PASSWORD=secret --constraint node.role==manager --mount type=volume,src=dbdata,dst=/var/lib/mysql mysql:5.7",
+        "service create --name conf --mount type=bind,src=/etc/app,dst=/etc/app,readonly nginx:1.16-alpine",
+        "service create --name cache --mode global redis:alpine",
+        "service create --detach --name big --reserve-memory 100G nginx",
+        "service create --name web --replicas 3 --update-delay 5s --update-failure-action pause nginx:1.16-alpine",
+        "service update --detach --image opsconsole/badstart web",
+        "sim advance 45s",
+    ];
+    for l in lines {
+        sh(&mut cl, l);
+    }
+    cl
+}
+
+/// The console's settings for tests: the default keymap and the dark theme in truecolor.
+pub fn config() -> Config {
+    Config {
+        keymap: Keymap::builtin_default(),
+        theme: Theme::builtin("dark", Depth::TrueColor)
+            .unwrap_or_else(|| Theme::default_for(Depth::TrueColor)),
+        mouse: true,
+        warnings: Vec::new(),
+    }
+}
+
+pub fn info() -> BackendInfo {
+    BackendInfo {
+        kind: BackendKind::Builtin,
+        endpoint: "built-in · fixture".into(),
+        read_only: false,
+        simulated: true,
+    }
+}
+
+/// A clock that stands still at `t`.
+pub fn frozen(t: SimTime) -> ClockInfo {
+    ClockInfo {
+        base: t,
+        base_wall_ms: 0,
+        speed: 0.0,
+    }
+}
+
+/// A console showing `view`, its clock frozen at `now`.
+pub fn app_with(view: ClusterView, now: SimTime) -> App {
+    let mut app = App::new(config(), info());
+    app.update(Action::Backend(WatchEvent::Snapshot(
+        Box::new(view),
+        frozen(now),
+    )));
+    app
+}
+
+/// A console showing a cluster as it is.
+pub fn app_for(cl: &Cluster) -> App {
+    app_with(Tracker::default().snapshot(cl), cl.now())
+}
+
+/// A synthetic cluster of `nodes` nodes and `tasks` tasks (in services of 1,000, a third of
+/// them history rows), for measuring the console at sizes no simulation needs to reach.
+pub fn big_view(nodes: usize, tasks: usize) -> (ClusterView, SimTime) {
+    let now = SimTime::parse_rfc3339("2026-11-22T10:00:00Z").expect("valid time");
+    let node_views: Vec<NodeView> = (0..nodes)
+        .map(|i| NodeView {
+            id: format!("{:025}", i),
+            hostname: format!("node{i}"),
+            ip: format!("10.0.{}.{}", i / 250, i % 250 + 1),
+            manager: i < 3,
+            status: "Ready".into(),
+            availability: "Active".into(),
+            manager_status: if i == 0 {
+                "Leader".into()
+            } else {
+                String::new()
+            },
+            engine: "18.06.1-ce".into(),
+            platform: "linux/x86_64".into(),
+            labels: BTreeMap::new(),
+            nano_cpus: 4_000_000_000,
+            memory: 8 << 30,
+            reserved_cpus: 0,
+            reserved_memory: 0,
+            tasks: (tasks / nodes.max(1)) as u32,
+            engine_up: true,
+        })
+        .collect();
+    let per_service = 1000;
+    let services = tasks.div_ceil(per_service);
+    let service_views: Vec<ServiceView> = (0..services)
+        .map(|s| ServiceView {
+            id: format!("svc{:022}", s),
+            name: format!("service{s}"),
+            mode: "replicated".into(),
+            running: 667,
+            desired: 667,
+            replicas: "667/667".into(),
+            image: "nginx:latest".into(),
+            ports: String::new(),
+            stack: None,
+            labels: BTreeMap::new(),
+            update_status: None,
+            update_config: None,
+            rollback_config: None,
+            progress: None,
+            spec: serde_json::Value::Null,
+            previous_spec: None,
+            created_at: now,
+            updated_at: now,
+            replicated: true,
+        })
+        .collect();
+    let task_views: Vec<TaskView> = (0..tasks)
+        .map(|i| {
+            let s = i / per_service;
+            let k = i % per_service;
+            // Two tasks per slot: the current one and a history row.
+            let slot = (k / 3 * 2 + k % 3).max(1) as u64 / 2 + 1;
+            let old = k % 3 == 2;
+            TaskView {
+                id: format!("t{:024}", i),
+                service_id: format!("svc{:022}", s),
+                service_name: format!("service{s}"),
+                slot,
+                node_id: format!("{:025}", i % nodes.max(1)),
+                node_name: format!("node{}", i % nodes.max(1)),
+                image: "nginx:latest".into(),
+                desired: if old {
+                    TaskState::Shutdown
+                } else {
+                    TaskState::Running
+                },
+                state: if old {
+                    TaskState::Shutdown
+                } else {
+                    TaskState::Running
+                },
+                state_since: now - SimDuration::from_secs((i % 7200) as i64),
+                err: String::new(),
+                message: "started".into(),
+                exit_code: None,
+                created_at: now
+                    - SimDuration::from_secs((i % 7200 + if old { 7200 } else { 0 }) as i64),
+                container_id: None,
+                ports: String::new(),
+            }
+        })
+        .collect();
+    (
+        ClusterView {
+            nodes: node_views,
+            services: service_views,
+            tasks: task_views,
+            volumes: Vec::new(),
+            networks: Vec::new(),
+        },
+        now,
+    )
+}

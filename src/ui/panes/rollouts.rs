@@ -1,0 +1,373 @@
+//! Rollouts: per service, the update and rollback config, the update status with a progress
+//! bar (N of M tasks updated, like docker's `overall progress`), and the diff of the previous
+//! spec against the current one. Pause, resume, roll back.
+
+use super::{Pane, TaskScope};
+use crate::app::data::{Data, Delta, Filter, Nat};
+use crate::app::ops::Op;
+use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
+use crate::backend::view::{ServiceView, UpdateCfgView, ViewKind};
+use crate::orch::model::UpdateState;
+use crate::orch::time::format_go_duration;
+use crate::ui::RenderCx;
+use crate::ui::panes::services::{update_style, update_text};
+use crate::ui::table::{self, Cell, Col, TableView, cell, col};
+use crate::ui::text::{bar, to_yaml};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+type Key = (Nat, String);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    Same,
+    Add,
+    Del,
+    Gap,
+}
+
+/// A service's spec diff: (service, when it was updated, lines).
+type Diff = (String, crate::orch::time::SimTime, Vec<(Tag, String)>);
+
+#[derive(Default)]
+pub struct RolloutsPane {
+    t: TableView<Key>,
+    scroll: usize,
+    /// The diff of the service last shown: (service, when it was updated, lines).
+    diff: Option<Diff>,
+}
+
+const COLS: [Col; 3] = [
+    col("SERVICE", 8, 30, 0),
+    col("UPDATE", 8, 30, 0),
+    col("IMAGE", 8, 30, 1),
+];
+
+fn cfg_text(c: &UpdateCfgView) -> String {
+    format!(
+        "parallelism {} · delay {} · on failure {} · monitor {} · max failure ratio {} · order {}",
+        c.parallelism,
+        format_go_duration(c.delay),
+        c.failure_action,
+        format_go_duration(c.monitor),
+        c.max_failure_ratio,
+        c.order
+    )
+}
+
+/// The previous spec against the current one, changed lines with two lines of context.
+fn diff_lines(s: &ServiceView) -> Vec<(Tag, String)> {
+    let Some(prev) = &s.previous_spec else {
+        return Vec::new();
+    };
+    let (a, b) = (to_yaml(prev), to_yaml(&s.spec));
+    let d = similar::TextDiff::from_lines(&a, &b);
+    let mut out = Vec::new();
+    for (gi, group) in d.grouped_ops(2).iter().enumerate() {
+        if gi > 0 {
+            out.push((Tag::Gap, "…".to_string()));
+        }
+        for op in group {
+            for c in d.iter_changes(op) {
+                let tag = match c.tag() {
+                    similar::ChangeTag::Equal => Tag::Same,
+                    similar::ChangeTag::Insert => Tag::Add,
+                    similar::ChangeTag::Delete => Tag::Del,
+                };
+                out.push((tag, c.value().trim_end_matches('\n').to_string()));
+            }
+        }
+    }
+    out
+}
+
+impl RolloutsPane {
+    fn wanted(&self, s: &ServiceView) -> Option<Key> {
+        if let Some(f) = &self.t.filter
+            && !f.matches(&format!("{} {} {}", s.name, s.image, update_text(s)))
+        {
+            return None;
+        }
+        Some((Nat(s.name.clone()), s.id.clone()))
+    }
+
+    fn rebuild(&mut self, data: &Data) {
+        let rows: Vec<(String, Key)> = data
+            .services
+            .values()
+            .filter_map(|s| self.wanted(s).map(|k| (s.id.clone(), k)))
+            .collect();
+        self.t.table.rebuild(rows.into_iter());
+    }
+
+    fn current<'a>(&self, data: &'a Data) -> Option<&'a ServiceView> {
+        self.t.selected().and_then(|(_, id)| data.services.get(id))
+    }
+
+    pub fn selected_id(&self) -> Option<String> {
+        self.t.selected().map(|(_, id)| id.clone())
+    }
+
+    pub fn select(&mut self, data: &Data, id: &str) {
+        if let Some(s) = data.services.get(id)
+            && let Some(k) = self.wanted(s)
+            && let Ok(i) = self.t.table.position(&k)
+        {
+            self.t.cursor.to(&self.t.table, i);
+            self.scroll = 0;
+        }
+    }
+
+    fn detail(&mut self, s: &ServiceView, rc: &RenderCx) -> Vec<Line<'static>> {
+        let t = rc.theme;
+        let label = |l: &str| Span::styled(format!("{l:<10}"), t.accent());
+        let mut lines = vec![Line::from(vec![
+            Span::styled(
+                s.name.clone(),
+                t.base().add_modifier(ratatui::style::Modifier::BOLD),
+            ),
+            Span::styled(
+                format!(" · {} · {} · {}", s.mode, s.image, s.replicas),
+                t.muted(),
+            ),
+        ])];
+        match &s.update_status {
+            None => lines.push(Line::from(vec![
+                label("Status"),
+                Span::styled("no update yet", t.muted()),
+            ])),
+            Some(u) => {
+                let mut v = vec![
+                    label("Status"),
+                    Span::styled(u.state.as_str().to_string(), update_style(rc, s)),
+                    Span::styled(format!(" — {}", u.message), t.base()),
+                ];
+                if let Some(at) = u.started_at {
+                    v.push(Span::styled(
+                        format!(" · started {}", rc.ago(at)),
+                        t.muted(),
+                    ));
+                }
+                if let Some(at) = u.completed_at {
+                    v.push(Span::styled(
+                        format!(" · completed {}", rc.ago(at)),
+                        t.muted(),
+                    ));
+                }
+                lines.push(Line::from(v));
+                let (done, total) = s.progress.unwrap_or((0, 0));
+                let (a, b, p) = bar(done as i64, total as i64, 24);
+                let what = if matches!(
+                    u.state,
+                    UpdateState::RollbackStarted
+                        | UpdateState::RollbackPaused
+                        | UpdateState::RollbackCompleted
+                ) {
+                    "rolled back"
+                } else {
+                    "updated"
+                };
+                lines.push(Line::from(vec![
+                    label("Progress"),
+                    Span::styled(a, t.fg(t.c.bar_fill)),
+                    Span::styled(b, t.fg(t.c.bar_empty)),
+                    Span::styled(format!(" {p}  {done} of {total} tasks {what}"), t.base()),
+                ]));
+            }
+        }
+        if let Some(c) = &s.update_config {
+            lines.push(Line::from(vec![
+                label("Update"),
+                Span::styled(cfg_text(c), t.base()),
+            ]));
+        }
+        if let Some(c) = &s.rollback_config {
+            lines.push(Line::from(vec![
+                label("Rollback"),
+                Span::styled(cfg_text(c), t.base()),
+            ]));
+        }
+        lines.push(Line::default());
+        let stale = self
+            .diff
+            .as_ref()
+            .is_none_or(|(id, at, _)| *id != s.id || *at != s.updated_at);
+        if stale {
+            self.diff = Some((s.id.clone(), s.updated_at, diff_lines(s)));
+        }
+        let diff = self.diff.as_ref().map(|d| &d.2);
+        match (&s.previous_spec, diff) {
+            (None, _) => lines.push(Line::from(Span::styled(
+                "No previous spec: nothing to compare or roll back to.",
+                t.muted(),
+            ))),
+            (Some(_), Some(d)) if d.is_empty() => lines.push(Line::from(Span::styled(
+                "The previous spec is the same as the current one.",
+                t.muted(),
+            ))),
+            (Some(_), Some(d)) => {
+                lines.push(Line::from(Span::styled(
+                    "Previous spec → current spec",
+                    t.accent(),
+                )));
+                for (tag, text) in d {
+                    let (sign, style): (&str, Style) = match tag {
+                        Tag::Same => (" ", t.muted()),
+                        Tag::Add => ("+", t.fg(t.c.diff_add)),
+                        Tag::Del => ("-", t.fg(t.c.diff_del)),
+                        Tag::Gap => (" ", t.muted()),
+                    };
+                    lines.push(Line::from(Span::styled(format!("{sign} {text}"), style)));
+                }
+            }
+            _ => {}
+        }
+        lines
+    }
+}
+
+impl Pane for RolloutsPane {
+    fn on_delta(&mut self, data: &Data, d: &Delta) {
+        match d {
+            Delta::Reset => self.rebuild(data),
+            Delta::Changed(ViewKind::Service, id) => {
+                let k = data.services.get(id).and_then(|s| self.wanted(s));
+                self.t.table.set(id, k);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_op(&mut self, op: Op, cx: &mut Cx) {
+        match op {
+            Op::PageDown => return self.scroll += 5,
+            Op::PageUp => return self.scroll = self.scroll.saturating_sub(5),
+            _ => {}
+        }
+        if self.t.nav(op) {
+            self.scroll = 0;
+            return;
+        }
+        let Some(s) = self.current(cx.data) else {
+            return;
+        };
+        let name = s.name.clone();
+        let state = s.update_status.as_ref().map(|u| u.state);
+        match op {
+            Op::RolloutPause => match state {
+                Some(st) if st.in_progress() => cx.run(&["sim", "update", "pause", &name]),
+                _ => cx.status(Level::Info, format!("{name} has no update in progress")),
+            },
+            Op::RolloutResume => match state {
+                Some(UpdateState::Paused) | Some(UpdateState::RollbackPaused) => {
+                    cx.run(&["sim", "update", "resume", &name])
+                }
+                _ => cx.status(Level::Info, format!("{name} has no paused update")),
+            },
+            Op::RolloutRollback => {
+                if s.previous_spec.is_none() {
+                    cx.status(
+                        Level::Info,
+                        format!("{name} has no previous spec to roll back to"),
+                    );
+                } else {
+                    cx.push(Intent::Confirm(Confirm {
+                        title: "Roll back".into(),
+                        message: format!("Roll {name} back to its previous spec?"),
+                        ok: "Roll back".into(),
+                        then: Then::Run {
+                            words: vec!["service".into(), "rollback".into(), name],
+                            on: None,
+                        },
+                    }));
+                }
+            }
+            Op::Select => cx.open(Nav::Tasks(TaskScope::Service(s.id.clone()))),
+            _ => {}
+        }
+    }
+
+    fn render(&mut self, f: &mut Frame, area: Rect, rc: &RenderCx) -> Rect {
+        let t = rc.theme;
+        let list_w = (area.width / 3).clamp(24.min(area.width), 60);
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(list_w), Constraint::Min(1)]).areas(area);
+        let h = table::body_height(left);
+        let (off, sel) = self.t.window(h);
+        let rows: Vec<Vec<Cell>> = self
+            .t
+            .table
+            .iter_from(off)
+            .take(h)
+            .filter_map(|(_, id)| rc.data.services.get(id))
+            .map(|s| {
+                vec![
+                    cell(s.name.clone(), t.base()),
+                    cell(update_text(s), update_style(rc, s)),
+                    cell(s.image.clone(), t.muted()),
+                ]
+            })
+            .collect();
+        let title = table::title(rc, "Rollouts", self.t.table.len(), rc.data.services.len());
+        let hit = table::draw(
+            f,
+            left,
+            rc,
+            title,
+            &COLS,
+            rows,
+            Some(sel.saturating_sub(off)),
+            "no services",
+            None,
+        );
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(t.border())
+            .title(Span::styled(" Update · rollback · spec diff ", t.accent()));
+        let inner = block.inner(right);
+        f.render_widget(block, right);
+        if let Some(s) = self.current(rc.data).cloned() {
+            let lines = self.detail(&s, rc);
+            let max = lines.len().saturating_sub(inner.height as usize);
+            self.scroll = self.scroll.min(max);
+            f.render_widget(
+                Paragraph::new(lines)
+                    .wrap(Wrap { trim: false })
+                    .scroll((self.scroll as u16, 0)),
+                inner,
+            );
+        }
+        hit
+    }
+
+    fn hints(&self) -> &'static [Op] {
+        &[
+            Op::RolloutPause,
+            Op::RolloutResume,
+            Op::RolloutRollback,
+            Op::Select,
+        ]
+    }
+
+    fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {
+        self.current(data)
+            .map(|s| (ViewKind::Service, s.id.clone()))
+    }
+
+    fn filter(&self) -> Option<&Filter> {
+        self.t.filter.as_ref()
+    }
+
+    fn set_filter(&mut self, data: &Data, f: Option<Filter>) {
+        self.t.filter = f;
+        self.rebuild(data);
+    }
+
+    fn click(&mut self, _data: &Data, row: usize) {
+        self.t.click(row);
+        self.scroll = 0;
+    }
+}

@@ -1,0 +1,294 @@
+//! Tasks: `docker service ps` — history rows under `\_`, desired and current state with
+//! docker's relative times, and the error (a pending task says why: `no suitable node (...)`).
+//! All tasks, or those of one service or one node.
+
+use super::Pane;
+use crate::app::data::{Data, Delta, Filter, Nat};
+use crate::app::ops::Op;
+use crate::app::{Cx, Level, Nav};
+use crate::backend::LogTarget;
+use crate::backend::view::{TaskView, ViewKind};
+use crate::exec::format::trunc_id;
+use crate::orch::model::TaskState;
+use crate::orch::time::SimTime;
+use crate::ui::RenderCx;
+use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use std::cmp::Reverse;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum TaskScope {
+    #[default]
+    All,
+    Service(String),
+    Node(String),
+}
+
+/// docker's order: by service, slot (global tasks: node), newest first.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Key {
+    svc: Nat,
+    slot: u64,
+    node: String,
+    created: Reverse<SimTime>,
+    id: Reverse<String>,
+}
+
+impl Key {
+    fn same_slot(&self, o: &Key) -> bool {
+        self.svc == o.svc && self.slot == o.slot && self.node == o.node
+    }
+}
+
+pub struct TasksPane {
+    t: TableView<Key>,
+    scope: TaskScope,
+    /// Show finished tasks (the `\_` history rows).
+    history: bool,
+}
+
+impl Default for TasksPane {
+    fn default() -> Self {
+        TasksPane {
+            t: TableView::default(),
+            scope: TaskScope::All,
+            history: true,
+        }
+    }
+}
+
+const COLS: [Col; 8] = [
+    col("ID", 12, 12, 4),
+    col("NAME", 10, 40, 0),
+    col("IMAGE", 10, 30, 1),
+    col("NODE", 8, 20, 0),
+    col("DESIRED STATE", 7, 13, 3),
+    col("CURRENT STATE", 20, 34, 0),
+    flex("ERROR", 12, 120, 2),
+    col("PORTS", 6, 24, 5),
+];
+
+fn key(t: &TaskView) -> Key {
+    Key {
+        svc: Nat(t.service_name.clone()),
+        slot: t.slot,
+        node: if t.slot == 0 {
+            t.node_id.clone()
+        } else {
+            String::new()
+        },
+        created: Reverse(t.created_at),
+        id: Reverse(t.id.clone()),
+    }
+}
+
+impl TasksPane {
+    pub fn scope(&self) -> &TaskScope {
+        &self.scope
+    }
+
+    pub fn set_scope(&mut self, data: &Data, scope: TaskScope) {
+        if self.scope != scope {
+            self.scope = scope;
+            self.t.cursor = Default::default();
+            self.rebuild(data);
+        }
+    }
+
+    fn wanted(&self, t: &TaskView) -> Option<Key> {
+        let in_scope = match &self.scope {
+            TaskScope::All => true,
+            TaskScope::Service(s) => t.service_id == *s,
+            TaskScope::Node(n) => t.node_id == *n,
+        };
+        if !in_scope || (!self.history && t.desired > TaskState::Running) {
+            return None;
+        }
+        if let Some(f) = &self.t.filter {
+            let hay = format!(
+                "{} {} {} {} {} {} {}",
+                t.id,
+                t.name(),
+                t.image,
+                t.node_name,
+                t.desired.pretty(),
+                t.state.pretty(),
+                t.err
+            );
+            if !f.matches(&hay) {
+                return None;
+            }
+        }
+        Some(key(t))
+    }
+
+    fn rebuild(&mut self, data: &Data) {
+        let rows: Vec<(String, Key)> = data
+            .tasks
+            .values()
+            .filter_map(|t| self.wanted(t).map(|k| (t.id.clone(), k)))
+            .collect();
+        self.t.table.rebuild(rows.into_iter());
+    }
+
+    fn current<'a>(&self, data: &'a Data) -> Option<&'a TaskView> {
+        self.t.selected().and_then(|k| data.tasks.get(&k.id.0))
+    }
+
+    fn row(t: &TaskView, history_row: bool, rc: &RenderCx) -> Vec<Cell> {
+        let th = rc.theme;
+        let old = t.desired > TaskState::Running;
+        let base = if old { th.muted() } else { th.base() };
+        let name = if history_row {
+            format!(" \\_ {}", t.name())
+        } else {
+            t.name()
+        };
+        let err = if t.err.is_empty() {
+            String::new()
+        } else {
+            format!("\"{}\"", t.err)
+        };
+        vec![
+            cell(trunc_id(&t.id), th.muted()),
+            cell(name, base),
+            cell(t.image.clone(), base),
+            cell(t.node_name.clone(), base),
+            cell(t.desired.pretty(), base),
+            cell(
+                rc.state_ago(t.state, t.state_since),
+                rc.state_style(t.state),
+            ),
+            cell(err, th.error()),
+            cell(t.ports.clone(), th.info()),
+        ]
+    }
+}
+
+impl Pane for TasksPane {
+    fn on_delta(&mut self, data: &Data, d: &Delta) {
+        match d {
+            Delta::Reset => self.rebuild(data),
+            Delta::Changed(ViewKind::Task, id) => {
+                let k = data.tasks.get(id).and_then(|t| self.wanted(t));
+                self.t.table.set(id, k);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_op(&mut self, op: Op, cx: &mut Cx) {
+        if self.t.nav(op) {
+            return;
+        }
+        if op == Op::TaskHistory {
+            self.history = !self.history;
+            self.rebuild(cx.data);
+            cx.status(
+                Level::Info,
+                if self.history {
+                    "showing finished tasks (history rows)"
+                } else {
+                    "showing only tasks that should run"
+                },
+            );
+            return;
+        }
+        let Some(t) = self.current(cx.data) else {
+            return;
+        };
+        let id = t.id.clone();
+        match op {
+            Op::TaskLogs | Op::Select => cx.open(Nav::Logs(LogTarget::Task(id))),
+            Op::TaskStop => cx.run(&["sim", "task", "stop", &id]),
+            Op::TaskCrash => cx.run(&["sim", "task", "crash", &id]),
+            _ => {}
+        }
+    }
+
+    fn render(&mut self, f: &mut Frame, area: Rect, rc: &RenderCx) -> Rect {
+        let h = table::body_height(area);
+        let (off, sel) = self.t.window(h);
+        let mut prev: Option<Key> = off
+            .checked_sub(1)
+            .and_then(|i| self.t.table.get(i).cloned());
+        let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(h);
+        for k in self.t.table.iter_from(off).take(h) {
+            let history_row = prev.as_ref().is_some_and(|p| p.same_slot(k));
+            if let Some(t) = rc.data.tasks.get(&k.id.0) {
+                rows.push(TasksPane::row(t, history_row, rc));
+            }
+            prev = Some(k.clone());
+        }
+        let name = match &self.scope {
+            TaskScope::All => "Tasks".to_string(),
+            TaskScope::Service(s) => format!(
+                "Tasks of {}",
+                rc.data
+                    .services
+                    .get(s)
+                    .map_or(s.as_str(), |s| s.name.as_str())
+            ),
+            TaskScope::Node(n) => format!(
+                "Tasks on {}",
+                rc.data
+                    .nodes
+                    .get(n)
+                    .map_or(n.as_str(), |n| n.hostname.as_str())
+            ),
+        };
+        let title = table::title(rc, &name, self.t.table.len(), rc.data.tasks.len());
+        // The selected task's error in full (the column may be cut).
+        let bottom = self
+            .current(rc.data)
+            .filter(|t| !t.err.is_empty())
+            .map(|t| {
+                Line::from(vec![
+                    Span::styled(format!(" {}: ", t.name()), rc.theme.muted()),
+                    Span::styled(format!("{} ", t.err), rc.theme.error()),
+                ])
+            });
+        table::draw(
+            f,
+            area,
+            rc,
+            title,
+            &COLS,
+            rows,
+            Some(sel.saturating_sub(off)),
+            "no tasks",
+            bottom,
+        )
+    }
+
+    fn hints(&self) -> &'static [Op] {
+        &[Op::Select, Op::TaskHistory, Op::TaskStop, Op::TaskCrash]
+    }
+
+    fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {
+        self.current(data).map(|t| (ViewKind::Task, t.id.clone()))
+    }
+
+    fn filter(&self) -> Option<&Filter> {
+        self.t.filter.as_ref()
+    }
+
+    fn set_filter(&mut self, data: &Data, f: Option<Filter>) {
+        self.t.filter = f;
+        self.rebuild(data);
+    }
+
+    fn crumb(&self, data: &Data) -> Option<String> {
+        match &self.scope {
+            TaskScope::All => None,
+            TaskScope::Service(s) => data.services.get(s).map(|s| s.name.clone()),
+            TaskScope::Node(n) => data.nodes.get(n).map(|n| n.hostname.clone()),
+        }
+    }
+
+    fn click(&mut self, _data: &Data, row: usize) {
+        self.t.click(row);
+    }
+}

@@ -1,0 +1,208 @@
+//! Volumes: named and anonymous volumes and bind-mounted host paths on every node, with the
+//! containers using them. Create on the selected node; remove (docker's own error if the
+//! volume is in use).
+
+use super::Pane;
+use crate::app::data::{Data, Delta, Filter, Nat};
+use crate::app::ops::Op;
+use crate::app::{Confirm, Cx, Intent, Level, Prompt, Then};
+use crate::backend::view::{ViewKind, VolumeKind, VolumeView};
+use crate::ui::RenderCx;
+use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+type Key = (Nat, VolumeKind, Nat, String);
+
+#[derive(Default)]
+pub struct VolumesPane {
+    t: TableView<Key>,
+}
+
+const COLS: [Col; 7] = [
+    col("NODE", 8, 20, 0),
+    col("TYPE", 4, 6, 2),
+    col("DRIVER", 5, 8, 4),
+    col("NAME", 10, 64, 0),
+    col("SCOPE", 5, 6, 5),
+    col("MOUNTPOINT", 10, 70, 3),
+    flex("USED BY", 8, 80, 1),
+];
+
+fn key(v: &VolumeView) -> Key {
+    (
+        Nat(v.node_name.clone()),
+        v.kind,
+        Nat(v.name.clone()),
+        v.key(),
+    )
+}
+
+impl VolumesPane {
+    fn wanted(&self, v: &VolumeView) -> Option<Key> {
+        if let Some(f) = &self.t.filter {
+            let hay = format!(
+                "{} {} {} {} {}",
+                v.node_name,
+                v.driver,
+                v.name,
+                v.mountpoint,
+                v.used_by.join(" ")
+            );
+            if !f.matches(&hay) {
+                return None;
+            }
+        }
+        Some(key(v))
+    }
+
+    fn rebuild(&mut self, data: &Data) {
+        let rows: Vec<(String, Key)> = data
+            .volumes
+            .values()
+            .filter_map(|v| self.wanted(v).map(|k| (v.key(), k)))
+            .collect();
+        self.t.table.rebuild(rows.into_iter());
+    }
+
+    fn current<'a>(&self, data: &'a Data) -> Option<&'a VolumeView> {
+        self.t.selected().and_then(|k| data.volumes.get(&k.3))
+    }
+
+    fn row(v: &VolumeView, rc: &RenderCx) -> Vec<Cell> {
+        let t = rc.theme;
+        let kind = match v.kind {
+            VolumeKind::Volume => "volume",
+            VolumeKind::Bind => "bind",
+        };
+        let used = if v.used_by.is_empty() {
+            cell("unused", t.muted())
+        } else {
+            cell(v.used_by.join(", "), t.base())
+        };
+        vec![
+            cell(v.node_name.clone(), t.base()),
+            cell(kind, t.muted()),
+            cell(v.driver.clone(), t.base()),
+            cell(
+                v.name.clone(),
+                if v.anonymous { t.muted() } else { t.base() },
+            ),
+            cell(v.scope.clone(), t.base()),
+            cell(v.mountpoint.clone(), t.muted()),
+            used,
+        ]
+    }
+}
+
+impl Pane for VolumesPane {
+    fn on_delta(&mut self, data: &Data, d: &Delta) {
+        match d {
+            Delta::Reset => self.rebuild(data),
+            Delta::Changed(ViewKind::Volume, id) => {
+                let k = data.volumes.get(id).and_then(|v| self.wanted(v));
+                self.t.table.set(id, k);
+            }
+            _ => {}
+        }
+    }
+
+    fn on_op(&mut self, op: Op, cx: &mut Cx) {
+        if self.t.nav(op) {
+            return;
+        }
+        let cur = self.current(cx.data);
+        match op {
+            Op::VolumeCreate => {
+                // On the selected volume's node, else the leader (docker's default node).
+                let node = cur
+                    .map(|v| v.node_name.clone())
+                    .or_else(|| cx.data.leader().map(|n| n.hostname.clone()));
+                let Some(node) = node else {
+                    return cx.status(Level::Error, "no node to create the volume on");
+                };
+                cx.push(Intent::Prompt(Prompt {
+                    title: format!("Create a volume on {node}"),
+                    label: "name".into(),
+                    initial: String::new(),
+                    then: Then::Run {
+                        words: vec!["volume".into(), "create".into(), "{}".into()],
+                        on: Some(node),
+                    },
+                }));
+            }
+            Op::VolumeRemove => {
+                let Some(v) = cur else {
+                    return;
+                };
+                if v.kind == VolumeKind::Bind {
+                    return cx.status(
+                        Level::Info,
+                        format!("{} is a host path bind-mounted into containers; there is no volume to remove", v.name),
+                    );
+                }
+                cx.push(Intent::Confirm(Confirm {
+                    title: "Remove volume".into(),
+                    message: format!(
+                        "Remove volume {} on {}? Its data is lost.",
+                        v.name, v.node_name
+                    ),
+                    ok: "Remove".into(),
+                    then: Then::Run {
+                        words: vec!["volume".into(), "rm".into(), v.name.clone()],
+                        on: Some(v.node_name.clone()),
+                    },
+                }));
+            }
+            _ => {}
+        }
+    }
+
+    fn render(&mut self, f: &mut Frame, area: Rect, rc: &RenderCx) -> Rect {
+        let h = table::body_height(area);
+        let (off, sel) = self.t.window(h);
+        let rows: Vec<Vec<Cell>> = self
+            .t
+            .table
+            .iter_from(off)
+            .take(h)
+            .filter_map(|k| rc.data.volumes.get(&k.3))
+            .map(|v| VolumesPane::row(v, rc))
+            .collect();
+        let title = table::title(rc, "Volumes", self.t.table.len(), rc.data.volumes.len());
+        table::draw(
+            f,
+            area,
+            rc,
+            title,
+            &COLS,
+            rows,
+            Some(sel.saturating_sub(off)),
+            "no volumes or bind mounts — press n to create a volume",
+            None,
+        )
+    }
+
+    fn hints(&self) -> &'static [Op] {
+        &[Op::VolumeCreate, Op::VolumeRemove]
+    }
+
+    fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {
+        self.current(data)
+            .filter(|v| v.kind == VolumeKind::Volume)
+            .map(|v| (ViewKind::Volume, v.key()))
+    }
+
+    fn filter(&self) -> Option<&Filter> {
+        self.t.filter.as_ref()
+    }
+
+    fn set_filter(&mut self, data: &Data, f: Option<Filter>) {
+        self.t.filter = f;
+        self.rebuild(data);
+    }
+
+    fn click(&mut self, _data: &Data, row: usize) {
+        self.t.click(row);
+    }
+}

@@ -1,0 +1,263 @@
+//! The built-in backend through the `Backend` trait: watching, running, logs, inspect, plans,
+//! sharing one cluster between processes over the socket, and taking over when the serving
+//! process goes away.
+
+use futures::StreamExt;
+use opsconsole::backend::builtin::{Builtin, Options};
+use opsconsole::backend::*;
+use opsconsole::orch::time::SimTime;
+use std::time::Duration;
+
+fn opts(dir: &std::path::Path, speed: f64) -> Options {
+    Options {
+        dir: dir.to_path_buf(),
+        speed,
+        demo_if_new: false,
+        seed: 7,
+        start: SimTime::parse_rfc3339("2026-11-22T10:00:00Z").unwrap(),
+    }
+}
+
+async fn run(b: &dyn Backend, line: &str) -> CmdOutput {
+    b.run(Invocation::parse_line(line).unwrap(), RunOpts::default())
+        .await
+        .unwrap()
+}
+
+/// Applies watch events to a view until `pred` holds (or fails after `secs` seconds).
+async fn watch_until(
+    s: &mut futures::stream::BoxStream<'static, WatchEvent>,
+    view: &mut ClusterView,
+    secs: u64,
+    pred: impl Fn(&ClusterView) -> bool,
+) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while !pred(view) {
+        let ev = tokio::time::timeout_at(deadline, s.next())
+            .await
+            .expect("timed out waiting for the cluster")
+            .expect("watch ended");
+        apply(view, ev);
+    }
+}
+
+fn apply(view: &mut ClusterView, ev: WatchEvent) {
+    match ev {
+        WatchEvent::Snapshot(v, _) => *view = *v,
+        WatchEvent::Changes(cs) => {
+            for c in cs {
+                match c {
+                    Change::Service(s) => {
+                        view.services.retain(|x| x.id != s.id);
+                        view.services.push(*s);
+                    }
+                    Change::Task(t) => {
+                        view.tasks.retain(|x| x.id != t.id);
+                        view.tasks.push(t);
+                    }
+                    Change::Node(n) => {
+                        view.nodes.retain(|x| x.id != n.id);
+                        view.nodes.push(n);
+                    }
+                    Change::Volume(v) => {
+                        view.volumes.retain(|x| x.key() != v.key());
+                        view.volumes.push(v);
+                    }
+                    Change::Network(n) => {
+                        view.networks.retain(|x| x.id != n.id);
+                        view.networks.push(n);
+                    }
+                    Change::Removed(ViewKind::Service, id) => view.services.retain(|x| x.id != id),
+                    Change::Removed(ViewKind::Task, id) => view.tasks.retain(|x| x.id != id),
+                    Change::Removed(ViewKind::Node, id) => view.nodes.retain(|x| x.id != id),
+                    Change::Removed(ViewKind::Volume, k) => view.volumes.retain(|x| x.key() != k),
+                    Change::Removed(ViewKind::Network, id) => view.networks.retain(|x| x.id != id),
+                }
+            }
+        }
+        WatchEvent::Clock(_) | WatchEvent::Lost(_) => {}
+    }
+}
+
+fn running(view: &ClusterView, svc: &str) -> Option<(u64, u64)> {
+    view.services
+        .iter()
+        .find(|s| s.name == svc)
+        .map(|s| (s.running, s.desired))
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn watch_run_logs_inspect_and_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = Builtin::open(opts(dir.path(), 60.0), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(b.is_host());
+    let mut w = b.watch();
+    let mut view = ClusterView::default();
+    watch_until(&mut w, &mut view, 5, |v| v.nodes.len() == 3).await;
+
+    let out = run(&b, "service create --name web --replicas 3 nginx").await;
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(
+        out.stdout.trim().len(),
+        25,
+        "prints the service ID: {out:?}"
+    );
+    // At 60x, the service converges within a couple of seconds of wall time.
+    watch_until(&mut w, &mut view, 10, |v| running(v, "web") == Some((3, 3))).await;
+    let tasks = view
+        .tasks
+        .iter()
+        .filter(|t| t.service_name == "web")
+        .count();
+    assert_eq!(tasks, 3);
+
+    // Errors come back as docker prints them, and change nothing.
+    let out = run(&b, "service scale nosuch=2").await;
+    assert_eq!(out.code, 1);
+    assert!(out.summary().contains("nosuch"), "{out:?}");
+
+    // Inspect returns the engine's JSON without the simulator's fields.
+    let v = b.inspect(ViewKind::Service, "web".into()).await.unwrap();
+    assert_eq!(v["Spec"]["Name"], "web");
+    assert!(v.get("x-sim").is_none());
+
+    // Logs: the last lines, labelled as docker labels them; following brings more.
+    let mut logs = b.logs(LogRequest {
+        target: LogTarget::Service("web".into()),
+        tail: Some(5),
+        follow: true,
+    });
+    let _ = run(&b, "service update --image nginx:1.16-alpine --detach web").await;
+    let mut seen = 0;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while seen < 3 {
+        match tokio::time::timeout_at(deadline, logs.next()).await {
+            Ok(Some(LogEvent::Lines(ls))) => {
+                for l in &ls {
+                    assert!(l.label.starts_with("web."), "{l:?}");
+                    assert!(l.label.contains('@'), "{l:?}");
+                }
+                seen += ls.len();
+            }
+            Ok(Some(LogEvent::Dropped(_))) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    // The plan of a drain names the tasks that move and where to.
+    let plan = b
+        .plan(Invocation::parse_line("node update --availability drain node139").unwrap())
+        .await
+        .unwrap();
+    let on139 = view
+        .tasks
+        .iter()
+        .filter(|t| {
+            t.node_name == "node139" && t.desired <= opsconsole::orch::model::TaskState::Running
+        })
+        .count();
+    assert_eq!(plan.moves.len(), on139, "{plan:?}");
+    for m in &plan.moves {
+        assert_eq!(m.from.as_deref(), Some("node139"));
+        assert!(
+            matches!(m.to.as_deref(), Some("manager43") | Some("node188")),
+            "{m:?}"
+        );
+    }
+    // Planning changed nothing.
+    let v = b.inspect(ViewKind::Node, "node139".into()).await.unwrap();
+    assert_eq!(v["Spec"]["Availability"], "active");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_second_process_shares_the_cluster_and_takes_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Builtin::open(opts(dir.path(), 60.0), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(first.is_host());
+    // A second backend on the same state is a client of the first, over the socket.
+    let second = Builtin::open(opts(dir.path(), 60.0), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(!second.is_host());
+    let mut w = second.watch();
+    let mut view = ClusterView::default();
+    watch_until(&mut w, &mut view, 5, |v| v.nodes.len() == 3).await;
+    let out = run(&second, "service create --name api --replicas 2 nginx").await;
+    assert_eq!(out.code, 0, "{out:?}");
+    watch_until(&mut w, &mut view, 10, |v| running(v, "api") == Some((2, 2))).await;
+    // What the client did is visible to the host.
+    let v = first
+        .inspect(ViewKind::Service, "api".into())
+        .await
+        .unwrap();
+    assert_eq!(v["Spec"]["Mode"]["Replicated"]["Replicas"], 2);
+
+    // The host goes away: the client's watch reports it, takes over, and carries on.
+    drop(first);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut lost = false;
+    loop {
+        let ev = tokio::time::timeout_at(deadline, w.next())
+            .await
+            .unwrap()
+            .unwrap();
+        match ev {
+            WatchEvent::Lost(_) => lost = true,
+            WatchEvent::Snapshot(v, _) if lost => {
+                view = *v;
+                break;
+            }
+            other => apply(&mut view, other),
+        }
+    }
+    assert!(second.is_host());
+    assert_eq!(
+        running(&view, "api"),
+        Some((2, 2)),
+        "nothing acknowledged was lost"
+    );
+    let out = run(&second, "service scale api=3").await;
+    assert_eq!(out.code, 0, "{out:?}");
+    watch_until(&mut w, &mut view, 10, |v| running(v, "api") == Some((3, 3))).await;
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn read_only_refuses_every_mutating_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = Builtin::open(opts(dir.path(), 1.0), Duration::from_secs(5))
+        .await
+        .unwrap();
+    let ro = ReadOnly::new(Box::new(b.clone()) as Box<dyn Backend>);
+    assert!(ro.info().read_only);
+    for line in [
+        "service create --name x nginx",
+        "node update --availability drain node139",
+        "sim node down node139",
+        "volume create v",
+        "service scale web=3",
+    ] {
+        let e = ro
+            .run(Invocation::parse_line(line).unwrap(), RunOpts::default())
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::ReadOnly, "{line}");
+    }
+    let out = ro
+        .run(
+            Invocation::parse_line("node ls").unwrap(),
+            RunOpts::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("manager43"));
+    // Nothing was created behind the wrapper.
+    let out = run(&b, "service ls -q").await;
+    assert_eq!(out.stdout, "");
+    let out = run(&b, "volume ls -q").await;
+    assert_eq!(out.stdout, "");
+}

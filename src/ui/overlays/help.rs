@@ -82,7 +82,7 @@ impl Overlay for Help {
             .map(|r| r.1.chars().count())
             .max()
             .unwrap_or(10)
-            .min(44);
+            .min(28);
         self.view.lines = self
             .rows
             .iter()
@@ -97,6 +97,7 @@ impl Overlay for Help {
             })
             .collect();
         let area = big(area);
+        self.view.height = area.height.saturating_sub(2) as usize;
         let title = format!("Help {}", self.view.position());
         let inner = frame(f, area, rc, title.trim());
         self.view.render(f, inner);

@@ -93,6 +93,7 @@ impl Overlay for InspectView {
             ViewKind::Network => "network",
         };
         let fmt = if self.yaml { "YAML" } else { "JSON" };
+        self.view.height = big(area).height.saturating_sub(2) as usize;
         let title = format!("{kind} {} · {fmt} {}", self.key, self.view.position());
         let area = big(area);
         let inner = frame(f, area, rc, title.trim());

@@ -44,6 +44,7 @@ impl Overlay for OutputView {
 
     fn render(&mut self, f: &mut Frame, area: Rect, rc: &RenderCx) {
         let area = big(area);
+        self.view.height = area.height.saturating_sub(2) as usize;
         let title = format!("{} {}", self.title, self.view.position());
         let inner = frame(f, area, rc, title.trim());
         self.view.render(f, inner);

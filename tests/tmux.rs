@@ -1,0 +1,275 @@
+//! The real binary in a real terminal (tmux): start, switch through the panes, scale from the
+//! `:` line, scale from `opsconsole ctl` in another process while the console serves the
+//! cluster, a second console taking over when the first is killed, and the terminal left in
+//! a sane state after quitting, SIGHUP and SIGTERM.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_opsconsole");
+
+/// A private tmux server, killed when dropped.
+struct Tmux {
+    socket: String,
+    started: std::cell::Cell<bool>,
+}
+
+impl Tmux {
+    fn new(name: &str) -> Tmux {
+        let t = Tmux {
+            socket: format!("oc-{name}-{}", std::process::id()),
+            started: std::cell::Cell::new(false),
+        };
+        let v = Command::new("tmux").arg("-V").output();
+        assert!(
+            v.is_ok_and(|o| o.status.success()),
+            "tmux is needed for this test (scripts/test.sh installs it)"
+        );
+        t
+    }
+
+    fn cmd(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Starts `cmd` in a new 120x30 window named `name`; its shell records the terminal
+    /// settings and an exit marker when the console ends.
+    fn start(&self, name: &str, cmd: &str, dir: &Path) {
+        let marker = dir.join(format!("{name}.exited"));
+        let stty = dir.join(format!("{name}.stty"));
+        let script = format!(
+            "{cmd}; echo $? > {}; stty -a > {}; sleep 600",
+            marker.display(),
+            stty.display()
+        );
+        let new_session = !self.started.replace(true);
+        let mut args = if new_session {
+            vec![
+                "new-session",
+                "-d",
+                "-x",
+                "120",
+                "-y",
+                "30",
+                "-s",
+                "t",
+                "-n",
+                name,
+            ]
+        } else {
+            vec!["new-window", "-d", "-t", "t", "-n", name]
+        };
+        args.push(&script);
+        self.cmd(&args);
+        if new_session {
+            // Windows opened later get the same size.
+            self.cmd(&["set-option", "-g", "default-size", "120x30"]);
+        }
+    }
+
+    fn screen(&self, name: &str) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", &format!("t:{name}")])
+    }
+
+    fn keys(&self, name: &str, keys: &[&str]) {
+        for k in keys {
+            self.cmd(&["send-keys", "-t", &format!("t:{name}"), k]);
+            // Let an Esc arrive on its own (not as an Alt prefix).
+            std::thread::sleep(Duration::from_millis(80));
+        }
+    }
+
+    fn type_line(&self, name: &str, text: &str) {
+        self.cmd(&["send-keys", "-t", &format!("t:{name}"), "-l", text]);
+        std::thread::sleep(Duration::from_millis(80));
+        self.cmd(&["send-keys", "-t", &format!("t:{name}"), "Enter"]);
+    }
+
+    fn wait_for(&self, name: &str, secs: u64, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            let s = self.screen(name);
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what} in window {name}; the screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn alternate_on(&self, name: &str) -> bool {
+        self.cmd(&[
+            "display",
+            "-p",
+            "-t",
+            &format!("t:{name}"),
+            "#{alternate_on}",
+        ])
+        .trim()
+            == "1"
+    }
+
+    /// The console's process (the child of the window's shell).
+    fn console_pid(&self, name: &str) -> u32 {
+        let shell = self.cmd(&["display", "-p", "-t", &format!("t:{name}"), "#{pane_pid}"]);
+        let out = Command::new("pgrep")
+            .args(["-P", shell.trim()])
+            .output()
+            .expect("pgrep runs");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no console process under shell {shell}"))
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn wait_file(p: &Path, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if let Ok(s) = std::fs::read_to_string(p)
+            && !s.is_empty()
+        {
+            // The shell writes the stty file right after the marker.
+            std::thread::sleep(Duration::from_millis(300));
+            return s;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{} did not appear", p.display());
+}
+
+fn alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .unwrap_or_default()
+            .contains(") Z ")
+}
+
+/// The terminal is back to normal: cooked mode with echo.
+fn assert_sane(stty: &str) {
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(words.contains(&"icanon"), "canonical mode restored: {stty}");
+    assert!(words.contains(&"echo"), "echo restored: {stty}");
+}
+
+fn ctl(dir: &Path, args: &str) -> std::process::Output {
+    Command::new(BIN)
+        .arg("ctl")
+        .arg("--state")
+        .arg(dir)
+        .args(args.split_whitespace())
+        .output()
+        .expect("ctl runs")
+}
+
+fn console_cmd(dir: &Path) -> String {
+    format!("{BIN} --state {} --speed 5", dir.display())
+}
+
+#[test]
+fn the_real_console_in_a_terminal() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir: PathBuf = tmp.path().join("state");
+    // A cluster with a service, made the way a script would.
+    let out = ctl(&dir, "docker service create --name web --replicas 2 nginx");
+    assert!(out.status.success(), "{out:?}");
+
+    let t = Tmux::new("console");
+    t.start("a", &console_cmd(&dir), tmp.path());
+    t.wait_for("a", 10, "the services pane", |s| {
+        s.contains("Services [1]") && s.contains("2/2")
+    });
+    assert!(t.alternate_on("a"));
+    for (k, what) in [
+        ("1", "Nodes [3]"),
+        ("3", "Tasks [2]"),
+        ("4", "Logs"),
+        ("5", "Volumes [0]"),
+        ("6", "Rollouts [1]"),
+        ("Tab", "Nodes [3]"),
+        ("2", "Services [1]"),
+    ] {
+        t.keys("a", &[k]);
+        t.wait_for("a", 5, what, |s| s.contains(what));
+    }
+    // Scale from the command line; the replicas change on screen.
+    t.type_line("a", ":service scale web=4");
+    let s = t.wait_for("a", 15, "4/4", |s| s.contains("4/4"));
+    assert!(s.contains("web scaled to 4"), "{s}");
+    // Another terminal scales it through the console that serves the cluster.
+    let out = ctl(&dir, "docker service scale web=3");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(stdout.contains("web scaled to 3"), "{stdout}");
+    assert!(stdout.contains("verify: Service converged"), "{stdout}");
+    t.wait_for("a", 10, "3/3", |s| s.contains("3/3"));
+
+    // A second console on the same cluster sees the same thing.
+    t.start("b", &console_cmd(&dir), tmp.path());
+    t.wait_for("b", 10, "the second console", |s| s.contains("3/3"));
+    // The first is killed outright: the second takes over and carries on.
+    let a = t.console_pid("a");
+    unsafe_kill(a, 9);
+    wait_file(&tmp.path().join("a.exited"), 10);
+    t.type_line("b", ":service scale web=2");
+    let s = t.wait_for("b", 15, "2/2 after the takeover", |s| s.contains("2/2"));
+    assert!(s.contains("web scaled to 2"), "{s}");
+    let out = ctl(&dir, "docker service ls");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("2/2"),
+        "{out:?}"
+    );
+
+    // Quitting leaves the terminal as it was.
+    t.keys("b", &["q"]);
+    let code = wait_file(&tmp.path().join("b.exited"), 10);
+    assert_eq!(code.trim(), "0");
+    assert_sane(&wait_file(&tmp.path().join("b.stty"), 5));
+    assert!(!t.alternate_on("b"));
+
+    // SIGHUP (the SSH session is gone) and SIGTERM end it and restore the terminal.
+    for (name, sig) in [("hup", 1), ("term", 15)] {
+        t.start(name, &console_cmd(&dir), tmp.path());
+        t.wait_for(name, 10, "the console", |s| s.contains("Services [1]"));
+        let pid = t.console_pid(name);
+        unsafe_kill(pid, sig);
+        wait_file(&tmp.path().join(format!("{name}.exited")), 10);
+        assert!(!alive(pid), "no process left after signal {sig}");
+        assert_sane(&wait_file(&tmp.path().join(format!("{name}.stty")), 5));
+        assert!(!t.alternate_on(name), "main screen back after signal {sig}");
+    }
+    // Nothing acknowledged was lost.
+    let out = ctl(&dir, "docker service ls");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("2/2"),
+        "{out:?}"
+    );
+}
+
+fn unsafe_kill(pid: u32, sig: i32) {
+    let ok = Command::new("kill")
+        .arg(format!("-{sig}"))
+        .arg(pid.to_string())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "kill -{sig} {pid}");
+}

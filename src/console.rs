@@ -224,6 +224,8 @@ pub struct Runner<B: TermBackend> {
     /// When the screen's relative times change next (wall clock).
     timer: Option<Instant>,
     pub frames: u64,
+    /// When the first frame showing the cluster was drawn.
+    pub loaded_frame: Option<std::time::Instant>,
 }
 
 impl<B: TermBackend> Runner<B> {
@@ -241,6 +243,7 @@ impl<B: TermBackend> Runner<B> {
             last_frame: Instant::now() - FRAME,
             timer: None,
             frames: 0,
+            loaded_frame: None,
         }
     }
 
@@ -294,6 +297,9 @@ impl<B: TermBackend> Runner<B> {
         self.app.dirty = false;
         self.last_frame = Instant::now();
         self.frames += 1;
+        if self.loaded_frame.is_none() && self.app.data.loaded {
+            self.loaded_frame = Some(std::time::Instant::now());
+        }
         self.timer = next
             .and_then(|t| crate::ui::wall_delay(&self.app, t))
             .map(|ms| {
@@ -325,7 +331,14 @@ impl<B: TermBackend> Runner<B> {
         let a = tokio::select! {
             a = input.next() => a?,
             a = self.rx.recv() => a?,
-            w = self.watch.next() => Action::Backend(w?),
+            w = self.watch.next() => match w {
+                Some(w) => Action::Backend(w),
+                None => {
+                    // The backend gave up (it said why); keep showing what is known.
+                    self.watch = futures::stream::pending().boxed();
+                    Action::Tick
+                }
+            },
             l = logs => match l {
                 Some((id, ev)) => Action::Log(id, ev),
                 None => {

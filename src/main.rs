@@ -1,11 +1,8 @@
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use clap::{Parser, Subcommand};
 use opsconsole::app::App;
 use opsconsole::app::config::{self, Overrides};
 use opsconsole::backend::Backend;
-use opsconsole::backend::builtin::{Builtin, Options};
+use opsconsole::backend::builtin::{Builtin, Hosting, Options, daemon};
 use opsconsole::console::{self, Quiet, Runner};
 use opsconsole::ctl::{self, CtlOpts};
 use std::path::PathBuf;
@@ -75,6 +72,21 @@ enum Sub {
         )]
         args: Vec<String>,
     },
+    /// Serve the built-in cluster in the background (consoles start this themselves)
+    #[command(hide = true)]
+    Serve {
+        #[arg(long, default_value = "1", value_parser = parse_speed)]
+        speed: f64,
+        #[arg(long)]
+        demo_if_new: bool,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        #[arg(long)]
+        clock_start: Option<String>,
+        /// Seconds to stay after the last client leaves
+        #[arg(long, default_value_t = 2.0)]
+        linger: f64,
+    },
 }
 
 fn main() {
@@ -94,6 +106,13 @@ fn main() {
             clock_start,
             args,
         }),
+        Some(Sub::Serve {
+            speed,
+            demo_if_new,
+            seed,
+            clock_start,
+            linger,
+        }) => serve(cli.state, speed, demo_if_new, seed, clock_start, linger),
         None => run_console(
             cli.state,
             cli.speed,
@@ -104,6 +123,38 @@ fn main() {
         ),
     };
     std::process::exit(code);
+}
+
+fn serve(
+    state: Option<PathBuf>,
+    speed: f64,
+    demo_if_new: bool,
+    seed: u64,
+    clock_start: Option<String>,
+    linger: f64,
+) -> i32 {
+    let dir = match ctl::state_dir(&state) {
+        Ok(d) => d,
+        Err(e) => {
+            println!("error {e}");
+            return 1;
+        }
+    };
+    let start = match ctl::start_time(&clock_start) {
+        Ok(t) => t,
+        Err(e) => {
+            println!("error {e}");
+            return 1;
+        }
+    };
+    daemon::serve(daemon::ServeOpts {
+        dir,
+        speed,
+        demo_if_new,
+        seed,
+        start,
+        linger: Duration::from_secs_f64(linger.clamp(0.0, 3600.0)),
+    })
 }
 
 fn run_console(
@@ -146,7 +197,20 @@ fn run_console(
             return 1;
         }
     };
+    // A state that cannot be used is reported before the screen is taken over.
+    if let Err(e) = opsconsole::store::Store::check(&dir) {
+        eprintln!("opsconsole: {e}");
+        return 1;
+    }
+    let exe = match std::env::current_exe() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("opsconsole: cannot find this program to start the cluster server: {e}");
+            return 1;
+        }
+    };
     let opts = Options {
+        hosting: Hosting::Daemon { exe },
         dir,
         speed,
         // The very first start of the default state shows a living cluster.
@@ -155,35 +219,27 @@ fn run_console(
         start: opsconsole::store::wall_clock_now(),
     };
     let mut first_frame = None;
+    let mut cluster_frame = None;
     let result = rt.block_on(async {
-        let backend = Builtin::open(opts, Duration::from_secs(10))
-            .await
-            .map_err(|e| format!("opsconsole: {e}"))?;
+        let backend = Builtin::new(opts);
         let info = backend.info();
         let backend: Arc<dyn Backend> = Arc::new(backend);
-        let mouse = config.mouse;
-        let guard = console::enter_terminal(mouse).map_err(|e| format!("opsconsole: {e}"))?;
+        let guard =
+            console::enter_terminal(config.mouse).map_err(|e| format!("opsconsole: {e}"))?;
         let term = ratatui::Terminal::new(Quiet::new(ratatui::backend::CrosstermBackend::new(
             std::io::stdout(),
         )))
         .map_err(|e| format!("opsconsole: {e}"))?;
         let mut runner = Runner::new(App::new(config, info), backend, term);
-        // Wait briefly for the first snapshot, so the first frame shows the cluster.
         let input = futures::StreamExt::boxed(futures::stream::select(
             console::terminal_actions(),
             console::signal_actions(),
         ));
-        let mut nothing = futures::StreamExt::boxed(futures::stream::pending());
-        let deadline = tokio::time::Instant::now() + Duration::from_millis(200);
-        while !runner.app.data.loaded {
-            match tokio::time::timeout_at(deadline, runner.next(&mut nothing)).await {
-                Ok(Some(Some(a))) => runner.dispatch(a),
-                _ => break,
-            }
-        }
+        // The first frame at once; the cluster fills it in as it arrives.
         runner.draw().map_err(|e| format!("opsconsole: {e}"))?;
         first_frame = Some(started.elapsed());
         let r = runner.run(input).await;
+        cluster_frame = runner.loaded_frame.map(|t| t - started);
         drop(runner);
         drop(guard);
         r.map_err(|e| format!("opsconsole: the terminal went away: {e}"))
@@ -194,6 +250,12 @@ fn run_console(
         && let Some(t) = first_frame
     {
         eprintln!("first frame after {:.1} ms", t.as_secs_f64() * 1000.0);
+        if let Some(c) = cluster_frame {
+            eprintln!(
+                "first frame showing the cluster after {:.1} ms",
+                c.as_secs_f64() * 1000.0
+            );
+        }
     }
     match result {
         Ok(()) => 0,

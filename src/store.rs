@@ -28,6 +28,7 @@ const VOLUMES: TableDefinition<&str, &[u8]> = TableDefinition::new("volumes");
 const NETWORKS: TableDefinition<&str, &[u8]> = TableDefinition::new("networks");
 
 pub const FILE_NAME: &str = "cluster.redb";
+const CACHE_BYTES: usize = 2 << 20;
 
 #[derive(Debug)]
 pub enum StoreError {
@@ -134,6 +135,9 @@ impl Store {
         let db = loop {
             let mut b = Database::builder();
             b.set_check_integrity_on_open(true);
+            // The cluster lives in memory; the file is only written. A small cache keeps the
+            // pages read while loading from staying resident.
+            b.set_cache_size(CACHE_BYTES);
             let r = if fresh {
                 b.create(&path)
             } else {
@@ -152,6 +156,29 @@ impl Store {
         }
         let cluster = store.load()?;
         Ok((store, cluster))
+    }
+
+    /// Checks, without changing anything, that the state in `dir` (if there is one) can be
+    /// used: not corrupt, not from a newer opsconsole. A state in use by another process
+    /// counts as usable.
+    pub fn check(dir: &Path) -> Result<(), StoreError> {
+        let path = dir.join(FILE_NAME);
+        match std::fs::metadata(&path) {
+            Ok(m) if m.len() > 0 => {}
+            _ => return Ok(()),
+        }
+        match Database::builder().open_read_only(&path) {
+            Ok(ro) => check_format(&ro, &path),
+            Err(DatabaseError::DatabaseAlreadyOpen)
+            | Err(DatabaseError::LockProtocolMismatch)
+            | Err(DatabaseError::RepairAborted) => Ok(()),
+            Err(DatabaseError::Storage(redb::StorageError::Io(io)))
+                if io.kind() != std::io::ErrorKind::InvalidData =>
+            {
+                Err(StoreError::Io(path, io.to_string()))
+            }
+            Err(e) => Err(corrupt(&path, e)),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -190,10 +217,12 @@ impl Store {
             }
             Ok(out)
         }
+        let mut tasks = read::<Task>(&rtx, TASKS, p)?;
+        share_specs(&mut tasks);
         let tables = Tables {
             nodes: read::<Node>(&rtx, NODES, p)?,
             services: read::<Service>(&rtx, SERVICES, p)?,
-            tasks: read::<Task>(&rtx, TASKS, p)?,
+            tasks,
             containers: read::<Container>(&rtx, CONTAINERS, p)?,
             volumes: read::<Volume>(&rtx, VOLUMES, p)?,
             networks: read::<Network>(&rtx, NETWORKS, p)?,
@@ -279,6 +308,23 @@ impl Store {
             return Err(StoreError::Io(self.path.clone(), e));
         }
         Ok(())
+    }
+}
+
+/// Tasks created from the same spec share one copy of it in memory, as they did before the
+/// cluster was saved.
+fn share_specs(tasks: &mut BTreeMap<String, Task>) {
+    let mut shared: std::collections::HashMap<(String, u64), std::sync::Arc<TaskSpec>> =
+        std::collections::HashMap::new();
+    for t in tasks.values_mut() {
+        let key = (t.service_id.clone(), t.sim.spec_hash);
+        match shared.get(&key) {
+            Some(a) if **a == *t.spec => t.spec = a.clone(),
+            Some(_) => {}
+            None => {
+                shared.insert(key, t.spec.clone());
+            }
+        }
     }
 }
 

@@ -3,13 +3,14 @@
 //! process goes away.
 
 use futures::StreamExt;
-use opsconsole::backend::builtin::{Builtin, Options};
+use opsconsole::backend::builtin::{Builtin, Hosting, Options};
 use opsconsole::backend::*;
 use opsconsole::orch::time::SimTime;
 use std::time::Duration;
 
 fn opts(dir: &std::path::Path, speed: f64) -> Options {
     Options {
+        hosting: Hosting::InProcess,
         dir: dir.to_path_buf(),
         speed,
         demo_if_new: false,

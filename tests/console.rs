@@ -5,7 +5,7 @@
 use futures::StreamExt;
 use opsconsole::app::keys::{Code, Key};
 use opsconsole::app::{Action, App, Effect};
-use opsconsole::backend::builtin::{Builtin, Options};
+use opsconsole::backend::builtin::{Builtin, Hosting, Options};
 use opsconsole::backend::{Backend, Invocation, RunOpts};
 use opsconsole::console::Runner;
 use opsconsole::fixtures;
@@ -413,6 +413,7 @@ fn random_input_never_panics() {
 
 fn options(dir: &std::path::Path, speed: f64) -> Options {
     Options {
+        hosting: Hosting::InProcess,
         dir: dir.to_path_buf(),
         speed,
         demo_if_new: false,

@@ -226,25 +226,34 @@ fn the_real_console_in_a_terminal() {
     // A second console on the same cluster sees the same thing.
     t.start("b", &console_cmd(&dir), tmp.path());
     t.wait_for("b", 10, "the second console", |s| s.contains("3/3"));
-    // The first is killed outright: the second takes over and carries on.
-    let a = t.console_pid("a");
-    unsafe_kill(a, 9);
-    wait_file(&tmp.path().join("a.exited"), 10);
+    // The server process is killed outright: the consoles start another, which carries on
+    // with everything acknowledged.
+    let server = server_pid(&dir).expect("a server process for the state");
+    unsafe_kill(server, 9);
     t.type_line("b", ":service scale web=2");
-    let s = t.wait_for("b", 15, "2/2 after the takeover", |s| s.contains("2/2"));
+    let s = t.wait_for("b", 20, "2/2 after the takeover", |s| s.contains("2/2"));
     assert!(s.contains("web scaled to 2"), "{s}");
+    t.wait_for("a", 10, "the first console following", |s| {
+        s.contains("2/2")
+    });
+    let again = server_pid(&dir).expect("a new server");
+    assert_ne!(again, server);
     let out = ctl(&dir, "docker service ls");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("2/2"),
         "{out:?}"
     );
 
-    // Quitting leaves the terminal as it was.
-    t.keys("b", &["q"]);
-    let code = wait_file(&tmp.path().join("b.exited"), 10);
-    assert_eq!(code.trim(), "0");
-    assert_sane(&wait_file(&tmp.path().join("b.stty"), 5));
-    assert!(!t.alternate_on("b"));
+    // Quitting leaves the terminal as it was; when the last console is gone, so is the
+    // server.
+    for w in ["a", "b"] {
+        t.keys(w, &["q"]);
+        let code = wait_file(&tmp.path().join(format!("{w}.exited")), 10);
+        assert_eq!(code.trim(), "0");
+        assert_sane(&wait_file(&tmp.path().join(format!("{w}.stty")), 5));
+        assert!(!t.alternate_on(w));
+    }
+    wait_gone(&dir);
 
     // SIGHUP (the SSH session is gone) and SIGTERM end it and restore the terminal.
     for (name, sig) in [("hup", 1), ("term", 15)] {
@@ -253,7 +262,8 @@ fn the_real_console_in_a_terminal() {
         let pid = t.console_pid(name);
         unsafe_kill(pid, sig);
         wait_file(&tmp.path().join(format!("{name}.exited")), 10);
-        assert!(!alive(pid), "no process left after signal {sig}");
+        assert!(!alive(pid), "no console left after signal {sig}");
+        wait_gone(&dir);
         assert_sane(&wait_file(&tmp.path().join(format!("{name}.stty")), 5));
         assert!(!t.alternate_on(name), "main screen back after signal {sig}");
     }
@@ -262,6 +272,45 @@ fn the_real_console_in_a_terminal() {
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("2/2"),
         "{out:?}"
+    );
+}
+
+/// The background server of a state directory, if one runs.
+fn server_pid(dir: &Path) -> Option<u32> {
+    let out = Command::new("pgrep")
+        .arg("-f")
+        .arg(format!("opsconsole serve --state {} ", dir.display()))
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+}
+
+/// No process is left serving the state, and its socket is gone.
+fn wait_gone(dir: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if server_pid(dir).is_none() && !dir.join("opsconsole.sock").exists() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let ps = Command::new("ps")
+        .args(["-eo", "pid,ppid,stat,args"])
+        .output()
+        .unwrap();
+    let ps: String = String::from_utf8_lossy(&ps.stdout)
+        .lines()
+        .filter(|l| l.contains("opsconsole"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let log = std::fs::read_to_string(dir.join("server.log")).unwrap_or_default();
+    panic!(
+        "a server for {} is still running (socket: {}):\n{ps}\nserver.log:\n{log}",
+        dir.display(),
+        dir.join("opsconsole.sock").exists()
     );
 }
 

@@ -22,6 +22,13 @@ pub struct Data {
     pub lost: Option<String>,
     /// A snapshot has arrived.
     pub loaded: bool,
+    /// Tasks running that should (kept as tasks change, for the header).
+    pub running: usize,
+}
+
+fn counts_as_running(t: &TaskView) -> bool {
+    t.state == crate::orch::model::TaskState::Running
+        && t.desired <= crate::orch::model::TaskState::Running
 }
 
 /// What changed, for the panes to update their tables.
@@ -48,6 +55,7 @@ impl Data {
                 self.nodes = v.nodes.into_iter().map(|n| (n.id.clone(), n)).collect();
                 self.services = v.services.into_iter().map(|s| (s.id.clone(), s)).collect();
                 self.tasks = v.tasks.into_iter().map(|t| (t.id.clone(), t)).collect();
+                self.running = self.tasks.values().filter(|t| counts_as_running(t)).count();
                 self.volumes = v.volumes.into_iter().map(|x| (x.key(), x)).collect();
                 self.networks = v.networks.into_iter().map(|n| (n.id.clone(), n)).collect();
                 self.clock = Some(clock);
@@ -81,7 +89,12 @@ impl Data {
             }
             Change::Task(t) => {
                 let id = t.id.clone();
-                self.tasks.insert(id.clone(), t);
+                let now = counts_as_running(&t) as usize;
+                let before =
+                    self.tasks
+                        .insert(id.clone(), t)
+                        .is_some_and(|old| counts_as_running(&old)) as usize;
+                self.running = (self.running + now).saturating_sub(before);
                 Delta::Changed(ViewKind::Task, id)
             }
             Change::Volume(v) => {
@@ -103,7 +116,13 @@ impl Data {
                         self.services.remove(&id);
                     }
                     ViewKind::Task => {
-                        self.tasks.remove(&id);
+                        if self
+                            .tasks
+                            .remove(&id)
+                            .is_some_and(|t| counts_as_running(&t))
+                        {
+                            self.running = self.running.saturating_sub(1);
+                        }
                     }
                     ViewKind::Volume => {
                         self.volumes.remove(&id);

@@ -117,11 +117,7 @@ pub fn draw(f: &mut Frame, app: &mut App) -> Option<SimTime> {
 fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
     let t = rc.theme;
     let d = &app.data;
-    let running = d
-        .tasks
-        .values()
-        .filter(|x| x.state == TaskState::Running && x.desired <= TaskState::Running)
-        .count();
+    let running = d.running;
     let desired: u64 = d.services.values().map(|s| s.desired).sum();
     let mut spans = vec![
         Span::styled(" opsconsole ", t.header().add_modifier(Modifier::BOLD)),

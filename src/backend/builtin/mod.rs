@@ -6,6 +6,7 @@
 //! and starts serving it itself.
 
 pub mod convert;
+pub mod daemon;
 pub mod host;
 pub mod proto;
 
@@ -23,9 +24,20 @@ use std::time::Duration;
 use tokio::net::UnixStream;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+/// Where the cluster runs when no process serves it yet.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Hosting {
+    /// In this process (tests, and tools that embed the cluster).
+    InProcess,
+    /// In a background `serve` process started from this executable (the console: it
+    /// keeps the console itself small, and outlives no client by more than a moment).
+    Daemon { exe: PathBuf },
+}
+
 /// How to open (or create) a built-in cluster.
 #[derive(Clone, Debug)]
 pub struct Options {
+    pub hosting: Hosting,
     pub dir: PathBuf,
     /// Simulated seconds per wall-clock second while the console runs.
     pub speed: f64,
@@ -46,6 +58,9 @@ struct Shared {
     opts: Options,
     host: OnceLock<HostHandle>,
     takeover: Mutex<()>,
+    spawning: tokio::sync::Mutex<()>,
+    /// A problem no retry will fix (a corrupt state): reported, not retried.
+    fatal: OnceLock<String>,
     /// Why other processes cannot share this cluster, if they cannot.
     notice: OnceLock<String>,
 }
@@ -81,14 +96,7 @@ impl Builtin {
     /// Connects to the process serving `opts.dir`, or opens it and serves it. Must be called
     /// inside a tokio runtime (the server runs on it). Waits up to `wait` for a busy state.
     pub async fn open(opts: Options, wait: Duration) -> Result<Builtin, String> {
-        let b = Builtin {
-            shared: Arc::new(Shared {
-                opts,
-                host: OnceLock::new(),
-                takeover: Mutex::new(()),
-                notice: OnceLock::new(),
-            }),
-        };
+        let b = Builtin::new(opts);
         let deadline = std::time::Instant::now() + wait;
         loop {
             match b.link().await {
@@ -100,6 +108,20 @@ impl Builtin {
                 }
                 Err(e) => return Err(e.message),
             }
+        }
+    }
+
+    /// A backend that connects (or starts the cluster) when first used.
+    pub fn new(opts: Options) -> Builtin {
+        Builtin {
+            shared: Arc::new(Shared {
+                opts,
+                host: OnceLock::new(),
+                takeover: Mutex::new(()),
+                spawning: tokio::sync::Mutex::new(()),
+                fatal: OnceLock::new(),
+                notice: OnceLock::new(),
+            }),
         }
     }
 
@@ -140,7 +162,9 @@ impl Builtin {
         let sock = proto::socket_path(&o.dir);
         let _ = std::fs::remove_file(&sock);
         let server = match tokio::net::UnixListener::bind(&sock) {
-            Ok(l) => Some(tokio::spawn(proto::serve(l, tx.clone())).abort_handle()),
+            Ok(l) => {
+                Some(tokio::spawn(proto::serve(l, tx.clone(), Default::default())).abort_handle())
+            }
             Err(e) => {
                 let _ = self.shared.notice.set(format!(
                     "not shared with other processes: cannot listen on {}: {e}",
@@ -157,19 +181,110 @@ impl Builtin {
         Ok(())
     }
 
-    /// The host in this process, the serving process, or — if none serves — this process
-    /// after taking over.
+    /// The host in this process, the serving process, or — if none serves — a new host
+    /// (here, or a background server).
     async fn link(&self) -> Result<Link, BackendError> {
         if let Some(h) = self.shared.host.get() {
             return Ok(Link::Local(h.tx.clone()));
         }
-        if let Ok(s) = UnixStream::connect(proto::socket_path(&self.shared.opts.dir)).await {
+        let sock = proto::socket_path(&self.shared.opts.dir);
+        if let Ok(s) = UnixStream::connect(&sock).await {
             return Ok(Link::Remote(s));
         }
-        self.become_host()?;
-        match self.shared.host.get() {
-            Some(h) => Ok(Link::Local(h.tx.clone())),
-            None => Err(BackendError::unavailable("the cluster is not available")),
+        if let Some(e) = self.shared.fatal.get() {
+            return Err(BackendError::failed(e.clone()));
+        }
+        match &self.shared.opts.hosting {
+            Hosting::InProcess => {
+                self.become_host()?;
+                match self.shared.host.get() {
+                    Some(h) => Ok(Link::Local(h.tx.clone())),
+                    None => Err(BackendError::unavailable("the cluster is not available")),
+                }
+            }
+            Hosting::Daemon { exe } => {
+                self.start_daemon(exe).await?;
+                UnixStream::connect(&sock)
+                    .await
+                    .map(Link::Remote)
+                    .map_err(|e| {
+                        BackendError::unavailable(format!(
+                            "cannot connect to the cluster server at {}: {e}",
+                            sock.display()
+                        ))
+                    })
+            }
+        }
+    }
+
+    /// Starts `exe serve` for this state and waits until it listens.
+    async fn start_daemon(&self, exe: &std::path::Path) -> Result<(), BackendError> {
+        use tokio::io::AsyncBufReadExt;
+        let _one_at_a_time = self.shared.spawning.lock().await;
+        let o = &self.shared.opts;
+        let sock = proto::socket_path(&o.dir);
+        if UnixStream::connect(&sock).await.is_ok() {
+            return Ok(());
+        }
+        if let Err(e) = std::fs::create_dir_all(&o.dir) {
+            let msg = format!("cannot use the cluster state {}: {e}", o.dir.display());
+            let _ = self.shared.fatal.set(msg.clone());
+            return Err(BackendError::failed(msg));
+        }
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(o.dir.join("server.log"))
+            .map(std::process::Stdio::from)
+            .unwrap_or_else(|_| std::process::Stdio::null());
+        let mut cmd = tokio::process::Command::new(exe);
+        cmd.arg("serve")
+            .arg("--state")
+            .arg(&o.dir)
+            .arg("--speed")
+            .arg(o.speed.to_string())
+            .arg("--seed")
+            .arg(o.seed.to_string())
+            .arg("--clock-start")
+            .arg(o.start.rfc3339());
+        if o.demo_if_new {
+            cmd.arg("--demo-if-new");
+        }
+        cmd.stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(log)
+            // Its own process group: the terminal's signals are for the console.
+            .process_group(0);
+        let mut child = cmd.spawn().map_err(|e| {
+            BackendError::failed(format!(
+                "cannot start the cluster server {}: {e}",
+                exe.display()
+            ))
+        })?;
+        let Some(out) = child.stdout.take() else {
+            return Err(BackendError::failed("the cluster server has no output"));
+        };
+        let mut lines = tokio::io::BufReader::new(out).lines();
+        let first = tokio::time::timeout(Duration::from_secs(60), lines.next_line()).await;
+        // Reap it whenever it ends.
+        tokio::spawn(async move {
+            let _ = child.wait().await;
+        });
+        match first {
+            Ok(Ok(Some(l))) if l == "ready" => Ok(()),
+            Ok(Ok(Some(l))) if l == "busy" => Err(BackendError::unavailable(format!(
+                "the cluster state {} is in use by another opsconsole process",
+                o.dir.display()
+            ))),
+            Ok(Ok(Some(l))) => {
+                let msg = l.strip_prefix("error ").unwrap_or(&l).to_string();
+                let _ = self.shared.fatal.set(msg.clone());
+                Err(BackendError::failed(msg))
+            }
+            _ => Err(BackendError::unavailable(format!(
+                "the cluster server did not start (see {})",
+                o.dir.join("server.log").display()
+            ))),
         }
     }
 
@@ -236,7 +351,11 @@ impl Builtin {
                 Err(e) => {
                     if !lost {
                         lost = true;
-                        let _ = tx.send(WatchEvent::Lost(e.message));
+                        let _ = tx.send(WatchEvent::Lost(e.message.clone()));
+                    }
+                    if e.kind == ErrorKind::Failed {
+                        // Nothing a retry would fix; it has been said.
+                        return;
                     }
                     tokio::time::sleep(Duration::from_millis(250)).await;
                 }

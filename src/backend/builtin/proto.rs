@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 use tokio::net::unix::OwnedWriteHalf;
@@ -59,13 +61,32 @@ fn line<T: Serialize>(v: &T) -> Vec<u8> {
 // ---------------------------------------------------------------------------
 // Server
 
+/// Connections: how many are open, and how many there have been.
+#[derive(Debug, Default)]
+pub struct Clients {
+    pub open: AtomicUsize,
+    pub ever: AtomicUsize,
+}
+
 /// Accepts connections until the task is dropped; each is served on its own task.
-pub async fn serve(listener: tokio::net::UnixListener, host: std::sync::mpsc::Sender<Request>) {
+/// `clients` counts them (a background server exits when none are left).
+pub async fn serve(
+    listener: tokio::net::UnixListener,
+    host: std::sync::mpsc::Sender<Request>,
+    clients: Arc<Clients>,
+) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
-        tokio::spawn(serve_one(stream, host.clone()));
+        let host = host.clone();
+        let clients = clients.clone();
+        clients.open.fetch_add(1, Ordering::SeqCst);
+        clients.ever.fetch_add(1, Ordering::SeqCst);
+        tokio::spawn(async move {
+            serve_one(stream, host).await;
+            clients.open.fetch_sub(1, Ordering::SeqCst);
+        });
     }
 }
 

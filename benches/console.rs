@@ -1,0 +1,74 @@
+//! The console's costs: drawing a frame of the tasks pane at 200x50 with 100k and 1M tasks,
+//! taking one change into a table of 1M rows, and taking a full snapshot.
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use opsconsole::app::Action;
+use opsconsole::app::keys::Key;
+use opsconsole::backend::WatchEvent;
+use opsconsole::backend::view::{Change, TaskView};
+use opsconsole::fixtures;
+use opsconsole::orch::model::TaskState;
+use opsconsole::orch::time::SimDuration;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn render(c: &mut Criterion) {
+    let mut g = c.benchmark_group("render_tasks_200x50");
+    g.sample_size(50);
+    for n in [100_000usize, 1_000_000] {
+        let (view, now) = fixtures::big_view(100, n);
+        let mut app = fixtures::app_with(view, now);
+        app.update(Action::Key(Key::ch('3')));
+        // Somewhere in the middle of the table.
+        for _ in 0..5 {
+            app.update(Action::Key(Key::ctrl('d')));
+        }
+        let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| {
+                term.draw(|f| {
+                    black_box(opsconsole::ui::draw(f, &mut app));
+                })
+                .unwrap();
+            })
+        });
+    }
+    g.finish();
+}
+
+fn changes(c: &mut Criterion) {
+    let (view, now) = fixtures::big_view(100, 1_000_000);
+    let mut app = fixtures::app_with(view, now);
+    app.update(Action::Key(Key::ch('3')));
+    let mut t: TaskView = app.data.tasks.values().next().cloned().unwrap();
+    let mut i = 0i64;
+    c.bench_function("one_task_change_1M", |b| {
+        b.iter(|| {
+            i += 1;
+            // A state change that moves the row (new creation time).
+            t.state = if i % 2 == 0 {
+                TaskState::Running
+            } else {
+                TaskState::Preparing
+            };
+            t.created_at = now + SimDuration(i);
+            app.update(Action::Backend(WatchEvent::Changes(vec![Change::Task(
+                t.clone(),
+            )])));
+        })
+    });
+    let mut g = c.benchmark_group("snapshot");
+    g.sample_size(10);
+    let (view, now) = fixtures::big_view(100, 100_000);
+    g.bench_function("apply_100k", |b| {
+        b.iter(|| black_box(fixtures::app_with(view.clone(), now)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, render, changes);
+criterion_main!(benches);

@@ -1,0 +1,145 @@
+//! `opsconsole serve`: the built-in cluster in a background process, as dockerd is for the
+//! docker CLI. A console starts one when none serves its state directory, and every console
+//! and `ctl` talks to it over the socket. It keeps the cluster, runs its clock in real time,
+//! and exits (saving) shortly after its last client goes, or on SIGTERM, SIGHUP or SIGINT.
+//!
+//! On standard output it says `ready` once it listens, or `busy` (another process has the
+//! state) or `error MESSAGE`, then nothing more.
+
+use super::host::{Host, Request};
+use super::proto;
+use crate::orch;
+use crate::orch::time::SimTime;
+use crate::store::{Store, StoreError};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+#[derive(Clone, Debug)]
+pub struct ServeOpts {
+    pub dir: PathBuf,
+    pub speed: f64,
+    pub demo_if_new: bool,
+    pub seed: u64,
+    pub start: SimTime,
+    /// How long to stay after the last client leaves.
+    pub linger: Duration,
+}
+
+/// Exit status when another process has the state.
+pub const BUSY: i32 = 3;
+/// How long to wait for a first client before giving up.
+const FIRST_CLIENT: Duration = Duration::from_secs(10);
+
+fn say(line: &str) {
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+pub fn serve(o: ServeOpts) -> i32 {
+    let mut created = false;
+    let (store, cl) = match Store::open(&o.dir, Duration::from_secs(2), || {
+        created = true;
+        orch::seed_cluster(o.seed, o.start)
+    }) {
+        Ok(x) => x,
+        Err(StoreError::Busy(_)) => {
+            say("busy");
+            return BUSY;
+        }
+        Err(e) => {
+            say(&format!("error {e}"));
+            return 1;
+        }
+    };
+    let mut host = Host::new(store, cl, o.speed);
+    if created && o.demo_if_new {
+        host.load_demo();
+    }
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            say(&format!("error cannot start: {e}"));
+            return 1;
+        }
+    };
+    rt.block_on(async move {
+        // We hold the state, so a socket left in the directory is a dead process's.
+        let sock = proto::socket_path(&o.dir);
+        let _ = std::fs::remove_file(&sock);
+        let listener = match tokio::net::UnixListener::bind(&sock) {
+            Ok(l) => l,
+            Err(e) => {
+                say(&format!("error cannot listen on {}: {e}", sock.display()));
+                return 1;
+            }
+        };
+        let (tx, rx) = std::sync::mpsc::channel::<Request>();
+        let thread = std::thread::Builder::new()
+            .name("opsconsole-cluster".into())
+            .spawn(move || host.run(rx));
+        let thread = match thread {
+            Ok(t) => t,
+            Err(e) => {
+                say(&format!("error cannot start the cluster thread: {e}"));
+                return 1;
+            }
+        };
+        let clients = Arc::new(proto::Clients::default());
+        let server = tokio::spawn(proto::serve(listener, tx.clone(), clients.clone()));
+        say("ready");
+        wait_until_unneeded(&clients, o.linger).await;
+        // New clients start a new server (which waits for this one to save and let go);
+        // one that connected just now is still served for a moment.
+        let _ = std::fs::remove_file(&sock);
+        let drain = Instant::now() + Duration::from_secs(3);
+        while clients.open.load(Ordering::SeqCst) > 0 && Instant::now() < drain {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server.abort();
+        let _ = tx.send(Request::Shutdown);
+        let _ = thread.join();
+        0
+    })
+}
+
+/// Returns on a signal, or once no client has been connected for `linger` (or no client came
+/// at all).
+async fn wait_until_unneeded(clients: &proto::Clients, linger: Duration) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut sigs: Vec<_> = [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+    ]
+    .into_iter()
+    .filter_map(|k| signal(k).ok())
+    .collect();
+    let signalled = async {
+        let waits = sigs.iter_mut().map(|s| Box::pin(s.recv()));
+        futures::future::select_all(waits).await;
+    };
+    tokio::pin!(signalled);
+    let mut idle_since = Instant::now();
+    loop {
+        tokio::select! {
+            _ = &mut signalled => return,
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+        }
+        if clients.open.load(Ordering::SeqCst) > 0 {
+            idle_since = Instant::now();
+            continue;
+        }
+        let had_client = clients.ever.load(Ordering::SeqCst) > 0;
+        let limit = if had_client { linger } else { FIRST_CLIENT };
+        if idle_since.elapsed() >= limit {
+            return;
+        }
+    }
+}

@@ -9,6 +9,26 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
+# The console's end-to-end test drives the real binary in tmux.
+need() { command -v "$1" >/dev/null 2>&1; }
+install() {
+  if need apt-get; then
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    elif need sudo; then
+      sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+    fi
+  fi
+}
+need tmux || install tmux
+need pgrep || install procps
+for tool in tmux pgrep; do
+  if ! need "$tool"; then
+    echo "scripts/test.sh: $tool is needed by the console tests and could not be installed" >&2
+    exit 1
+  fi
+done
+
 echo "== build"
 cargo build --all-targets --locked
 

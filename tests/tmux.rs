@@ -322,3 +322,52 @@ fn unsafe_kill(pid: u32, sig: i32) {
         .is_ok_and(|s| s.success());
     assert!(ok, "kill -{sig} {pid}");
 }
+
+#[test]
+fn first_start_shows_the_demo_and_bad_config_files_only_warn() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let config = tmp.path().join("config");
+    std::fs::create_dir_all(config.join("opsconsole/themes")).unwrap();
+    std::fs::write(
+        config.join("opsconsole/keymap.toml"),
+        "[services]\nservice_scale = [\"x\"]\nfrobnicate = [\"z\"]\n",
+    )
+    .unwrap();
+    std::fs::write(config.join("opsconsole/config.toml"), "theme = \"mine\"\n").unwrap();
+    std::fs::write(
+        config.join("opsconsole/themes/mine.toml"),
+        "[colors]\nfg = \"not-a-colour\"\n",
+    )
+    .unwrap();
+    let t = Tmux::new("demo");
+    // No --state: the user's data directory, created with the demo workloads.
+    let cmd = format!(
+        "XDG_DATA_HOME={} XDG_CONFIG_HOME={} {BIN}",
+        data.display(),
+        config.display()
+    );
+    t.start("d", &cmd, tmp.path());
+    // The broken entries are listed with file and line; the console runs anyway.
+    let s = t.wait_for("d", 20, "the problems", |s| {
+        s.contains("Configuration problems")
+    });
+    assert!(
+        s.contains("keymap.toml:3: unknown action \"frobnicate\""),
+        "{s}"
+    );
+    assert!(s.contains("mine.toml:2: fg: invalid colour"), "{s}");
+    t.keys("d", &["Escape"]);
+    t.wait_for("d", 20, "the demo workloads", |s| {
+        ["web", "api", "db", "cache", "ticker", "viz"]
+            .iter()
+            .all(|n| s.contains(&format!(" {n} ")))
+    });
+    // The rest of the keymap works.
+    t.keys("d", &["x"]);
+    t.wait_for("d", 5, "the remapped scale key", |s| s.contains("Scale"));
+    t.keys("d", &["Escape"]);
+    t.keys("d", &["q"]);
+    assert_eq!(wait_file(&tmp.path().join("d.exited"), 10).trim(), "0");
+    wait_gone(&data.join("opsconsole/cluster"));
+}

@@ -230,13 +230,26 @@ pub struct App {
 
 impl App {
     pub fn new(config: Config, info: BackendInfo) -> App {
-        let status = if config.warnings.is_empty() {
-            None
+        // Problems in the user's files are shown, not hidden in a truncated line.
+        let (status, overlay): (Option<Status>, Option<Box<dyn Overlay>>) = if config
+            .warnings
+            .is_empty()
+        {
+            (None, None)
         } else {
-            Some(Status {
-                level: Level::Error,
-                text: config.warnings.join(" · "),
-            })
+            let n = config.warnings.len();
+            (
+                Some(Status {
+                    level: Level::Error,
+                    text: format!(
+                        "{n} problem(s) in configuration files: those entries were skipped (esc closes the list)"
+                    ),
+                }),
+                Some(Box::new(overlays::output::OutputView::new(
+                    "Configuration problems".into(),
+                    config.warnings.join("\n"),
+                ))),
+            )
         };
         App {
             config,
@@ -244,7 +257,7 @@ impl App {
             data: Data::default(),
             pane: PaneId::Services,
             panes: Panes::default(),
-            overlay: None,
+            overlay,
             input: None,
             status,
             pending: Vec::new(),

@@ -4,13 +4,15 @@
 //! columns go first, then the flexible one is cut.
 
 use super::RenderCx;
-use crate::app::data::{Cursor, Filter, Table};
+use crate::app::data::{Cursor, Delta, Filter, Table};
 use crate::app::ops::Op;
+use crate::backend::view::ViewKind;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Row, Table as TableWidget};
+use std::collections::HashMap;
 
 pub struct TableView<K> {
     pub table: Table<K>,
@@ -70,7 +72,91 @@ impl<K: Ord + Clone> TableView<K> {
         self.height = height;
         self.cursor.scroll(&self.table, height)
     }
+
+    /// Fills the table with the objects `wanted` keeps (given the filter).
+    pub fn rebuild<V>(
+        &mut self,
+        items: &HashMap<String, V>,
+        wanted: impl Fn(Option<&Filter>, &V) -> Option<K>,
+    ) {
+        let f = self.filter.as_ref();
+        let rows: Vec<(String, K)> = items
+            .iter()
+            .filter_map(|(id, v)| wanted(f, v).map(|k| (id.clone(), k)))
+            .collect();
+        self.table.rebuild(rows.into_iter());
+    }
+
+    /// Keeps the table current with a change to objects of `kind`.
+    pub fn delta<V>(
+        &mut self,
+        d: &Delta,
+        kind: ViewKind,
+        items: &HashMap<String, V>,
+        wanted: impl Fn(Option<&Filter>, &V) -> Option<K>,
+    ) {
+        match d {
+            Delta::Reset => self.rebuild(items, wanted),
+            Delta::Changed(k, id) if *k == kind => {
+                let key = items.get(id).and_then(|v| wanted(self.filter.as_ref(), v));
+                self.table.set(id, key);
+            }
+            _ => {}
+        }
+    }
+
+    /// Draws the visible window of the table in a bordered box titled `name [shown/total]`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn render<'v, V: 'v>(
+        &mut self,
+        f: &mut Frame,
+        area: Rect,
+        rc: &RenderCx,
+        name: &str,
+        total: usize,
+        cols: &[Col],
+        lookup: impl Fn(&K) -> Option<&'v V>,
+        row: impl Fn(&V) -> Vec<Cell>,
+        empty: &str,
+    ) -> Rect {
+        let h = body_height(area);
+        let (off, sel) = self.window(h);
+        let rows: Vec<Vec<Cell>> = self
+            .table
+            .iter_from(off)
+            .take(h)
+            .filter_map(&lookup)
+            .map(row)
+            .collect();
+        let t = title(rc, name, self.table.len(), total);
+        draw(
+            f,
+            area,
+            rc,
+            t,
+            cols,
+            rows,
+            Some(sel.saturating_sub(off)),
+            empty,
+            None,
+        )
+    }
 }
+
+/// The `Pane` methods every table pane has the same way.
+macro_rules! table_pane_filter {
+    () => {
+        fn filter(&self) -> Option<&Filter> {
+            self.t.filter.as_ref()
+        }
+
+        fn set_filter(&mut self, data: &Data, f: Option<Filter>) {
+            self.t.filter = f;
+            self.rebuild(data);
+        }
+    };
+}
+pub(crate) use table_pane_filter;
 
 /// A column: its header, how narrow and wide it may be, and how readily it is dropped on a
 /// narrow screen (0: never; higher goes first).

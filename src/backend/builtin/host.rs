@@ -153,25 +153,7 @@ impl Host {
 
     /// Adds the demo workloads without waiting for them (the console shows them come up).
     pub fn load_demo(&mut self) {
-        let mut out = Vec::new();
-        let mut err = Vec::new();
-        let getenv = |_: &str| None;
-        let mut env = Env {
-            on: None,
-            cwd: PathBuf::from("."),
-            getenv: &getenv,
-            confirm: None,
-            wait_limit: WAIT_LIMIT,
-        };
-        let _ = exec::start(
-            &mut self.cl,
-            Cmd::Sim(SimCmd::Demo),
-            &mut env,
-            &mut Io {
-                out: &mut out,
-                err: &mut err,
-            },
-        );
+        let _ = start_plain(&mut self.cl, Cmd::Sim(SimCmd::Demo));
         let _ = self.store.save(&mut self.cl);
     }
 
@@ -482,25 +464,7 @@ impl Host {
             .all::<Task>()
             .map(|t| (t.id.clone(), (t.node_id.clone(), t.desired_state)))
             .collect();
-        let mut out = Vec::new();
-        let mut err = Vec::new();
-        let getenv = |_: &str| None;
-        let mut env = Env {
-            on: None,
-            cwd: PathBuf::from("."),
-            getenv: &getenv,
-            confirm: None,
-            wait_limit: WAIT_LIMIT,
-        };
-        let run = exec::start(
-            &mut copy,
-            cmd,
-            &mut env,
-            &mut Io {
-                out: &mut out,
-                err: &mut err,
-            },
-        );
+        let (run, _, err) = start_plain(&mut copy, cmd);
         let code = match run {
             Run::Done(c) => c,
             Run::Waiting(_) => 0,
@@ -572,6 +536,31 @@ impl Host {
         }
         Ok(plan)
     }
+}
+
+/// Starts a command as the cluster itself would (no caller: no environment, no prompts);
+/// returns how it stands and what it printed.
+fn start_plain(cl: &mut Cluster, cmd: Cmd) -> (Run, Vec<u8>, Vec<u8>) {
+    let mut out = Vec::new();
+    let mut err = Vec::new();
+    let getenv = |_: &str| None;
+    let mut env = Env {
+        on: None,
+        cwd: PathBuf::from("."),
+        getenv: &getenv,
+        confirm: None,
+        wait_limit: WAIT_LIMIT,
+    };
+    let run = exec::start(
+        cl,
+        cmd,
+        &mut env,
+        &mut Io {
+            out: &mut out,
+            err: &mut err,
+        },
+    );
+    (run, out, err)
 }
 
 fn send_output(reply: &UnboundedSender<RunMsg>, out: Vec<u8>, err: Vec<u8>) {

@@ -54,21 +54,16 @@ fn haystack(n: &NodeView) -> String {
     )
 }
 
-impl NodesPane {
-    fn wanted(&self, n: &NodeView) -> Option<Key> {
-        match &self.t.filter {
-            Some(f) if !f.matches(&haystack(n)) => None,
-            _ => Some(key(n)),
-        }
+fn wanted(f: Option<&Filter>, n: &NodeView) -> Option<Key> {
+    match f {
+        Some(f) if !f.matches(&haystack(n)) => None,
+        _ => Some(key(n)),
     }
+}
 
+impl NodesPane {
     fn rebuild(&mut self, data: &Data) {
-        let rows: Vec<(String, Key)> = data
-            .nodes
-            .values()
-            .filter_map(|n| self.wanted(n).map(|k| (n.id.clone(), k)))
-            .collect();
-        self.t.table.rebuild(rows.into_iter());
+        self.t.rebuild(&data.nodes, wanted);
     }
 
     fn current<'a>(&self, data: &'a Data) -> Option<&'a NodeView> {
@@ -114,14 +109,7 @@ impl NodesPane {
 
 impl Pane for NodesPane {
     fn on_delta(&mut self, data: &Data, d: &Delta) {
-        match d {
-            Delta::Reset => self.rebuild(data),
-            Delta::Changed(ViewKind::Node, id) => {
-                let k = data.nodes.get(id).and_then(|n| self.wanted(n));
-                self.t.table.set(id, k);
-            }
-            _ => {}
-        }
+        self.t.delta(d, ViewKind::Node, &data.nodes, wanted);
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -202,27 +190,16 @@ impl Pane for NodesPane {
     }
 
     fn render(&mut self, f: &mut Frame, area: Rect, rc: &RenderCx) -> Rect {
-        let h = table::body_height(area);
-        let (off, sel) = self.t.window(h);
-        let rows: Vec<Vec<Cell>> = self
-            .t
-            .table
-            .iter_from(off)
-            .take(h)
-            .filter_map(|(_, id)| rc.data.nodes.get(id))
-            .map(|n| NodesPane::row(n, rc))
-            .collect();
-        let title = table::title(rc, "Nodes", self.t.table.len(), rc.data.nodes.len());
-        table::draw(
+        self.t.render(
             f,
             area,
             rc,
-            title,
+            "Nodes",
+            rc.data.nodes.len(),
             &COLS,
-            rows,
-            Some(sel.saturating_sub(off)),
+            |(_, id)| rc.data.nodes.get(id),
+            |n| NodesPane::row(n, rc),
             "no nodes",
-            None,
         )
     }
 
@@ -244,14 +221,7 @@ impl Pane for NodesPane {
         self.current(data).map(|n| (ViewKind::Node, n.id.clone()))
     }
 
-    fn filter(&self) -> Option<&Filter> {
-        self.t.filter.as_ref()
-    }
-
-    fn set_filter(&mut self, data: &Data, f: Option<Filter>) {
-        self.t.filter = f;
-        self.rebuild(data);
-    }
+    table::table_pane_filter!();
 
     fn click(&mut self, _data: &Data, row: usize) {
         self.t.click(row);

@@ -11,7 +11,7 @@ use crate::orch::model::UpdateState;
 use crate::orch::time::format_go_duration;
 use crate::ui::RenderCx;
 use crate::ui::panes::services::{update_style, update_text};
-use crate::ui::table::{self, Cell, Col, TableView, cell, col};
+use crate::ui::table::{self, Col, TableView, cell, col};
 use crate::ui::text::{bar, to_yaml};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -84,23 +84,18 @@ fn diff_lines(s: &ServiceView) -> Vec<(Tag, String)> {
     out
 }
 
-impl RolloutsPane {
-    fn wanted(&self, s: &ServiceView) -> Option<Key> {
-        if let Some(f) = &self.t.filter
-            && !f.matches(&format!("{} {} {}", s.name, s.image, update_text(s)))
-        {
-            return None;
-        }
-        Some((Nat(s.name.clone()), s.id.clone()))
+fn wanted(f: Option<&Filter>, s: &ServiceView) -> Option<Key> {
+    if let Some(f) = f
+        && !f.matches(&format!("{} {} {}", s.name, s.image, update_text(s)))
+    {
+        return None;
     }
+    Some((Nat(s.name.clone()), s.id.clone()))
+}
 
+impl RolloutsPane {
     fn rebuild(&mut self, data: &Data) {
-        let rows: Vec<(String, Key)> = data
-            .services
-            .values()
-            .filter_map(|s| self.wanted(s).map(|k| (s.id.clone(), k)))
-            .collect();
-        self.t.table.rebuild(rows.into_iter());
+        self.t.rebuild(&data.services, wanted);
     }
 
     fn current<'a>(&self, data: &'a Data) -> Option<&'a ServiceView> {
@@ -113,7 +108,7 @@ impl RolloutsPane {
 
     pub fn select(&mut self, data: &Data, id: &str) {
         if let Some(s) = data.services.get(id)
-            && let Some(k) = self.wanted(s)
+            && let Some(k) = wanted(self.t.filter.as_ref(), s)
             && let Ok(i) = self.t.table.position(&k)
         {
             self.t.cursor.to(&self.t.table, i);
@@ -231,14 +226,7 @@ impl RolloutsPane {
 
 impl Pane for RolloutsPane {
     fn on_delta(&mut self, data: &Data, d: &Delta) {
-        match d {
-            Delta::Reset => self.rebuild(data),
-            Delta::Changed(ViewKind::Service, id) => {
-                let k = data.services.get(id).and_then(|s| self.wanted(s));
-                self.t.table.set(id, k);
-            }
-            _ => {}
-        }
+        self.t.delta(d, ViewKind::Service, &data.services, wanted);
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -295,33 +283,22 @@ impl Pane for RolloutsPane {
         let list_w = (area.width / 3).clamp(24.min(area.width), 60);
         let [left, right] =
             Layout::horizontal([Constraint::Length(list_w), Constraint::Min(1)]).areas(area);
-        let h = table::body_height(left);
-        let (off, sel) = self.t.window(h);
-        let rows: Vec<Vec<Cell>> = self
-            .t
-            .table
-            .iter_from(off)
-            .take(h)
-            .filter_map(|(_, id)| rc.data.services.get(id))
-            .map(|s| {
+        let hit = self.t.render(
+            f,
+            left,
+            rc,
+            "Rollouts",
+            rc.data.services.len(),
+            &COLS,
+            |(_, id)| rc.data.services.get(id),
+            |s| {
                 vec![
                     cell(s.name.clone(), t.base()),
                     cell(update_text(s), update_style(rc, s)),
                     cell(s.image.clone(), t.muted()),
                 ]
-            })
-            .collect();
-        let title = table::title(rc, "Rollouts", self.t.table.len(), rc.data.services.len());
-        let hit = table::draw(
-            f,
-            left,
-            rc,
-            title,
-            &COLS,
-            rows,
-            Some(sel.saturating_sub(off)),
+            },
             "no services",
-            None,
         );
         let block = Block::default()
             .borders(Borders::ALL)
@@ -357,14 +334,7 @@ impl Pane for RolloutsPane {
             .map(|s| (ViewKind::Service, s.id.clone()))
     }
 
-    fn filter(&self) -> Option<&Filter> {
-        self.t.filter.as_ref()
-    }
-
-    fn set_filter(&mut self, data: &Data, f: Option<Filter>) {
-        self.t.filter = f;
-        self.rebuild(data);
-    }
+    table::table_pane_filter!();
 
     fn click(&mut self, _data: &Data, row: usize) {
         self.t.click(row);

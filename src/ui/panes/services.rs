@@ -64,32 +64,27 @@ pub fn update_style(rc: &RenderCx, s: &ServiceView) -> Style {
     }
 }
 
-impl ServicesPane {
-    fn wanted(&self, s: &ServiceView) -> Option<Key> {
-        if let Some(f) = &self.t.filter {
-            let hay = format!(
-                "{} {} {} {} {} {}",
-                s.id,
-                s.name,
-                s.mode,
-                s.image,
-                s.ports,
-                update_text(s)
-            );
-            if !f.matches(&hay) {
-                return None;
-            }
+fn wanted(f: Option<&Filter>, s: &ServiceView) -> Option<Key> {
+    if let Some(f) = f {
+        let hay = format!(
+            "{} {} {} {} {} {}",
+            s.id,
+            s.name,
+            s.mode,
+            s.image,
+            s.ports,
+            update_text(s)
+        );
+        if !f.matches(&hay) {
+            return None;
         }
-        Some((Nat(s.name.clone()), s.id.clone()))
     }
+    Some((Nat(s.name.clone()), s.id.clone()))
+}
 
+impl ServicesPane {
     fn rebuild(&mut self, data: &Data) {
-        let rows: Vec<(String, Key)> = data
-            .services
-            .values()
-            .filter_map(|s| self.wanted(s).map(|k| (s.id.clone(), k)))
-            .collect();
-        self.t.table.rebuild(rows.into_iter());
+        self.t.rebuild(&data.services, wanted);
     }
 
     fn current<'a>(&self, data: &'a Data) -> Option<&'a ServiceView> {
@@ -119,14 +114,7 @@ impl ServicesPane {
 
 impl Pane for ServicesPane {
     fn on_delta(&mut self, data: &Data, d: &Delta) {
-        match d {
-            Delta::Reset => self.rebuild(data),
-            Delta::Changed(ViewKind::Service, id) => {
-                let k = data.services.get(id).and_then(|s| self.wanted(s));
-                self.t.table.set(id, k);
-            }
-            _ => {}
-        }
+        self.t.delta(d, ViewKind::Service, &data.services, wanted);
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -202,27 +190,16 @@ impl Pane for ServicesPane {
     }
 
     fn render(&mut self, f: &mut Frame, area: Rect, rc: &RenderCx) -> Rect {
-        let h = table::body_height(area);
-        let (off, sel) = self.t.window(h);
-        let rows: Vec<Vec<Cell>> = self
-            .t
-            .table
-            .iter_from(off)
-            .take(h)
-            .filter_map(|(_, id)| rc.data.services.get(id))
-            .map(|s| ServicesPane::row(s, rc))
-            .collect();
-        let title = table::title(rc, "Services", self.t.table.len(), rc.data.services.len());
-        table::draw(
+        self.t.render(
             f,
             area,
             rc,
-            title,
+            "Services",
+            rc.data.services.len(),
             &COLS,
-            rows,
-            Some(sel.saturating_sub(off)),
+            |(_, id)| rc.data.services.get(id),
+            |s| ServicesPane::row(s, rc),
             "no services — press n to create one, or type :service create --name web nginx",
-            None,
         )
     }
 
@@ -244,14 +221,7 @@ impl Pane for ServicesPane {
             .map(|s| (ViewKind::Service, s.id.clone()))
     }
 
-    fn filter(&self) -> Option<&Filter> {
-        self.t.filter.as_ref()
-    }
-
-    fn set_filter(&mut self, data: &Data, f: Option<Filter>) {
-        self.t.filter = f;
-        self.rebuild(data);
-    }
+    table::table_pane_filter!();
 
     fn click(&mut self, _data: &Data, row: usize) {
         self.t.click(row);

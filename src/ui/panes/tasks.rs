@@ -84,6 +84,34 @@ fn key(t: &TaskView) -> Key {
     }
 }
 
+/// Whether a task is a row of this table: in scope, not hidden history, passing the filter.
+fn wanted(scope: &TaskScope, history: bool, f: Option<&Filter>, t: &TaskView) -> Option<Key> {
+    let in_scope = match scope {
+        TaskScope::All => true,
+        TaskScope::Service(s) => t.service_id == *s,
+        TaskScope::Node(n) => t.node_id == *n,
+    };
+    if !in_scope || (!history && t.desired > TaskState::Running) {
+        return None;
+    }
+    if let Some(f) = f {
+        let hay = format!(
+            "{} {} {} {} {} {} {}",
+            t.id,
+            t.name(),
+            t.image,
+            t.node_name,
+            t.desired.pretty(),
+            t.state.pretty(),
+            t.err
+        );
+        if !f.matches(&hay) {
+            return None;
+        }
+    }
+    Some(key(t))
+}
+
 impl TasksPane {
     pub fn scope(&self) -> &TaskScope {
         &self.scope
@@ -97,40 +125,10 @@ impl TasksPane {
         }
     }
 
-    fn wanted(&self, t: &TaskView) -> Option<Key> {
-        let in_scope = match &self.scope {
-            TaskScope::All => true,
-            TaskScope::Service(s) => t.service_id == *s,
-            TaskScope::Node(n) => t.node_id == *n,
-        };
-        if !in_scope || (!self.history && t.desired > TaskState::Running) {
-            return None;
-        }
-        if let Some(f) = &self.t.filter {
-            let hay = format!(
-                "{} {} {} {} {} {} {}",
-                t.id,
-                t.name(),
-                t.image,
-                t.node_name,
-                t.desired.pretty(),
-                t.state.pretty(),
-                t.err
-            );
-            if !f.matches(&hay) {
-                return None;
-            }
-        }
-        Some(key(t))
-    }
-
     fn rebuild(&mut self, data: &Data) {
-        let rows: Vec<(String, Key)> = data
-            .tasks
-            .values()
-            .filter_map(|t| self.wanted(t).map(|k| (t.id.clone(), k)))
-            .collect();
-        self.t.table.rebuild(rows.into_iter());
+        let (scope, history) = (&self.scope, self.history);
+        self.t
+            .rebuild(&data.tasks, |f, t| wanted(scope, history, f, t));
     }
 
     fn current<'a>(&self, data: &'a Data) -> Option<&'a TaskView> {
@@ -169,14 +167,10 @@ impl TasksPane {
 
 impl Pane for TasksPane {
     fn on_delta(&mut self, data: &Data, d: &Delta) {
-        match d {
-            Delta::Reset => self.rebuild(data),
-            Delta::Changed(ViewKind::Task, id) => {
-                let k = data.tasks.get(id).and_then(|t| self.wanted(t));
-                self.t.table.set(id, k);
-            }
-            _ => {}
-        }
+        let (scope, history) = (&self.scope, self.history);
+        self.t.delta(d, ViewKind::Task, &data.tasks, |f, t| {
+            wanted(scope, history, f, t)
+        });
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -271,14 +265,7 @@ impl Pane for TasksPane {
         self.current(data).map(|t| (ViewKind::Task, t.id.clone()))
     }
 
-    fn filter(&self) -> Option<&Filter> {
-        self.t.filter.as_ref()
-    }
-
-    fn set_filter(&mut self, data: &Data, f: Option<Filter>) {
-        self.t.filter = f;
-        self.rebuild(data);
-    }
+    table::table_pane_filter!();
 
     fn crumb(&self, data: &Data) -> Option<String> {
         match &self.scope {

@@ -38,31 +38,26 @@ fn key(v: &VolumeView) -> Key {
     )
 }
 
-impl VolumesPane {
-    fn wanted(&self, v: &VolumeView) -> Option<Key> {
-        if let Some(f) = &self.t.filter {
-            let hay = format!(
-                "{} {} {} {} {}",
-                v.node_name,
-                v.driver,
-                v.name,
-                v.mountpoint,
-                v.used_by.join(" ")
-            );
-            if !f.matches(&hay) {
-                return None;
-            }
+fn wanted(f: Option<&Filter>, v: &VolumeView) -> Option<Key> {
+    if let Some(f) = f {
+        let hay = format!(
+            "{} {} {} {} {}",
+            v.node_name,
+            v.driver,
+            v.name,
+            v.mountpoint,
+            v.used_by.join(" ")
+        );
+        if !f.matches(&hay) {
+            return None;
         }
-        Some(key(v))
     }
+    Some(key(v))
+}
 
+impl VolumesPane {
     fn rebuild(&mut self, data: &Data) {
-        let rows: Vec<(String, Key)> = data
-            .volumes
-            .values()
-            .filter_map(|v| self.wanted(v).map(|k| (v.key(), k)))
-            .collect();
-        self.t.table.rebuild(rows.into_iter());
+        self.t.rebuild(&data.volumes, wanted);
     }
 
     fn current<'a>(&self, data: &'a Data) -> Option<&'a VolumeView> {
@@ -97,14 +92,7 @@ impl VolumesPane {
 
 impl Pane for VolumesPane {
     fn on_delta(&mut self, data: &Data, d: &Delta) {
-        match d {
-            Delta::Reset => self.rebuild(data),
-            Delta::Changed(ViewKind::Volume, id) => {
-                let k = data.volumes.get(id).and_then(|v| self.wanted(v));
-                self.t.table.set(id, k);
-            }
-            _ => {}
-        }
+        self.t.delta(d, ViewKind::Volume, &data.volumes, wanted);
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -159,27 +147,16 @@ impl Pane for VolumesPane {
     }
 
     fn render(&mut self, f: &mut Frame, area: Rect, rc: &RenderCx) -> Rect {
-        let h = table::body_height(area);
-        let (off, sel) = self.t.window(h);
-        let rows: Vec<Vec<Cell>> = self
-            .t
-            .table
-            .iter_from(off)
-            .take(h)
-            .filter_map(|k| rc.data.volumes.get(&k.3))
-            .map(|v| VolumesPane::row(v, rc))
-            .collect();
-        let title = table::title(rc, "Volumes", self.t.table.len(), rc.data.volumes.len());
-        table::draw(
+        self.t.render(
             f,
             area,
             rc,
-            title,
+            "Volumes",
+            rc.data.volumes.len(),
             &COLS,
-            rows,
-            Some(sel.saturating_sub(off)),
+            |k| rc.data.volumes.get(&k.3),
+            |v| VolumesPane::row(v, rc),
             "no volumes or bind mounts — press n to create a volume",
-            None,
         )
     }
 
@@ -193,14 +170,7 @@ impl Pane for VolumesPane {
             .map(|v| (ViewKind::Volume, v.key()))
     }
 
-    fn filter(&self) -> Option<&Filter> {
-        self.t.filter.as_ref()
-    }
-
-    fn set_filter(&mut self, data: &Data, f: Option<Filter>) {
-        self.t.filter = f;
-        self.rebuild(data);
-    }
+    table::table_pane_filter!();
 
     fn click(&mut self, _data: &Data, row: usize) {
         self.t.click(row);

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Measures the console on the real binary in tmux: time to the first frame, bytes written to
+# the terminal and CPU used while idle, and resident memory, with a cluster of 10,000 tasks
+# on 100 nodes. Usage: scripts/measure-console.sh [SECONDS_IDLE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+idle=${1:-60}
+cargo build --release --locked -q
+bin=$PWD/target/release/opsconsole
+work=$(mktemp -d)
+sock=measure-$$
+trap 'tmux -L $sock kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+state=$work/state
+
+echo "== a cluster of 10,000 tasks on 100 nodes"
+"$bin" ctl --state "$state" sim node add worker --count 97 >/dev/null
+for i in $(seq 0 9); do
+  "$bin" ctl --state "$state" docker service create --detach --name "s$i" --replicas 1000 nginx >/dev/null
+done
+"$bin" ctl --state "$state" sim advance 2m >/dev/null
+
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+tmux -L "$sock" new-session -d -s m -x 120 -y 40 \
+  "OPSCONSOLE_TIMING=1 $bin --state $state 2>$work/timing; sleep 600"
+for _ in $(seq 50); do
+  tmux -L "$sock" capture-pane -p -t m | grep -q "10000/10000 tasks" && break
+  sleep 0.2
+done
+sleep 2
+console=$(pgrep -f "^$bin --state $state" | head -1)
+server=$(pgrep -f "$bin serve --state $state" | head -1)
+
+for pane in 2 3; do
+  tmux -L "$sock" send-keys -t m "$pane"
+  sleep 2
+  : >"$work/bytes"
+  tmux -L "$sock" pipe-pane -t m -o "cat >> $work/bytes"
+  c0=$(ticks "$console"); s0=$(ticks "$server")
+  sleep "$idle"
+  c1=$(ticks "$console"); s1=$(ticks "$server")
+  tmux -L "$sock" pipe-pane -t m
+  hz=$(getconf CLK_TCK)
+  echo "== idle ${idle}s on pane $pane: $(wc -c <"$work/bytes") bytes to the terminal;" \
+    "console CPU $(awk "BEGIN {printf \"%.3f\", 100*($c1-$c0)/$hz/$idle}")% of a core;" \
+    "server CPU $(awk "BEGIN {printf \"%.3f\", 100*($s1-$s0)/$hz/$idle}")%"
+done
+echo "== resident memory: console $(rss "$console") kB, cluster server $(rss "$server") kB"
+tmux -L "$sock" send-keys -t m q
+sleep 1
+cat "$work/timing"

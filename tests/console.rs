@@ -220,7 +220,11 @@ fn drill_down_filter_and_back() {
         "opening logs starts a stream: {fx:?}"
     );
     assert!(screen(&mut app, 120, 30).contains("Logs my_nginx.1"));
-    key(&mut app, esc());
+    let fx = key(&mut app, esc());
+    assert!(
+        matches!(&fx[..], [Effect::StopLogs]),
+        "leaving the drill-down stops the stream: {fx:?}"
+    );
     assert!(screen(&mut app, 120, 30).contains("Tasks of my_nginx"));
     key(&mut app, esc());
     let s = screen(&mut app, 120, 30);
@@ -264,6 +268,20 @@ fn destructive_actions_default_to_cancel() {
     key(&mut app, Key::plain(Code::Tab));
     let fx = key(&mut app, enter());
     assert_eq!(run_words(&fx), vec![vec!["service", "rm", "big"]]);
+}
+
+#[test]
+fn a_stack_is_deployed_from_a_file_and_a_name() {
+    let cl = fixtures::demo_cluster();
+    let mut app = fixtures::app_for(&cl);
+    typed(&mut app, "2S");
+    key(&mut app, Key::ctrl('u'));
+    typed(&mut app, "'my stack.yml' demo");
+    let fx = key(&mut app, enter());
+    assert_eq!(
+        run_words(&fx),
+        vec![vec!["stack", "deploy", "-c", "my stack.yml", "demo"]]
+    );
 }
 
 #[test]

@@ -485,12 +485,14 @@ impl App {
             return;
         }
         if let Some(b) = self.back.pop() {
-            let pane = self.pane;
-            self.navigate(b.restore, fx);
-            self.pane = b.from;
-            if pane == PaneId::Logs && b.from != PaneId::Logs {
-                // Leaving the logs of a drill-down stops following them.
+            if b.restore == Nav::Pane(PaneId::Logs) {
+                // No logs were open before this drill-down: leaving it closes them.
+                self.panes.logs.close();
+                fx.push(Effect::StopLogs);
+            } else {
+                self.navigate(b.restore, fx);
             }
+            self.pane = b.from;
         }
     }
 

@@ -60,13 +60,25 @@ pub trait Overlay {
 pub fn answer(then: &Then, text: &str) -> Result<Vec<Intent>, String> {
     match then {
         Then::Run { words, on } => {
-            if words.iter().any(|w| w.contains("{}")) && text.trim().is_empty() {
+            let needs_text = words.iter().any(|w| w.contains("{}") || w == "{words}");
+            if needs_text && text.trim().is_empty() {
                 return Err("nothing entered".into());
             }
-            let words = words.iter().map(|w| w.replace("{}", text.trim())).collect();
+            let mut out = Vec::new();
+            for w in words {
+                if w == "{words}" {
+                    // The text as several words (shell quoting rules).
+                    out.extend(
+                        crate::lang::flags::split_line(text)
+                            .map_err(|e| format!("cannot read that: {e}"))?,
+                    );
+                } else {
+                    out.push(w.replace("{}", text.trim()));
+                }
+            }
             Ok(vec![
                 Intent::Run {
-                    words,
+                    words: out,
                     on: on.clone(),
                 },
                 Intent::Close,

@@ -123,6 +123,16 @@ impl LogsPane {
         })
     }
 
+    /// Stops showing logs (the stream is stopped by the caller).
+    pub fn close(&mut self) {
+        *self = LogsPane {
+            tail: self.tail,
+            timestamps: self.timestamps,
+            wrap: self.wrap,
+            ..LogsPane::default()
+        };
+    }
+
     /// Takes a stream event; returns whether what is shown changed.
     pub fn on_log(&mut self, id: u64, ev: LogEvent) -> bool {
         if id != self.stream {

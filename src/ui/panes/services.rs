@@ -123,7 +123,17 @@ impl Pane for ServicesPane {
         }
         match op {
             Op::ServiceCreate => return cx.push(Intent::Editor),
-            Op::StackDeploy => return cx.push(Intent::CommandLine("stack deploy -c ".into())),
+            Op::StackDeploy => {
+                return cx.push(Intent::Prompt(Prompt {
+                    title: "Deploy a stack (docker stack deploy -c FILE NAME)".into(),
+                    label: "compose file and stack name".into(),
+                    initial: "docker-compose.yml ".into(),
+                    then: Then::Run {
+                        words: words(&["stack", "deploy", "-c", "{words}"]),
+                        on: None,
+                    },
+                }));
+            }
             _ => {}
         }
         let Some(s) = self.current(cx.data) else {

@@ -14,18 +14,19 @@ use ratatui::text::{Line, Span};
 pub struct InspectView {
     id: u64,
     kind: ViewKind,
-    key: String,
+    /// How the title names the object.
+    label: String,
     value: Option<Result<serde_json::Value, String>>,
     yaml: bool,
     view: TextView,
 }
 
 impl InspectView {
-    pub fn new(id: u64, kind: ViewKind, key: String) -> InspectView {
+    pub fn new(id: u64, kind: ViewKind, label: String) -> InspectView {
         InspectView {
             id,
             kind,
-            key,
+            label,
             value: None,
             yaml: true,
             view: TextView::default(),
@@ -94,7 +95,7 @@ impl Overlay for InspectView {
         };
         let fmt = if self.yaml { "YAML" } else { "JSON" };
         self.view.height = big(area).height.saturating_sub(2) as usize;
-        let title = format!("{kind} {} · {fmt} {}", self.key, self.view.position());
+        let title = format!("{kind} {} · {fmt} {}", self.label, self.view.position());
         let area = big(area);
         let inner = frame(f, area, rc, title.trim());
         if matches!(self.value, Some(Err(_))) {

@@ -1,0 +1,253 @@
+//! The bottom line (typing a command or a filter), pasting, and the mouse.
+
+use super::*;
+use crate::backend::{Invocation, LogTarget};
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+
+impl App {
+    // -----------------------------------------------------------------------
+    // The bottom line
+
+    pub(super) fn open_input(&mut self, kind: InputKind, text: &str) {
+        let saved_filter = self.panes.get(self.pane).filter().cloned();
+        self.input = Some(Input {
+            kind,
+            edit: LineEdit::new(text),
+            completion: None,
+            history_pos: None,
+            saved_filter,
+        });
+        self.pending.clear();
+    }
+
+    pub(super) fn input_key(&mut self, k: Key, fx: &mut Vec<Effect>) {
+        let Some(mut input) = self.input.take() else {
+            return;
+        };
+        let edit = input.edit.key(k);
+        if edit != Edit::Complete {
+            input.completion = None;
+        }
+        match edit {
+            Edit::Submit => {
+                self.submit_input(input, fx);
+                return;
+            }
+            Edit::Cancel => {
+                if input.kind == InputKind::Filter {
+                    self.panes
+                        .get_mut(self.pane)
+                        .set_filter(&self.data, input.saved_filter.clone());
+                }
+                return;
+            }
+            Edit::Complete if input.kind == InputKind::Command => {
+                if input.completion.is_none() {
+                    let head = input.edit.head().to_string();
+                    let parts: Vec<&str> = head.split(' ').collect();
+                    let (before, word) = parts.split_at(parts.len() - 1);
+                    let before: Vec<&str> =
+                        before.iter().copied().filter(|w| !w.is_empty()).collect();
+                    let cands = cmdline::candidates(&before, word[0], &self.data);
+                    input.completion = Completion::start(&input.edit, cands);
+                    if let Some(c) = &input.completion
+                        && c.candidates.len() > 1
+                    {
+                        // First Tab: the common part; further Tabs cycle.
+                        let common = c.common();
+                        let head_word = word[0];
+                        if common.len() > head_word.len() {
+                            let start = input.edit.cursor - head_word.chars().count();
+                            let mut chars: Vec<char> = input.edit.text.chars().collect();
+                            chars.splice(start..input.edit.cursor, common.chars());
+                            input.edit.text = chars.into_iter().collect();
+                            input.edit.cursor = start + common.chars().count();
+                            self.input = Some(input);
+                            return;
+                        }
+                    }
+                }
+                if let Some(c) = input.completion.as_mut() {
+                    c.apply(&mut input.edit);
+                }
+            }
+            Edit::HistoryPrev | Edit::HistoryNext
+                if input.kind == InputKind::Command && !self.history.is_empty() =>
+            {
+                let n = self.history.len();
+                let pos = match (input.history_pos, edit) {
+                    (None, Edit::HistoryPrev) => Some(n - 1),
+                    (Some(p), Edit::HistoryPrev) => Some(p.saturating_sub(1)),
+                    (Some(p), Edit::HistoryNext) if p + 1 < n => Some(p + 1),
+                    _ => None,
+                };
+                input.history_pos = pos;
+                match pos {
+                    Some(p) => input.edit.set(&self.history[p]),
+                    None => input.edit.set(""),
+                }
+            }
+            Edit::Changed if input.kind == InputKind::Filter => {
+                // The table filters as you type.
+                let f = Filter::new(&input.edit.text);
+                self.panes.get_mut(self.pane).set_filter(&self.data, f);
+            }
+            _ => {}
+        }
+        self.input = Some(input);
+    }
+
+    pub(super) fn on_paste(&mut self, s: &str) {
+        if let Some(input) = self.input.as_mut() {
+            input.edit.insert(s);
+            if input.kind == InputKind::Filter {
+                let f = Filter::new(&input.edit.text);
+                self.panes.get_mut(self.pane).set_filter(&self.data, f);
+            }
+        } else if let Some(o) = self.overlay.as_mut() {
+            o.paste(s);
+        }
+    }
+
+    pub(super) fn submit_input(&mut self, input: Input, fx: &mut Vec<Effect>) {
+        let text = input.edit.text.trim().to_string();
+        match input.kind {
+            InputKind::Filter => {
+                let f = Filter::new(&text);
+                self.panes.get_mut(self.pane).set_filter(&self.data, f);
+            }
+            InputKind::Command => {
+                if text.is_empty() {
+                    return;
+                }
+                if self.history.last() != Some(&text) {
+                    self.history.push(text.clone());
+                    if self.history.len() > 500 {
+                        self.history.remove(0);
+                    }
+                }
+                self.command_line(&text, fx);
+            }
+        }
+    }
+
+    /// Runs a `:` line: a navigation command, or a command for the backend (`@NODE` in front
+    /// sends container and volume commands to that node).
+    pub fn command_line(&mut self, text: &str, fx: &mut Vec<Effect>) {
+        let words = match crate::lang::flags::split_line(text) {
+            Ok(w) => w,
+            Err(e) => {
+                self.set_status(Level::Error, format!("cannot parse command line: {e}"));
+                return;
+            }
+        };
+        let (on, words) = match words.first() {
+            Some(w) if w.starts_with('@') && w.len() > 1 => {
+                (Some(w[1..].to_string()), words[1..].to_vec())
+            }
+            _ => (None, words),
+        };
+        if words.is_empty() {
+            return;
+        }
+        if let Some(nav) = cmdline::nav(&words) {
+            self.nav_command(nav, fx);
+            return;
+        }
+        // Following logs is what the logs pane is for.
+        if let Ok(inv) = Invocation::new(&words)
+            && let crate::lang::Cmd::Docker(crate::lang::DockerCmd::ServiceLogs(o)) = &inv.cmd
+            && o.follow
+        {
+            let target = match self.data.find_service(&o.target) {
+                Some(_) => LogTarget::Service(o.target.clone()),
+                None => LogTarget::Task(o.target.clone()),
+            };
+            self.open(Nav::Logs(target), fx);
+            return;
+        }
+        self.run_words(words, on, true, fx);
+    }
+
+    pub(super) fn nav_command(&mut self, nav: NavCmd, fx: &mut Vec<Effect>) {
+        match nav {
+            NavCmd::Nodes => self.switch(PaneId::Nodes),
+            NavCmd::Services => self.switch(PaneId::Services),
+            NavCmd::Volumes => self.switch(PaneId::Volumes),
+            NavCmd::Help => self.on_op(Op::Help, fx),
+            NavCmd::Quit => self.quit = true,
+            NavCmd::Tasks(None) => self.open(Nav::Tasks(TaskScope::All), fx),
+            NavCmd::Tasks(Some(x)) => {
+                if let Some(s) = self.data.find_service(&x) {
+                    let id = s.id.clone();
+                    self.open(Nav::Tasks(TaskScope::Service(id)), fx);
+                } else if let Some(n) = self.data.find_node(&x) {
+                    let id = n.id.clone();
+                    self.open(Nav::Tasks(TaskScope::Node(id)), fx);
+                } else {
+                    self.set_status(Level::Error, format!("no service or node named {x}"));
+                }
+            }
+            NavCmd::Logs(None) => self.switch(PaneId::Logs),
+            NavCmd::Logs(Some(x)) => {
+                if self.data.find_service(&x).is_some() {
+                    self.open(Nav::Logs(LogTarget::Service(x)), fx);
+                } else if let Some(t) = self.data.find_task(&x) {
+                    let id = t.id.clone();
+                    self.open(Nav::Logs(LogTarget::Task(id)), fx);
+                } else {
+                    self.set_status(Level::Error, format!("no service or task named {x}"));
+                }
+            }
+            NavCmd::Rollouts(x) => {
+                if let Some(x) = &x
+                    && self.data.find_service(x).is_none()
+                {
+                    self.set_status(Level::Error, format!("no service named {x}"));
+                    return;
+                }
+                let id = x.and_then(|x| self.data.find_service(&x).map(|s| s.id.clone()));
+                self.open(Nav::Rollouts(id), fx);
+            }
+        }
+    }
+
+    // -----------------------------------------------------------------------
+    // Mouse
+
+    pub(super) fn on_mouse(&mut self, m: MouseEvent, fx: &mut Vec<Effect>) {
+        if !self.config.mouse {
+            return;
+        }
+        match m.kind {
+            MouseEventKind::ScrollUp => {
+                for _ in 0..3 {
+                    self.on_op(Op::Up, fx);
+                }
+            }
+            MouseEventKind::ScrollDown => {
+                for _ in 0..3 {
+                    self.on_op(Op::Down, fx);
+                }
+            }
+            MouseEventKind::Down(MouseButton::Left) if self.overlay.is_none() => {
+                let hit = self
+                    .hit
+                    .tabs
+                    .iter()
+                    .find(|(r, _)| contains(*r, m.column, m.row))
+                    .map(|(_, p)| *p);
+                if let Some(p) = hit {
+                    self.switch(p);
+                    return;
+                }
+                let r = self.hit.rows;
+                if contains(r, m.column, m.row) {
+                    let row = (m.row - r.y) as usize;
+                    self.panes.get_mut(self.pane).click(&self.data, row);
+                }
+            }
+            _ => {}
+        }
+    }
+}

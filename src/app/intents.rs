@@ -1,0 +1,212 @@
+//! Carrying out what components ask for: overlays, navigation, commands and their results.
+
+use super::*;
+use crate::backend::view::ViewKind;
+use crate::backend::{CmdOutput, Invocation, RunOpts};
+
+impl App {
+    /// Carries out what components asked for.
+    pub fn apply(&mut self, intents: Vec<Intent>, fx: &mut Vec<Effect>) {
+        for i in intents {
+            match i {
+                Intent::Run { words, on } => {
+                    self.run_words(words, on, false, fx);
+                }
+                Intent::Prompt(p) => {
+                    self.overlay = Some(Box::new(overlays::prompt::PromptView::new(p)));
+                }
+                Intent::Confirm(c) => {
+                    self.overlay = Some(Box::new(overlays::confirm::ConfirmView::new(c)));
+                }
+                Intent::Open(nav) => self.open(nav, fx),
+                Intent::Status(l, s) => self.set_status(l, s),
+                Intent::Inspect(kind, key) => {
+                    let id = self.request(Req::Overlay);
+                    let d = &self.data;
+                    let label = match kind {
+                        ViewKind::Node => d.nodes.get(&key).map(|n| n.hostname.clone()),
+                        ViewKind::Service => d.services.get(&key).map(|s| s.name.clone()),
+                        ViewKind::Task => {
+                            d.tasks.get(&key).map(|t| format!("{} ({key})", t.name()))
+                        }
+                        ViewKind::Volume => d
+                            .volumes
+                            .get(&key)
+                            .map(|v| format!("{} on {}", v.name, v.node_name)),
+                        ViewKind::Network => d.networks.get(&key).map(|n| n.name.clone()),
+                    }
+                    .unwrap_or_else(|| key.clone());
+                    self.overlay = Some(Box::new(overlays::inspect::InspectView::new(
+                        id, kind, label,
+                    )));
+                    fx.push(Effect::Inspect { id, kind, key });
+                }
+                Intent::Plan { title, words } => match Invocation::new(&words) {
+                    Ok(inv) => {
+                        let id = self.request(Req::Overlay);
+                        self.overlay =
+                            Some(Box::new(overlays::plan::PlanView::new(id, title, words)));
+                        fx.push(Effect::Plan { id, inv });
+                    }
+                    Err(e) => self.set_status(Level::Error, first_line(&e.message)),
+                },
+                Intent::Editor => {
+                    self.overlay = Some(Box::new(overlays::editor::EditorView::new()));
+                }
+                Intent::CommandLine(text) => self.open_input(InputKind::Command, &text),
+                Intent::Effect(e) => fx.push(e),
+                Intent::RunAs { id, words } => match Invocation::new(&words) {
+                    Ok(inv) if inv.is_mutating() && self.info.read_only => {
+                        self.set_status(Level::Error, "read-only: refused");
+                    }
+                    Ok(inv) => {
+                        self.requests.insert(id, Req::Overlay);
+                        fx.push(Effect::Run {
+                            id,
+                            inv,
+                            opts: RunOpts {
+                                on: None,
+                                confirmed: true,
+                            },
+                        });
+                    }
+                    Err(e) => {
+                        let r = Reply::Ran(Ok(CmdOutput {
+                            code: e.exit.max(1),
+                            stdout: String::new(),
+                            stderr: e.message,
+                        }));
+                        self.requests.insert(id, Req::Overlay);
+                        self.on_done(id, r, fx);
+                    }
+                },
+                Intent::LogsSearch(text) => self.panes.logs.search(&text),
+                Intent::LogsTail(n) => {
+                    self.next_id += 1;
+                    if let Some(e) = self.panes.logs.set_tail(n, self.next_id) {
+                        fx.push(e);
+                    }
+                }
+                Intent::Close => self.overlay = None,
+            }
+        }
+    }
+
+    pub(super) fn request(&mut self, r: Req) -> u64 {
+        self.next_id += 1;
+        self.requests.insert(self.next_id, r);
+        self.next_id
+    }
+
+    /// Runs a command line; returns the request ID (for an overlay awaiting the result).
+    pub fn run_words(
+        &mut self,
+        words: Vec<String>,
+        on: Option<String>,
+        show: bool,
+        fx: &mut Vec<Effect>,
+    ) -> Option<u64> {
+        let inv = match Invocation::new(&words) {
+            Ok(inv) => inv,
+            Err(e) => {
+                let level = if e.exit == 0 {
+                    Level::Info
+                } else {
+                    Level::Error
+                };
+                if e.exit == 0 && e.message.lines().count() > 1 {
+                    self.overlay = Some(Box::new(overlays::output::OutputView::new(
+                        words.join(" "),
+                        e.message.clone(),
+                    )));
+                }
+                self.set_status(level, first_line(&e.message));
+                return None;
+            }
+        };
+        if let crate::lang::Cmd::Help(text) = &inv.cmd {
+            self.overlay = Some(Box::new(overlays::output::OutputView::new(
+                inv.display(),
+                text.clone(),
+            )));
+            return None;
+        }
+        if inv.is_mutating() && self.info.read_only {
+            self.set_status(
+                Level::Error,
+                format!("read-only: `{}` would change the cluster", inv.display()),
+            );
+            return None;
+        }
+        let line = inv.display();
+        self.set_status(Level::Info, format!("{line} …"));
+        let id = self.request(Req::Cmd {
+            line,
+            show: show || !inv.is_mutating(),
+        });
+        fx.push(Effect::Run {
+            id,
+            inv,
+            opts: RunOpts {
+                on,
+                confirmed: true,
+            },
+        });
+        Some(id)
+    }
+
+    pub(super) fn on_done(&mut self, id: u64, r: Reply, fx: &mut Vec<Effect>) {
+        let Some(req) = self.requests.remove(&id) else {
+            return;
+        };
+        match req {
+            Req::Overlay => {
+                if let Some(mut o) = self.overlay.take() {
+                    let mut cx = App::cx(&self.data, &self.info, &mut self.next_id);
+                    let flow = o.reply(id, &r, &mut cx);
+                    let intents = cx.out;
+                    self.finish_overlay(o, flow, intents, fx);
+                }
+            }
+            Req::Cmd { line, show } => match r {
+                Reply::Ran(Ok(out)) => self.command_done(&line, show, out),
+                Reply::Ran(Err(e)) => self.set_status(Level::Error, e.message),
+                _ => {}
+            },
+        }
+    }
+
+    pub(super) fn command_done(&mut self, line: &str, show: bool, out: CmdOutput) {
+        let summary = out.summary();
+        if out.code == 0 {
+            let text = if summary.is_empty() {
+                format!("{line}: done")
+            } else {
+                format!("{line}: {summary}")
+            };
+            self.set_status(Level::Ok, text);
+        } else {
+            self.set_status(Level::Error, summary);
+        }
+        let text = if out.code == 0 {
+            out.stdout
+        } else {
+            format!("{}{}", out.stdout, out.stderr)
+        };
+        if show && text.trim_end().lines().count() > 1 && self.overlay.is_none() {
+            self.overlay = Some(Box::new(overlays::output::OutputView::new(
+                line.to_string(),
+                text,
+            )));
+        }
+    }
+
+    pub(super) fn overlay_deltas(&mut self, deltas: &[Delta], fx: &mut Vec<Effect>) {
+        if let Some(mut o) = self.overlay.take() {
+            let mut cx = App::cx(&self.data, &self.info, &mut self.next_id);
+            let flow = o.deltas(deltas, &mut cx);
+            let intents = cx.out;
+            self.finish_overlay(o, flow, intents, fx);
+        }
+    }
+}

@@ -8,7 +8,6 @@
 
 use crate::app::keys::Key;
 use crate::app::{Action, App, Effect, Reply};
-use crate::backend::view::wall_ms;
 use crate::backend::{Backend, LogEvent, WatchEvent};
 use crossterm::event::{Event, EventStream};
 use futures::stream::BoxStream;
@@ -43,9 +42,6 @@ impl<B> Quiet<B> {
             cursor_at: None,
             wrote: false,
         }
-    }
-    pub fn inner(&self) -> &B {
-        &self.inner
     }
 }
 
@@ -382,9 +378,4 @@ impl<B: TermBackend> Runner<B> {
         }
         Ok(())
     }
-}
-
-/// Milliseconds since the Unix epoch (for timing the first frame).
-pub fn now_ms() -> i64 {
-    wall_ms()
 }

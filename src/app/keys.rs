@@ -223,10 +223,6 @@ impl Key {
             shift,
         })
     }
-
-    pub fn is_char(&self) -> bool {
-        matches!(self.code, Code::Char(_)) && !self.ctrl && !self.alt
-    }
 }
 
 impl std::fmt::Display for Key {

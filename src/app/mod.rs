@@ -19,7 +19,6 @@ pub mod tomlfile;
 
 use crate::backend::view::ViewKind;
 use crate::backend::{BackendInfo, LogTarget};
-use crate::orch::time::SimTime;
 use crate::ui::overlays::{self, Flow, Overlay};
 use crate::ui::panes::{PaneId, Panes, TaskScope};
 pub use action::{Action, Effect, Reply};
@@ -224,8 +223,6 @@ pub struct App {
     /// Something on screen may have changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
-    /// When the screen's relative times next change (backend time).
-    pub redraw_at: Option<SimTime>,
     pub hit: Hit,
 }
 
@@ -268,7 +265,6 @@ impl App {
             back: Vec::new(),
             dirty: true,
             quit: false,
-            redraw_at: None,
             hit: Hit::default(),
         }
     }

@@ -54,16 +54,6 @@ pub fn highlight(text: &str, f: Option<&Filter>, base: Style, hit: Style) -> Vec
     out
 }
 
-/// Bytes and CPUs as people read them.
-pub fn gib(bytes: i64) -> String {
-    let g = bytes as f64 / (1u64 << 30) as f64;
-    if g >= 10.0 {
-        format!("{g:.0}G")
-    } else {
-        format!("{g:.1}G")
-    }
-}
-
 /// A value as YAML, one line per scalar (no folded block scalars).
 pub fn to_yaml(v: &serde_json::Value) -> String {
     let opts = serde_saphyr::ser_options! { prefer_block_scalars: false };

@@ -843,6 +843,46 @@ pub fn plan(
     })
 }
 
+/// Reads and plans the compose files of one `stack deploy` (later files override services of
+/// the same name), as the docker CLI does on the client side.
+pub fn plan_files(
+    files: &[String],
+    cwd: &std::path::Path,
+    stack: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<StackPlan, String> {
+    let mut merged: Option<StackPlan> = None;
+    for f in files {
+        let path = cwd.join(f);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::NotFound {
+                "no such file or directory".to_string()
+            } else {
+                e.to_string()
+            };
+            format!("open {}: {why}", path.display())
+        })?;
+        let p = plan(f, &text, stack, env)?;
+        let Some(mut acc) = merged.take() else {
+            merged = Some(p);
+            continue;
+        };
+        for s in p.services {
+            acc.services.retain(|x| x.name != s.name);
+            acc.services.push(s);
+        }
+        for n in p.networks {
+            if !acc.networks.iter().any(|x| x.name == n.name) {
+                acc.networks.push(n);
+            }
+        }
+        acc.external_networks.extend(p.external_networks);
+        acc.warnings.extend(p.warnings);
+        merged = Some(acc);
+    }
+    merged.ok_or_else(|| "Please specify a Compose file (with --compose-file).".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

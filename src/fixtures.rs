@@ -93,6 +93,7 @@ pub fn info() -> BackendInfo {
         endpoint: "built-in · fixture".into(),
         read_only: false,
         simulated: true,
+        swarm: true,
     }
 }
 
@@ -206,6 +207,7 @@ pub fn big_view(nodes: usize, tasks: usize) -> (ClusterView, SimTime) {
                     - SimDuration::from_secs((i % 7200 + if old { 7200 } else { 0 }) as i64),
                 container_id: None,
                 ports: String::new(),
+                name: None,
             }
         })
         .collect();

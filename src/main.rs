@@ -1,8 +1,9 @@
 use clap::{Parser, Subcommand};
 use opsconsole::app::App;
 use opsconsole::app::config::{self, Overrides};
-use opsconsole::backend::Backend;
 use opsconsole::backend::builtin::{Builtin, Hosting, Options, daemon};
+use opsconsole::backend::docker::{Docker, endpoint};
+use opsconsole::backend::{Backend, Invocation, RunOpts};
 use opsconsole::console::{self, Quiet, Runner};
 use opsconsole::ctl::{self, CtlOpts};
 use std::path::PathBuf;
@@ -33,6 +34,31 @@ struct Cli {
     /// Do not capture the mouse (keeps the terminal's own text selection)
     #[arg(long)]
     no_mouse: bool,
+
+    /// Use a real Docker engine or swarm: unix:///path, tcp://host:port or ssh://user@host
+    /// (without HOST: DOCKER_HOST, else the current docker context, else the local socket)
+    #[arg(long, global = true, value_name = "HOST", num_args = 0..=1, default_missing_value = "")]
+    docker: Option<String>,
+
+    /// Use the Docker engine of this docker context (from ~/.docker/contexts)
+    #[arg(long, global = true, value_name = "NAME")]
+    context: Option<String>,
+
+    /// Use TLS and verify the engine (tcp:// hosts; certificates from DOCKER_CERT_PATH)
+    #[arg(long, global = true)]
+    tlsverify: bool,
+
+    /// Trust certs signed only by this CA
+    #[arg(long, global = true, value_name = "FILE")]
+    tlscacert: Option<PathBuf>,
+
+    /// TLS certificate file
+    #[arg(long, global = true, value_name = "FILE")]
+    tlscert: Option<PathBuf>,
+
+    /// TLS key file
+    #[arg(long, global = true, value_name = "FILE")]
+    tlskey: Option<PathBuf>,
 
     #[command(subcommand)]
     cmd: Option<Sub>,
@@ -92,8 +118,25 @@ enum Sub {
 fn main() {
     let started = Instant::now();
     let _ = color_eyre::install();
-    let cli = Cli::parse();
+    // `--docker` takes an optional HOST: `--docker ctl ...` means no HOST, not a host "ctl".
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    for i in 1..argv.len().saturating_sub(1) {
+        if argv[i] == "--docker" && (argv[i + 1] == "ctl" || argv[i + 1] == "serve") {
+            argv[i] = "--docker=".into();
+        }
+    }
+    let cli = Cli::parse_from(argv);
+    let docker = match docker_endpoint(&cli) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("opsconsole: {e}");
+            std::process::exit(2);
+        }
+    };
     let code = match cli.cmd {
+        Some(Sub::Ctl { args, .. }) if docker.is_some() => {
+            docker_ctl(docker.unwrap_or_else(|| unreachable!()), args)
+        }
         Some(Sub::Ctl {
             on,
             seed,
@@ -114,6 +157,7 @@ fn main() {
             linger,
         }) => serve(cli.state, speed, demo_if_new, seed, clock_start, linger),
         None => run_console(
+            docker,
             cli.state,
             cli.speed,
             cli.theme,
@@ -157,7 +201,49 @@ fn serve(
     })
 }
 
+/// The Docker endpoint the flags ask for, if any.
+fn docker_endpoint(cli: &Cli) -> Result<Option<endpoint::Endpoint>, String> {
+    if cli.docker.is_none() && cli.context.is_none() {
+        return Ok(None);
+    }
+    let req = endpoint::Request {
+        host: cli.docker.clone().filter(|h| !h.is_empty()),
+        context: cli.context.clone(),
+        tls_verify: cli.tlsverify,
+        tls_ca: cli.tlscacert.clone(),
+        tls_cert: cli.tlscert.clone(),
+        tls_key: cli.tlskey.clone(),
+    };
+    endpoint::resolve(&req, &endpoint::Env::from_process()).map(Some)
+}
+
+/// `opsconsole --docker HOST ctl docker ...`: one command against a real engine.
+fn docker_ctl(ep: endpoint::Endpoint, args: Vec<String>) -> i32 {
+    let args: Vec<String> = args;
+    let inv = match Invocation::new(&args) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("{}", e.message);
+            return 1;
+        }
+    };
+    let Some(rt) = runtime() else { return 1 };
+    let backend = Docker::new(ep);
+    match rt.block_on(backend.run(inv, RunOpts::default())) {
+        Ok(out) => {
+            print!("{}", out.stdout);
+            eprint!("{}", out.stderr);
+            out.code
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            1
+        }
+    }
+}
+
 fn run_console(
+    docker: Option<endpoint::Endpoint>,
     state: Option<PathBuf>,
     speed: f64,
     theme: Option<String>,
@@ -180,50 +266,21 @@ fn run_console(
         },
         |k| std::env::var(k).ok(),
     );
-    let dir = match ctl::state_dir(&state) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("{e}");
-            return 1;
-        }
-    };
-    let rt = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("opsconsole: cannot start: {e}");
-            return 1;
-        }
-    };
-    // A state that cannot be used is reported before the screen is taken over.
-    if let Err(e) = opsconsole::store::Store::check(&dir) {
-        eprintln!("opsconsole: {e}");
-        return 1;
-    }
-    let exe = match std::env::current_exe() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("opsconsole: cannot find this program to start the cluster server: {e}");
-            return 1;
-        }
-    };
-    let opts = Options {
-        hosting: Hosting::Daemon { exe },
-        dir,
-        speed,
-        // The very first start of the default state shows a living cluster.
-        demo_if_new: state.is_none(),
-        seed: 0,
-        start: opsconsole::store::wall_clock_now(),
+    let Some(rt) = runtime() else { return 1 };
+    let backend: Arc<dyn Backend> = match docker {
+        Some(ep) => Arc::new(Docker::new(ep)),
+        None => match builtin_backend(state, speed) {
+            Ok(b) => Arc::new(b),
+            Err(e) => {
+                eprintln!("{e}");
+                return 1;
+            }
+        },
     };
     let mut first_frame = None;
     let mut cluster_frame = None;
     let result = rt.block_on(async {
-        let backend = Builtin::new(opts);
         let info = backend.info();
-        let backend: Arc<dyn Backend> = Arc::new(backend);
         let guard =
             console::enter_terminal(config.mouse).map_err(|e| format!("opsconsole: {e}"))?;
         let term = ratatui::Terminal::new(Quiet::new(ratatui::backend::CrosstermBackend::new(
@@ -264,4 +321,32 @@ fn run_console(
             1
         }
     }
+}
+
+/// The built-in cluster of a state directory, served by a background process.
+fn builtin_backend(state: Option<PathBuf>, speed: f64) -> Result<Builtin, String> {
+    let dir = ctl::state_dir(&state)?;
+    // A state that cannot be used is reported before the screen is taken over.
+    opsconsole::store::Store::check(&dir).map_err(|e| format!("opsconsole: {e}"))?;
+    let exe = std::env::current_exe().map_err(|e| {
+        format!("opsconsole: cannot find this program to start the cluster server: {e}")
+    })?;
+    Ok(Builtin::new(Options {
+        hosting: Hosting::Daemon { exe },
+        dir,
+        speed,
+        // The very first start of the default state shows a living cluster.
+        demo_if_new: state.is_none(),
+        seed: 0,
+        start: opsconsole::store::wall_clock_now(),
+    }))
+}
+
+/// The console's single-threaded runtime (an error is printed).
+fn runtime() -> Option<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| eprintln!("opsconsole: cannot start: {e}"))
+        .ok()
 }

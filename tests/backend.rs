@@ -43,41 +43,7 @@ async fn watch_until(
 }
 
 fn apply(view: &mut ClusterView, ev: WatchEvent) {
-    match ev {
-        WatchEvent::Snapshot(v, _) => *view = *v,
-        WatchEvent::Changes(cs) => {
-            for c in cs {
-                match c {
-                    Change::Service(s) => {
-                        view.services.retain(|x| x.id != s.id);
-                        view.services.push(*s);
-                    }
-                    Change::Task(t) => {
-                        view.tasks.retain(|x| x.id != t.id);
-                        view.tasks.push(t);
-                    }
-                    Change::Node(n) => {
-                        view.nodes.retain(|x| x.id != n.id);
-                        view.nodes.push(n);
-                    }
-                    Change::Volume(v) => {
-                        view.volumes.retain(|x| x.key() != v.key());
-                        view.volumes.push(v);
-                    }
-                    Change::Network(n) => {
-                        view.networks.retain(|x| x.id != n.id);
-                        view.networks.push(n);
-                    }
-                    Change::Removed(ViewKind::Service, id) => view.services.retain(|x| x.id != id),
-                    Change::Removed(ViewKind::Task, id) => view.tasks.retain(|x| x.id != id),
-                    Change::Removed(ViewKind::Node, id) => view.nodes.retain(|x| x.id != id),
-                    Change::Removed(ViewKind::Volume, k) => view.volumes.retain(|x| x.key() != k),
-                    Change::Removed(ViewKind::Network, id) => view.networks.retain(|x| x.id != id),
-                }
-            }
-        }
-        WatchEvent::Clock(_) | WatchEvent::Lost(_) => {}
-    }
+    view.apply(ev);
 }
 
 fn running(view: &ClusterView, svc: &str) -> Option<(u64, u64)> {

@@ -72,6 +72,7 @@ impl Data {
                 self.lost = Some(why);
                 Vec::new()
             }
+            WatchEvent::Info(_) => Vec::new(),
         }
     }
 

@@ -18,7 +18,7 @@ pub mod theme;
 pub mod tomlfile;
 
 use crate::backend::view::ViewKind;
-use crate::backend::{BackendInfo, LogTarget};
+use crate::backend::{BackendInfo, LogTarget, WatchEvent};
 use crate::ui::overlays::{self, Flow, Overlay};
 use crate::ui::panes::{PaneId, Panes, TaskScope};
 pub use action::{Action, Effect, Reply};
@@ -279,6 +279,11 @@ impl App {
             Action::Mouse(m) => self.on_mouse(m, &mut fx),
             Action::Resize(_, _) | Action::Tick => {}
             Action::Do(op) => self.on_op(op, &mut fx),
+            Action::Backend(WatchEvent::Info(info)) => {
+                // The wrapper's read-only flag is never lifted by what the backend says.
+                let read_only = self.info.read_only || info.read_only;
+                self.info = BackendInfo { read_only, ..info };
+            }
             Action::Backend(ev) => {
                 let deltas = self.data.apply(ev);
                 self.panes.on_deltas(&self.data, &deltas);
@@ -318,6 +323,13 @@ impl App {
         match op {
             Op::NodeDown | Op::NodeUp | Op::TaskStop | Op::TaskCrash | Op::RolloutPause => {
                 self.info.simulated
+            }
+            Op::ContainerStart | Op::ContainerStop | Op::ContainerRestart | Op::ContainerRemove => {
+                !self.info.swarm
+            }
+            // Swarm-only actions are hidden on a plain engine.
+            _ if op.mutating() => {
+                self.info.swarm || op == Op::VolumeCreate || op == Op::VolumeRemove
             }
             _ => true,
         }

@@ -153,6 +153,10 @@ ops! {
     TaskHistory = "task_history", Tasks, false, "Show or hide finished tasks (history rows)";
     TaskStop = "task_stop", Tasks, true, "Stop the task's container (built-in cluster: exits 0)";
     TaskCrash = "task_crash", Tasks, true, "Crash the task's container (built-in cluster: exits 1)";
+    ContainerStart = "container_start", Tasks, true, "Start the container (plain Docker engine)";
+    ContainerStop = "container_stop", Tasks, true, "Stop the container (plain Docker engine)";
+    ContainerRestart = "container_restart", Tasks, true, "Restart the container (plain Docker engine)";
+    ContainerRemove = "container_remove", Tasks, true, "Remove the container (plain Docker engine)";
 
     LogsFollow = "logs_follow", Logs, false, "Follow on/off (stay at the newest line)";
     LogsPause = "logs_pause", Logs, false, "Pause/resume taking new lines";

@@ -6,6 +6,7 @@
 //! APIs. [`ReadOnly`] wraps any backend and refuses every mutating call (kiosk mode).
 
 pub mod builtin;
+pub mod docker;
 pub mod readonly;
 pub mod view;
 
@@ -74,6 +75,9 @@ pub struct BackendInfo {
     pub read_only: bool,
     /// The simulator's verbs (node down/up, pause an update) are available.
     pub simulated: bool,
+    /// Swarm mode: nodes, services and tasks. A plain engine has containers instead, and the
+    /// swarm actions are hidden.
+    pub swarm: bool,
 }
 
 /// A command line, parsed once: the words travel to remote hosts, the typed command decides
@@ -172,6 +176,8 @@ pub enum WatchEvent {
     Clock(ClockInfo),
     /// The connection was lost (the stream carries on and resynchronises with a snapshot).
     Lost(String),
+    /// What the backend is changed (an engine joined or left a swarm, reconnected).
+    Info(BackendInfo),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -243,4 +249,36 @@ pub trait Backend: Send + Sync {
 
     /// Predicts what a command would move, without running it.
     fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>>;
+}
+
+impl ClusterView {
+    /// Takes one watch event into this view (what a client that keeps no indexes does).
+    pub fn apply(&mut self, ev: WatchEvent) {
+        match ev {
+            WatchEvent::Snapshot(v, _) => *self = *v,
+            WatchEvent::Changes(cs) => cs.into_iter().for_each(|c| self.apply_change(c)),
+            WatchEvent::Clock(_) | WatchEvent::Lost(_) | WatchEvent::Info(_) => {}
+        }
+    }
+
+    pub fn apply_change(&mut self, c: Change) {
+        fn put<T>(v: &mut Vec<T>, x: T, same: impl Fn(&T, &T) -> bool) {
+            match v.iter_mut().find(|o| same(o, &x)) {
+                Some(o) => *o = x,
+                None => v.push(x),
+            }
+        }
+        match c {
+            Change::Service(s) => put(&mut self.services, *s, |a, b| a.id == b.id),
+            Change::Task(t) => put(&mut self.tasks, t, |a, b| a.id == b.id),
+            Change::Node(n) => put(&mut self.nodes, n, |a, b| a.id == b.id),
+            Change::Volume(v) => put(&mut self.volumes, v, |a, b| a.key() == b.key()),
+            Change::Network(n) => put(&mut self.networks, n, |a, b| a.id == b.id),
+            Change::Removed(ViewKind::Service, id) => self.services.retain(|x| x.id != id),
+            Change::Removed(ViewKind::Task, id) => self.tasks.retain(|x| x.id != id),
+            Change::Removed(ViewKind::Node, id) => self.nodes.retain(|x| x.id != id),
+            Change::Removed(ViewKind::Volume, k) => self.volumes.retain(|x| x.key() != k),
+            Change::Removed(ViewKind::Network, id) => self.networks.retain(|x| x.id != id),
+        }
+    }
 }

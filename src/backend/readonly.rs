@@ -33,7 +33,18 @@ impl<B: Backend + ?Sized> Backend for ReadOnly<B> {
     }
 
     fn watch(&self) -> BoxStream<'static, WatchEvent> {
-        self.inner.watch()
+        use futures::StreamExt;
+        // The backend's own idea of itself never lifts the read-only flag.
+        self.inner
+            .watch()
+            .map(|e| match e {
+                WatchEvent::Info(info) => WatchEvent::Info(BackendInfo {
+                    read_only: true,
+                    ..info
+                }),
+                e => e,
+            })
+            .boxed()
     }
 
     fn logs(&self, req: LogRequest) -> BoxStream<'static, LogEvent> {

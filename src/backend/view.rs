@@ -99,12 +99,17 @@ pub struct TaskView {
     pub container_id: Option<String>,
     /// Host-mode published ports ("*:8080->80/tcp").
     pub ports: String,
+    /// A plain engine's container name (its "tasks" are containers, which have no slot).
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 impl TaskView {
     /// docker's task name: `svc.slot`, or `svc.nodeid` for global tasks.
     pub fn name(&self) -> String {
-        if self.slot != 0 {
+        if let Some(n) = &self.name {
+            n.clone()
+        } else if self.slot != 0 {
             format!("{}.{}", self.service_name, self.slot)
         } else {
             format!("{}.{}", self.service_name, self.node_id)

@@ -742,6 +742,11 @@ fn docker(
             *pending = Some(Pending::stop(targets, code));
             code
         }
+        ContainerStart(_) | ContainerRestart { .. } => io.fail(
+            "Error response from daemon: the built-in cluster runs only swarm task containers, \
+             and swarm starts and restarts those itself (stop one with `docker stop`, and its \
+             restart policy decides)",
+        ),
         ContainerKill { names, signal } => {
             let n = try_or_fail!(io, on_node(cl, env));
             for_each_target(io, &names, |name| {
@@ -1066,45 +1071,9 @@ fn stack_deploy(
     prune: bool,
 ) -> i32 {
     let _ = try_or_fail!(io, manager(cl, env));
-    let mut plan: Option<compose::StackPlan> = None;
-    for f in files {
-        let path = env.cwd.join(f);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) => {
-                let why = if e.kind() == std::io::ErrorKind::NotFound {
-                    "no such file or directory".to_string()
-                } else {
-                    e.to_string()
-                };
-                return io.fail(&format!("open {}: {why}", path.display()));
-            }
-        };
-        let p = match compose::plan(f, &text, name, env.getenv) {
-            Ok(p) => p,
-            Err(e) => return io.fail(&e),
-        };
-        plan = Some(match plan {
-            None => p,
-            Some(mut acc) => {
-                // Later files override services of the same name.
-                for s in p.services {
-                    acc.services.retain(|x| x.name != s.name);
-                    acc.services.push(s);
-                }
-                for n in p.networks {
-                    if !acc.networks.iter().any(|x| x.name == n.name) {
-                        acc.networks.push(n);
-                    }
-                }
-                acc.external_networks.extend(p.external_networks);
-                acc.warnings.extend(p.warnings);
-                acc
-            }
-        });
-    }
-    let Some(plan) = plan else {
-        return io.fail("Please specify a Compose file (with --compose-file).");
+    let plan = match compose::plan_files(files, &env.cwd, name, env.getenv) {
+        Ok(p) => p,
+        Err(e) => return io.fail(&e),
     };
     for w in &plan.warnings {
         io.errln(w);

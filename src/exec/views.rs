@@ -10,6 +10,46 @@ use crate::orch::rng::stable_hex64;
 use crate::orch::time::{SimTime, bytes_size, format_go_duration, human_duration};
 use serde_json::{Value, json};
 
+/// `docker node ls` columns, and the format placeholders they show.
+pub const NODE_HEADERS: &[&str] = &[
+    "ID",
+    "HOSTNAME",
+    "STATUS",
+    "AVAILABILITY",
+    "MANAGER STATUS",
+    "ENGINE VERSION",
+];
+pub const NODE_KEYS: &[&str] = &[
+    "ID",
+    "Hostname",
+    "Status",
+    "Availability",
+    "ManagerStatus",
+    "EngineVersion",
+];
+
+/// `docker service ps` columns, and the format placeholders they show.
+pub const TASK_HEADERS: &[&str] = &[
+    "ID",
+    "NAME",
+    "IMAGE",
+    "NODE",
+    "DESIRED STATE",
+    "CURRENT STATE",
+    "ERROR",
+    "PORTS",
+];
+pub const TASK_KEYS: &[&str] = &[
+    "ID",
+    "Name",
+    "Image",
+    "Node",
+    "DesiredState",
+    "CurrentState",
+    "Error",
+    "Ports",
+];
+
 /// Rows as JSON objects keyed like docker's format placeholders, then either the default
 /// table, `-q`, or the user's `--format`.
 pub struct Listing {
@@ -125,22 +165,8 @@ pub fn node_ls(cl: &Cluster, self_id: &str, opts: &ListOpts) -> Result<String, S
         })
         .collect();
     let l = Listing {
-        headers: &[
-            "ID",
-            "HOSTNAME",
-            "STATUS",
-            "AVAILABILITY",
-            "MANAGER STATUS",
-            "ENGINE VERSION",
-        ],
-        keys: &[
-            "ID",
-            "Hostname",
-            "Status",
-            "Availability",
-            "ManagerStatus",
-            "EngineVersion",
-        ],
+        headers: NODE_HEADERS,
+        keys: NODE_KEYS,
         rows,
         quiet_key: "RawID",
     };
@@ -619,26 +645,8 @@ pub fn tasks_listing(cl: &Cluster, tasks: Vec<&Task>, opts: &ListOpts) -> Result
         })
         .collect();
     let l = Listing {
-        headers: &[
-            "ID",
-            "NAME",
-            "IMAGE",
-            "NODE",
-            "DESIRED STATE",
-            "CURRENT STATE",
-            "ERROR",
-            "PORTS",
-        ],
-        keys: &[
-            "ID",
-            "Name",
-            "Image",
-            "Node",
-            "DesiredState",
-            "CurrentState",
-            "Error",
-            "Ports",
-        ],
+        headers: TASK_HEADERS,
+        keys: TASK_KEYS,
         rows,
         quiet_key: "RawID",
     };

@@ -158,6 +158,11 @@ pub enum DockerCmd {
         names: Vec<String>,
         signal: String,
     },
+    ContainerStart(Vec<String>),
+    ContainerRestart {
+        names: Vec<String>,
+        time: Option<i64>,
+    },
     ContainerRm {
         names: Vec<String>,
         force: bool,
@@ -1415,6 +1420,34 @@ pub static COMMANDS: &[CmdDef] = &[
         |c| Ok(DockerCmd::ContainerKill {
             names: c.args(),
             signal: c.s("signal").unwrap_or_else(|| "KILL".into())
+        })
+    ),
+    def!(
+        "container start",
+        ["start"],
+        "docker start [OPTIONS] CONTAINER [CONTAINER...]",
+        "Start one or more stopped containers",
+        &[],
+        Args::Min(1),
+        true,
+        |c| Ok(DockerCmd::ContainerStart(c.args()))
+    ),
+    def!(
+        "container restart",
+        ["restart"],
+        "docker restart [OPTIONS] CONTAINER [CONTAINER...]",
+        "Restart one or more containers",
+        &[flag(
+            "time",
+            Some('t'),
+            Value,
+            "Seconds to wait for stop before killing the container"
+        )],
+        Args::Min(1),
+        true,
+        |c| Ok(DockerCmd::ContainerRestart {
+            names: c.args(),
+            time: c.conv("time", parse_int)?
         })
     ),
     def!(

@@ -158,7 +158,9 @@ fn top_help() -> String {
         ("kill", "Kill one or more running containers"),
         ("logs", "Fetch the logs of a container"),
         ("ps", "List containers"),
+        ("restart", "Restart one or more containers"),
         ("rm", "Remove one or more containers"),
+        ("start", "Start one or more stopped containers"),
         ("stop", "Stop one or more running containers"),
     ] {
         out.push_str(&format!("  {name:10} {short}\n"));

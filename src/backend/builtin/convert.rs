@@ -137,6 +137,7 @@ pub fn task_view(cl: &Cluster, t: &Task) -> TaskView {
             .map(|(proto, p)| format!("*:{p}->{p}/{}", proto.as_str()))
             .collect::<Vec<_>>()
             .join(","),
+        name: None,
     }
 }
 

@@ -452,6 +452,7 @@ impl Backend for Builtin {
             endpoint,
             read_only: false,
             simulated: true,
+            swarm: true,
         }
     }
 

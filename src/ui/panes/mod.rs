@@ -151,3 +151,8 @@ impl Panes {
         }
     }
 }
+
+/// A command line as words.
+fn words(w: &[&str]) -> Vec<String> {
+    w.iter().map(|s| s.to_string()).collect()
+}

@@ -2,7 +2,7 @@
 //! remove (after a confirmation that defaults to Cancel), create in the spec editor, deploy a
 //! stack; Enter shows the service's tasks.
 
-use super::{Pane, TaskScope};
+use super::{Pane, TaskScope, words};
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Prompt, Then};
@@ -32,10 +32,6 @@ const COLS: [Col; 7] = [
     col("PORTS", 8, 30, 1),
     flex("UPDATE", 8, 60, 3),
 ];
-
-fn words(w: &[&str]) -> Vec<String> {
-    w.iter().map(|s| s.to_string()).collect()
-}
 
 /// "updating", "paused: update paused due to failure ..." for the UPDATE column.
 pub fn update_text(s: &ServiceView) -> String {

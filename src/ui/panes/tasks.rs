@@ -2,10 +2,10 @@
 //! docker's relative times, and the error (a pending task says why: `no suitable node (...)`).
 //! All tasks, or those of one service or one node.
 
-use super::Pane;
+use super::{Pane, words};
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
-use crate::app::{Cx, Level, Nav};
+use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
 use crate::backend::LogTarget;
 use crate::backend::view::{TaskView, ViewKind};
 use crate::exec::format::trunc_id;
@@ -198,6 +198,21 @@ impl Pane for TasksPane {
             Op::TaskLogs | Op::Select => cx.open(Nav::Logs(LogTarget::Task(id))),
             Op::TaskStop => cx.run(&["sim", "task", "stop", &id]),
             Op::TaskCrash => cx.run(&["sim", "task", "crash", &id]),
+            Op::ContainerStart => cx.run(&["start", &id]),
+            Op::ContainerStop => cx.run(&["stop", &id]),
+            Op::ContainerRestart => cx.run(&["restart", &id]),
+            Op::ContainerRemove => {
+                let name = t.name();
+                cx.push(Intent::Confirm(Confirm {
+                    title: "Remove container".into(),
+                    message: format!("Remove container {name}? A running one is killed first."),
+                    ok: "Remove".into(),
+                    then: Then::Run {
+                        words: words(&["rm", "--force", &id]),
+                        on: None,
+                    },
+                }))
+            }
             _ => {}
         }
     }
@@ -258,7 +273,16 @@ impl Pane for TasksPane {
     }
 
     fn hints(&self) -> &'static [Op] {
-        &[Op::Select, Op::TaskHistory, Op::TaskStop, Op::TaskCrash]
+        &[
+            Op::Select,
+            Op::TaskHistory,
+            Op::TaskStop,
+            Op::TaskCrash,
+            Op::ContainerStart,
+            Op::ContainerStop,
+            Op::ContainerRestart,
+            Op::ContainerRemove,
+        ]
     }
 
     fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A private Docker engine for the Docker integration tests.
 #
-#   scripts/dockerd.sh start DIR   starts dockerd with all its state under DIR, imports a busybox
-#                                  image (busybox:latest and busybox:v2), runs `swarm init`, and
-#                                  prints the DOCKER_HOST to use (unix://DIR/docker.sock)
+#   scripts/dockerd.sh start DIR [--plain]
+#                                  starts dockerd with all its state under DIR, imports a busybox
+#                                  image (busybox:latest, tagged busybox:1.31 too), runs
+#                                  `swarm init` (not with --plain), and prints the DOCKER_HOST to
+#                                  use (unix://DIR/docker.sock)
 #   scripts/dockerd.sh stop DIR    leaves the swarm, stops the daemon and removes DIR
 #
 # Needs root (dockerd), docker.io and busybox-static (scripts/test.sh installs them).
@@ -11,6 +13,7 @@ set -euo pipefail
 
 cmd=${1:-}
 dir=${2:-}
+mode=${3:-swarm}
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
   echo "usage: scripts/dockerd.sh start|stop DIR" >&2
   exit 2
@@ -41,7 +44,11 @@ stop() {
 case "$cmd" in
   start)
     mkdir -p "$dir/data" "$dir/exec"
-    dockerd --data-root "$dir/data" --exec-root "$dir/exec" --host "unix://$sock" \
+    # Its own containerd namespace, so two private daemons never share containers.
+    ns="opsconsole-$(basename "$dir")"
+    # No registry here: swarm tasks use the local image instead of trying to pull it first.
+    DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 dockerd --data-root "$dir/data" --exec-root "$dir/exec" --host "unix://$sock" \
+      --containerd-namespace "$ns" --containerd-plugins-namespace "$ns-plugins" \
       --iptables=false --ip6tables=false --bridge=none --storage-driver=vfs \
       --pidfile "$dir/dockerd.pid" >"$dir/dockerd.log" 2>&1 &
     for _ in $(seq 1 300); do
@@ -62,9 +69,11 @@ case "$cmd" in
     echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
     tar -C "$root" -cf "$dir/busybox.tar" .
     docker import -c 'CMD ["sh"]' "$dir/busybox.tar" busybox:latest >/dev/null
-    docker tag busybox:latest busybox:v2
+    docker tag busybox:latest busybox:1.31
     rm -rf "$root" "$dir/busybox.tar"
-    docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+    if [ "$mode" != "--plain" ]; then
+      docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+    fi
     echo "$DOCKER_HOST"
     ;;
   stop)

@@ -29,6 +29,34 @@ for tool in tmux pgrep; do
   fi
 done
 
+# The Docker integration tests run against two private Docker engines (one a single-node swarm,
+# one a plain engine), started here and stopped when the tests end. dockerd needs root.
+docker_dir=""
+cleanup() {
+  if [ -n "$docker_dir" ]; then
+    scripts/dockerd.sh stop "$docker_dir/swarm" || true
+    scripts/dockerd.sh stop "$docker_dir/plain" || true
+    rm -rf "$docker_dir"
+  fi
+}
+trap cleanup EXIT
+if [ "$(id -u)" = 0 ]; then
+  need dockerd || install docker.io
+  need busybox || install busybox-static
+fi
+if [ "$(id -u)" = 0 ] && need dockerd && need busybox; then
+  echo "== private Docker engines"
+  docker_dir=$(mktemp -d /tmp/opsconsole-docker.XXXXXX)
+  OPSCONSOLE_TEST_DOCKER=$(scripts/dockerd.sh start "$docker_dir/swarm")
+  OPSCONSOLE_TEST_DOCKER_PLAIN=$(scripts/dockerd.sh start "$docker_dir/plain" --plain)
+  export OPSCONSOLE_TEST_DOCKER OPSCONSOLE_TEST_DOCKER_PLAIN
+elif [ "${CI:-}" = true ]; then
+  echo "scripts/test.sh: the Docker tests need root, docker.io and busybox-static; they must run in CI" >&2
+  exit 1
+else
+  echo "scripts/test.sh: WARNING: no private dockerd (needs root, docker.io, busybox-static): the Docker tests will not run" >&2
+fi
+
 echo "== build"
 cargo build --all-targets --locked
 

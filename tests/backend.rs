@@ -2,6 +2,9 @@
 //! sharing one cluster between processes over the socket, and taking over when the serving
 //! process goes away.
 
+mod common;
+
+use common::watch::{run, running, watch_until};
 use futures::StreamExt;
 use opsconsole::backend::builtin::{Builtin, Hosting, Options};
 use opsconsole::backend::*;
@@ -17,40 +20,6 @@ fn opts(dir: &std::path::Path, speed: f64) -> Options {
         seed: 7,
         start: SimTime::parse_rfc3339("2026-11-22T10:00:00Z").unwrap(),
     }
-}
-
-async fn run(b: &dyn Backend, line: &str) -> CmdOutput {
-    b.run(Invocation::parse_line(line).unwrap(), RunOpts::default())
-        .await
-        .unwrap()
-}
-
-/// Applies watch events to a view until `pred` holds (or fails after `secs` seconds).
-async fn watch_until(
-    s: &mut futures::stream::BoxStream<'static, WatchEvent>,
-    view: &mut ClusterView,
-    secs: u64,
-    pred: impl Fn(&ClusterView) -> bool,
-) {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
-    while !pred(view) {
-        let ev = tokio::time::timeout_at(deadline, s.next())
-            .await
-            .expect("timed out waiting for the cluster")
-            .expect("watch ended");
-        apply(view, ev);
-    }
-}
-
-fn apply(view: &mut ClusterView, ev: WatchEvent) {
-    view.apply(ev);
-}
-
-fn running(view: &ClusterView, svc: &str) -> Option<(u64, u64)> {
-    view.services
-        .iter()
-        .find(|s| s.name == svc)
-        .map(|s| (s.running, s.desired))
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -178,7 +147,7 @@ async fn a_second_process_shares_the_cluster_and_takes_over() {
                 view = *v;
                 break;
             }
-            other => apply(&mut view, other),
+            other => view.apply(other),
         }
     }
     assert!(second.is_host());

@@ -132,9 +132,24 @@ impl SimTime {
         }
     }
 
+    /// The instant of a civil date and time (saturating outside ±292 years of 1970).
     pub fn from_civil(c: &Civil) -> Self {
+        Self::checked_from_civil(c).unwrap_or(if c.year < 1970 {
+            SimTime(i64::MIN)
+        } else {
+            SimTime(i64::MAX)
+        })
+    }
+
+    /// The instant of a civil date and time, if nanoseconds since 1970 can hold it.
+    pub fn checked_from_civil(c: &Civil) -> Option<Self> {
         let days = days_from_civil(c.year, c.month, c.day);
-        SimTime((days * 86400 + c.hour * 3600 + c.min * 60 + c.sec) * NANOS_PER_SEC + c.nanos)
+        let secs = days
+            .checked_mul(86400)?
+            .checked_add(c.hour * 3600 + c.min * 60 + c.sec)?;
+        Some(SimTime(
+            secs.checked_mul(NANOS_PER_SEC)?.checked_add(c.nanos)?,
+        ))
     }
 
     fn date_time(self) -> String {
@@ -228,7 +243,8 @@ impl SimTime {
             }
             _ => return Err(err()),
         };
-        let t = SimTime::from_civil(&Civil {
+        // Out of range (Go's zero time, year 1) is an error, not an overflow.
+        let t = SimTime::checked_from_civil(&Civil {
             year,
             month,
             day,
@@ -236,8 +252,11 @@ impl SimTime {
             min,
             sec,
             nanos,
-        });
-        Ok(SimTime(t.0 - offset * NANOS_PER_SEC))
+        })
+        .ok_or_else(err)?;
+        t.0.checked_sub(offset * NANOS_PER_SEC)
+            .map(SimTime)
+            .ok_or_else(err)
     }
 }
 
@@ -568,6 +587,17 @@ pub fn ram_in_bytes(s: &str) -> Result<i64, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_out_of_range_are_errors() {
+        // Go's zero time, which engines report for "never".
+        assert!(SimTime::parse_rfc3339("0001-01-01T00:00:00Z").is_err());
+        assert!(SimTime::parse_rfc3339("9999-12-31T23:59:59Z").is_err());
+        assert_eq!(
+            SimTime::parse_rfc3339("1970-01-01T00:00:01Z").unwrap(),
+            SimTime::from_secs(1)
+        );
+    }
 
     #[test]
     fn go_durations_round_trip() {

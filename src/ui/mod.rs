@@ -28,6 +28,7 @@ pub struct RenderCx<'a> {
     pub theme: &'a Theme,
     pub data: &'a Data,
     pub keymap: &'a Keymap,
+    pub info: &'a crate::backend::BackendInfo,
     /// The backend's time for this frame.
     pub now: SimTime,
     redraw_at: Cell<Option<SimTime>>,
@@ -91,6 +92,7 @@ pub fn draw(f: &mut Frame, app: &mut App) -> Option<SimTime> {
         theme: &theme,
         data: &app.data,
         keymap: &app.config.keymap,
+        info: &app.info,
         now,
         redraw_at: Cell::new(None),
     };
@@ -131,6 +133,13 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
             t.header().patch(t.error()).add_modifier(Modifier::BOLD),
         )),
         (None, false) => spans.push(Span::styled("connecting…", t.header())),
+        (None, true) if !app.info.swarm => {
+            let total = d.tasks.len();
+            spans.push(Span::styled(
+                format!("engine (not in a swarm) · {running}/{total} containers running"),
+                t.header(),
+            ));
+        }
         (None, true) => {
             let leader = d
                 .leader()

@@ -1,6 +1,8 @@
 //! Helpers for tests that run the real `opsconsole` binary.
 #![allow(dead_code)]
 
+pub mod watch;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

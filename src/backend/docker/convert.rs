@@ -23,6 +23,8 @@ pub struct Raw {
     pub containers: Vec<Value>,
     pub volumes: Vec<Value>,
     pub networks: Vec<Value>,
+    /// Container ID → when it last started and finished.
+    pub times: HashMap<String, (SimTime, SimTime)>,
 }
 
 pub fn s<'a>(v: &'a Value, path: &str) -> &'a str {
@@ -433,6 +435,12 @@ fn container_tasks(raw: &Raw) -> Vec<TaskView> {
                 })
                 .unwrap_or_default();
             let created = SimTime(i(c, "/Created") * 1_000_000_000);
+            let (started, finished) = raw.times.get(s(c, "/Id")).copied().unwrap_or_default();
+            let since = match state {
+                TaskState::Running | TaskState::Starting if started.0 > 0 => started,
+                TaskState::Complete | TaskState::Failed if finished.0 > 0 => finished,
+                _ => created,
+            };
             TaskView {
                 id: s(c, "/Id").to_string(),
                 service_id: String::new(),
@@ -447,8 +455,20 @@ fn container_tasks(raw: &Raw) -> Vec<TaskView> {
                     TaskState::Shutdown
                 },
                 state,
-                state_since: created,
-                err: String::new(),
+                state_since: since,
+                // How it ended, as `docker ps` says it ("Exited (137)"; the time is the
+                // CURRENT STATE column's).
+                err: if state == TaskState::Running {
+                    String::new()
+                } else {
+                    status.split(')').next().map_or(String::new(), |s| {
+                        if s.len() < status.len() {
+                            format!("{s})")
+                        } else {
+                            s.to_string()
+                        }
+                    })
+                },
                 message: status.to_string(),
                 exit_code,
                 created_at: created,

@@ -11,6 +11,7 @@
 pub mod convert;
 pub mod endpoint;
 mod logs;
+pub mod raw;
 mod run;
 
 use crate::backend::*;
@@ -83,7 +84,16 @@ pub fn api_error(e: &bollard::errors::Error) -> String {
 
 /// Plain words for a connection failure.
 fn connect_error(ep: &Endpoint, e: &bollard::errors::Error) -> BackendError {
-    let text = e.to_string();
+    // hyper keeps the useful part ("Connection refused") in the error's sources.
+    let mut text = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text = format!("{text}: {more}");
+        }
+        src = s.source();
+    }
     let lower = text.to_lowercase();
     let why = if lower.contains("permission denied") {
         let path = ep.host.trim_start_matches("unix://");
@@ -94,7 +104,7 @@ fn connect_error(ep: &Endpoint, e: &bollard::errors::Error) -> BackendError {
     } else if lower.contains("no such file") || lower.contains("socket not found") {
         format!("{text} (is the Docker daemon running?)")
     } else if lower.contains("connection refused") {
-        format!("connection refused (is the Docker daemon running?): {text}")
+        "connection refused (is the Docker daemon running?)".to_string()
     } else {
         text
     };
@@ -158,7 +168,7 @@ fn fetch_err(what: &str, e: bollard::errors::Error) -> String {
 }
 
 /// Which kinds of objects to list again.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Dirty {
     info: bool,
     nodes: bool,
@@ -167,24 +177,30 @@ struct Dirty {
     containers: bool,
     volumes: bool,
     networks: bool,
+    /// Containers that had events: their start and finish times are read again.
+    touched: std::collections::BTreeSet<String>,
 }
 
 impl Dirty {
-    const ALL: Dirty = Dirty {
-        info: true,
-        nodes: true,
-        services: true,
-        tasks: true,
-        containers: true,
-        volumes: true,
-        networks: true,
-    };
+    fn all() -> Dirty {
+        Dirty {
+            info: true,
+            nodes: true,
+            services: true,
+            tasks: true,
+            containers: true,
+            volumes: true,
+            networks: true,
+            touched: Default::default(),
+        }
+    }
 
     fn any(&self) -> bool {
         *self != Dirty::default()
     }
 
     fn merge(&mut self, o: Dirty) {
+        self.touched.extend(o.touched);
         self.info |= o.info;
         self.nodes |= o.nodes;
         self.services |= o.services;
@@ -215,6 +231,9 @@ impl Dirty {
                 }
                 d.containers = true;
                 d.volumes = action == "create" || action == "destroy";
+                if let Some(id) = ev.actor.as_ref().and_then(|a| a.id.clone()) {
+                    d.touched.insert(id);
+                }
                 if attrs.is_some_and(|a| a.contains_key("com.docker.swarm.task.id")) {
                     d.tasks = true;
                     d.services = true;
@@ -229,8 +248,70 @@ impl Dirty {
     }
 }
 
+fn api_version(c: &bollard::Docker) -> String {
+    let v = c.client_version();
+    format!("{}.{}", v.major_version, v.minor_version)
+}
+
+/// `GET /services` with every field the engine sends (PreviousSpec included).
+pub async fn list_services_json(
+    c: &bollard::Docker,
+    host: &str,
+    opts: ListServicesOptions,
+) -> Result<Vec<Value>, String> {
+    if raw::supported(host) {
+        let mut q = vec![];
+        if opts.status == Some(true) {
+            q.push("status=true".to_string());
+        }
+        if let Some(f) = &opts.filters {
+            let f = serde_json::to_string(f).unwrap_or_default();
+            q.push(format!("filters={}", percent(&f)));
+        }
+        let path = format!("/services?{}", q.join("&"));
+        let v = raw::get(host, &api_version(c), &path).await?;
+        return Ok(v.as_array().cloned().unwrap_or_default());
+    }
+    c.list_services(Some(opts))
+        .await
+        .map(|v| v.into_iter().map(json).collect())
+        .map_err(|e| api_error(&e))
+}
+
+/// `GET /services/{id}` with every field the engine sends.
+pub async fn inspect_service_json(
+    c: &bollard::Docker,
+    host: &str,
+    name: &str,
+) -> Result<Value, String> {
+    if raw::supported(host) {
+        return raw::get(
+            host,
+            &api_version(c),
+            &format!("/services/{}", percent(name)),
+        )
+        .await;
+    }
+    c.inspect_service(name, None)
+        .await
+        .map(json)
+        .map_err(|e| api_error(&e))
+}
+
+/// Percent-encodes a query or path value.
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Lists what is dirty, into `raw`.
-async fn refresh(c: &bollard::Docker, raw: &mut Raw, d: Dirty) -> Result<(), String> {
+async fn refresh(c: &bollard::Docker, host: &str, raw: &mut Raw, d: Dirty) -> Result<(), String> {
     if d.info {
         let info = c.info().await.map_err(|e| fetch_err("info", e))?;
         let info = json(info);
@@ -256,7 +337,7 @@ async fn refresh(c: &bollard::Docker, raw: &mut Raw, d: Dirty) -> Result<(), Str
                     status: Some(true),
                     ..Default::default()
                 };
-                c.list_services(Some(opts)).await.map(Some)
+                list_services_json(c, host, opts).await.map(Some)
             } else {
                 Ok(None)
             }
@@ -298,14 +379,15 @@ async fn refresh(c: &bollard::Docker, raw: &mut Raw, d: Dirty) -> Result<(), Str
     if let Some(v) = nodes.map_err(|e| fetch_err("nodes", e))? {
         raw.nodes = v.into_iter().map(json).collect();
     }
-    if let Some(v) = services.map_err(|e| fetch_err("services", e))? {
-        raw.services = v.into_iter().map(json).collect();
+    if let Some(v) = services.map_err(|e| format!("listing services: {e}"))? {
+        raw.services = v;
     }
     if let Some(v) = tasks.map_err(|e| fetch_err("tasks", e))? {
         raw.tasks = v.into_iter().map(json).collect();
     }
     if let Some(v) = containers.map_err(|e| fetch_err("containers", e))? {
         raw.containers = v.into_iter().map(json).collect();
+        container_times(c, raw, &d.touched).await;
     }
     if let Some(v) = volumes.map_err(|e| fetch_err("volumes", e))? {
         raw.volumes = v
@@ -324,6 +406,33 @@ async fn refresh(c: &bollard::Docker, raw: &mut Raw, d: Dirty) -> Result<(), Str
         raw.tasks.clear();
     }
     Ok(())
+}
+
+/// When each container last started and finished (`docker ps` only says "Up 5 minutes"):
+/// read with an inspect for new containers and those that had events, kept otherwise.
+async fn container_times(
+    c: &bollard::Docker,
+    raw: &mut Raw,
+    touched: &std::collections::BTreeSet<String>,
+) {
+    let mut times = std::mem::take(&mut raw.times);
+    times.retain(|id, _| raw.containers.iter().any(|c| convert::s(c, "/Id") == id));
+    for ct in &mut raw.containers {
+        let id = convert::s(ct, "/Id").to_string();
+        if (!times.contains_key(&id) || touched.contains(&id))
+            && let Ok(i) = c.inspect_container(&id, None).await
+        {
+            let i = json(i);
+            times.insert(
+                id.clone(),
+                (
+                    convert::time(&i, "/State/StartedAt"),
+                    convert::time(&i, "/State/FinishedAt"),
+                ),
+            );
+        }
+    }
+    raw.times = times;
 }
 
 /// Something is on its way somewhere: list tasks often until it settles.
@@ -413,7 +522,7 @@ impl Shared {
         let _abort = AbortOnDrop(pump.abort_handle());
 
         let mut raw = Raw::default();
-        refresh(&c, &mut raw, Dirty::ALL).await?;
+        refresh(&c, &self.endpoint.host, &mut raw, Dirty::all()).await?;
         self.swarm.store(raw.swarm, Ordering::Relaxed);
         let ip = self.endpoint_ip();
         let mut view = convert::cluster_view(&raw, &ip);
@@ -450,10 +559,10 @@ impl Shared {
                             tasks: raw.swarm, ..Dirty::default() });
                     }
                     let was_swarm = raw.swarm;
-                    refresh(&c, &mut raw, dirty).await?;
+                    refresh(&c, &self.endpoint.host, &mut raw, std::mem::take(&mut dirty)).await?;
                     if raw.swarm != was_swarm {
                         // Joined or left a swarm: everything looks different.
-                        refresh(&c, &mut raw, Dirty::ALL).await?;
+                        refresh(&c, &self.endpoint.host, &mut raw, Dirty::all()).await?;
                         self.swarm.store(raw.swarm, Ordering::Relaxed);
                         if tx.send(WatchEvent::Info(self.info())).await.is_err() {
                             return Ok(());
@@ -571,7 +680,7 @@ impl Backend for Docker {
         let shared = self.shared.clone();
         async move {
             let c = connect(&shared.endpoint).await?;
-            Ok(run::run(&c, inv, opts).await)
+            Ok(run::run(&c, &shared.endpoint.host, inv, opts).await)
         }
         .boxed()
     }
@@ -588,7 +697,11 @@ impl Backend for Docker {
             let r = match kind {
                 ViewKind::Node if !swarm => c.info().await.map(json),
                 ViewKind::Node => c.inspect_node(&id).await.map(json),
-                ViewKind::Service => c.inspect_service(&id, None).await.map(json),
+                ViewKind::Service => {
+                    return inspect_service_json(&c, &shared.endpoint.host, &id)
+                        .await
+                        .map_err(BackendError::failed);
+                }
                 ViewKind::Task if swarm => c.inspect_task(&id).await.map(json),
                 ViewKind::Task => c.inspect_container(&id, None).await.map(json),
                 ViewKind::Volume => {
@@ -609,5 +722,59 @@ impl Backend for Docker {
             run::plan(&c, &inv).await
         }
         .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ep(host: &str) -> Endpoint {
+        Endpoint {
+            host: host.into(),
+            context: "default".into(),
+            tls: None,
+        }
+    }
+
+    #[test]
+    fn connection_failures_in_plain_words() {
+        let denied = bollard::errors::Error::IOError {
+            err: std::io::Error::new(std::io::ErrorKind::PermissionDenied, "Permission denied"),
+        };
+        let e = connect_error(&ep("unix:///var/run/docker.sock"), &denied);
+        assert_eq!(e.kind, ErrorKind::Unavailable);
+        assert!(
+            e.message.starts_with(
+                "Docker at unix:///var/run/docker.sock: permission denied on /var/run/docker.sock"
+            ),
+            "{e}"
+        );
+        assert!(e.message.contains("docker group"), "{e}");
+        let refused = bollard::errors::Error::IOError {
+            err: std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused"),
+        };
+        let e = connect_error(&ep("tcp://10.0.0.1:2375"), &refused);
+        assert_eq!(
+            e.message,
+            "Docker at tcp://10.0.0.1:2375: connection refused (is the Docker daemon running?)"
+        );
+    }
+
+    #[test]
+    fn an_event_marks_only_what_it_changes() {
+        let ev: bollard::models::EventMessage = serde_json::from_value(serde_json::json!({
+            "Type": "container", "Action": "die",
+            "Actor": {"ID": "abc", "Attributes": {"com.docker.swarm.task.id": "t1"}}
+        }))
+        .unwrap();
+        let d = Dirty::of_event(&ev);
+        assert!(d.containers && d.tasks && d.services && !d.nodes && !d.networks);
+        assert!(d.touched.contains("abc"));
+        let exec: bollard::models::EventMessage = serde_json::from_value(serde_json::json!({
+            "Type": "container", "Action": "exec_start: sh", "Actor": {"ID": "abc"}
+        }))
+        .unwrap();
+        assert!(!Dirty::of_event(&exec).any());
     }
 }

@@ -482,7 +482,7 @@ async fn lists(c: &bollard::Docker, cmd: &DockerCmd, out: &mut Out) -> R<()> {
     Ok(())
 }
 
-async fn inspects(c: &bollard::Docker, cmd: &DockerCmd, out: &mut Out) -> R<()> {
+async fn inspects(c: &bollard::Docker, host: &str, cmd: &DockerCmd, out: &mut Out) -> R<()> {
     let (opts, kind) = match cmd {
         DockerCmd::ServiceInspect(o) => (o, "service"),
         DockerCmd::NodeInspect(o) => (o, "node"),
@@ -500,8 +500,14 @@ async fn inspects(c: &bollard::Docker, cmd: &DockerCmd, out: &mut Out) -> R<()> 
         } else {
             name.clone()
         };
+        if kind == "service" {
+            match super::inspect_service_json(c, host, &name).await {
+                Ok(v) => values.push(v),
+                Err(e) => out.fail(e),
+            }
+            continue;
+        }
         let v = match kind {
-            "service" => c.inspect_service(&name, None).await.map(json),
             "node" => c.inspect_node(&name).await.map(json),
             "volume" => c.inspect_volume(&name).await.map(json),
             "network" => c.inspect_network(&name, None).await.map(json),
@@ -661,7 +667,7 @@ async fn stack_rm(c: &bollard::Docker, stack: &str, out: &mut Out) -> R<()> {
     Ok(())
 }
 
-async fn docker(c: &bollard::Docker, cmd: DockerCmd, out: &mut Out) -> R<()> {
+async fn docker(c: &bollard::Docker, host: &str, cmd: DockerCmd, out: &mut Out) -> R<()> {
     use DockerCmd::*;
     match cmd {
         ServiceLs(_)
@@ -671,7 +677,7 @@ async fn docker(c: &bollard::Docker, cmd: DockerCmd, out: &mut Out) -> R<()> {
         | VolumeLs(_)
         | NetworkLs(_) => lists(c, &cmd, out).await?,
         ServiceInspect(_) | NodeInspect(_) | VolumeInspect(_) | NetworkInspect(_)
-        | ContainerInspect(_) | Inspect(_) => inspects(c, &cmd, out).await?,
+        | ContainerInspect(_) | Inspect(_) => inspects(c, host, &cmd, out).await?,
         ServiceCreate(sc) => {
             let body = create_body(&sc.flags)?;
             let r = c
@@ -931,10 +937,10 @@ fn command_name(c: &DockerCmd) -> String {
     format!("docker {out}")
 }
 
-pub async fn run(c: &bollard::Docker, inv: Invocation, _opts: RunOpts) -> CmdOutput {
+pub async fn run(c: &bollard::Docker, host: &str, inv: Invocation, _opts: RunOpts) -> CmdOutput {
     let mut out = Out::default();
     let r = match inv.cmd {
-        Cmd::Docker(d) => docker(c, d, &mut out).await,
+        Cmd::Docker(d) => docker(c, host, d, &mut out).await,
         Cmd::Sim(SimCmd::Status) | Cmd::Sim(_) => Err(
             "opsconsole: `sim` commands drive the built-in cluster; this is a Docker engine".into(),
         ),

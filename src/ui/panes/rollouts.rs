@@ -298,7 +298,11 @@ impl Pane for RolloutsPane {
                     cell(s.image.clone(), t.muted()),
                 ]
             },
-            "no services",
+            if rc.info.swarm {
+                "no services"
+            } else {
+                super::services::NOT_A_MANAGER
+            },
         );
         let block = Block::default()
             .borders(Borders::ALL)

@@ -33,6 +33,9 @@ const COLS: [Col; 7] = [
     flex("UPDATE", 8, 60, 3),
 ];
 
+/// What docker answers for swarm commands on an engine that is not a swarm manager.
+pub const NOT_A_MANAGER: &str = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
+
 /// "updating", "paused: update paused due to failure ..." for the UPDATE column.
 pub fn update_text(s: &ServiceView) -> String {
     match &s.update_status {
@@ -205,7 +208,11 @@ impl Pane for ServicesPane {
             &COLS,
             |(_, id)| rc.data.services.get(id),
             |s| ServicesPane::row(s, rc),
-            "no services — press n to create one, or type :service create --name web nginx",
+            if rc.info.swarm {
+                "no services — press n to create one, or type :service create --name web nginx"
+            } else {
+                NOT_A_MANAGER
+            },
         )
     }
 

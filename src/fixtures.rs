@@ -83,6 +83,7 @@ pub fn config() -> Config {
         theme: Theme::builtin("dark", Depth::TrueColor)
             .unwrap_or_else(|| Theme::default_for(Depth::TrueColor)),
         mouse: true,
+        kiosk: None,
         warnings: Vec::new(),
     }
 }

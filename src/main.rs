@@ -3,9 +3,10 @@ use opsconsole::app::App;
 use opsconsole::app::config::{self, Overrides};
 use opsconsole::backend::builtin::{Builtin, Hosting, Options, daemon};
 use opsconsole::backend::docker::{Docker, endpoint};
-use opsconsole::backend::{Backend, Invocation, RunOpts};
+use opsconsole::backend::{Backend, Invocation, ReadOnly, RunOpts};
 use opsconsole::console::{self, Quiet, Runner};
 use opsconsole::ctl::{self, CtlOpts};
+use opsconsole::play::{self, Clock};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -60,8 +61,59 @@ struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     tlskey: Option<PathBuf>,
 
+    /// Read-only kiosk: every change is refused, keys only navigate, filter and scroll; leave
+    /// with the exit chord (default ctrl-x ctrl-c; `kiosk_exit` in config.toml) or a signal
+    #[arg(long)]
+    kiosk: bool,
+
+    /// Kiosk: show the next pane this often (e.g. 15s; off by default)
+    #[arg(long, value_name = "DURATION", value_parser = parse_rotate)]
+    rotate: Option<Duration>,
+
+    /// Play a key macro in the console (Esc or Ctrl-C stops it)
+    #[arg(long, value_name = "FILE")]
+    play: Option<PathBuf>,
+
+    /// Speed of playback: 2 plays twice as fast, 0.5 half as fast
+    #[arg(long, default_value = "1", value_parser = parse_speed, value_name = "N")]
+    pace: f64,
+
+    /// Record the keys typed in this session into a macro file (written on quit)
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+
+    /// With --play: no terminal; exits non-zero with the failing line if an expect fails
+    #[arg(long, requires = "play")]
+    headless: bool,
+
+    /// Headless screen size, COLSxROWS
+    #[arg(long, default_value = "120x40", value_parser = parse_size, value_name = "COLSxROWS")]
+    size: (u16, u16),
+
+    /// Headless: write the final screen to this file
+    #[arg(long, value_name = "FILE", requires = "headless")]
+    screen: Option<PathBuf>,
+
     #[command(subcommand)]
     cmd: Option<Sub>,
+}
+
+fn parse_rotate(s: &str) -> Result<Duration, String> {
+    let d = opsconsole::macros::duration(s)?;
+    if d < Duration::from_secs(1) {
+        return Err(format!("rotate {s:?}: at least 1s"));
+    }
+    Ok(d)
+}
+
+fn parse_size(s: &str) -> Result<(u16, u16), String> {
+    let bad = || format!("invalid size {s:?}: give COLSxROWS, e.g. 120x40 (at least 40x10)");
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h): (u16, u16) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+    if w < 40 || h < 10 || w > 1000 || h > 500 {
+        return Err(bad());
+    }
+    Ok((w, h))
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {
@@ -97,6 +149,12 @@ enum Sub {
             value_name = "COMMAND"
         )]
         args: Vec<String>,
+    },
+    /// Regenerate the screenshots (SVG and PNG) from the shipped demo macros
+    Screenshots {
+        /// Where to write them
+        #[arg(long, default_value = "screenshots", value_name = "DIR")]
+        out: PathBuf,
     },
     /// Serve the built-in cluster in the background (consoles start this themselves)
     #[command(hide = true)]
@@ -156,15 +214,18 @@ fn main() {
             clock_start,
             linger,
         }) => serve(cli.state, speed, demo_if_new, seed, clock_start, linger),
-        None => run_console(
-            docker,
-            cli.state,
-            cli.speed,
-            cli.theme,
-            cli.keymap,
-            cli.no_mouse,
-            started,
-        ),
+        Some(Sub::Screenshots { ref out }) => match opsconsole::shots::generate(out) {
+            Ok(files) => {
+                println!("wrote {} files to {}", files.len(), out.display());
+                0
+            }
+            Err(e) => {
+                eprintln!("opsconsole screenshots: {e}");
+                1
+            }
+        },
+        None if cli.headless => run_headless(&cli, docker),
+        None => run_console(&cli, docker, started),
     };
     std::process::exit(code);
 }
@@ -242,34 +303,57 @@ fn docker_ctl(ep: endpoint::Endpoint, args: Vec<String>) -> i32 {
     }
 }
 
-fn run_console(
-    docker: Option<endpoint::Endpoint>,
-    state: Option<PathBuf>,
-    speed: f64,
-    theme: Option<String>,
-    keymap: Option<String>,
-    no_mouse: bool,
-    started: Instant,
-) -> i32 {
+fn overrides(cli: &Cli) -> Overrides {
+    Overrides {
+        theme: cli.theme.clone(),
+        keymap: cli.keymap.clone(),
+        no_mouse: cli.no_mouse,
+        kiosk: cli.kiosk,
+        rotate: cli.rotate,
+        config_dir: None,
+    }
+}
+
+/// A macro named on the command line, checked before anything starts.
+fn load_macro(path: &Option<PathBuf>) -> Result<Option<opsconsole::macros::Macro>, String> {
+    path.as_ref()
+        .map(|p| opsconsole::macros::load(p))
+        .transpose()
+}
+
+/// The backend, read-only in a kiosk.
+fn wrap(b: Arc<dyn Backend>, kiosk: bool) -> Arc<dyn Backend> {
+    if kiosk {
+        Arc::new(ReadOnly::new(Box::new(b)))
+    } else {
+        b
+    }
+}
+
+fn run_console(cli: &Cli, docker: Option<endpoint::Endpoint>, started: Instant) -> i32 {
     if !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
         eprintln!(
-            "opsconsole: the console needs a terminal; use `opsconsole ctl docker ...` for scripts"
+            "opsconsole: the console needs a terminal; use `opsconsole ctl docker ...` for scripts, or --headless --play FILE"
         );
         return 1;
     }
-    let config = config::build(
-        &Overrides {
-            theme,
-            keymap,
-            no_mouse,
-            config_dir: None,
-        },
-        |k| std::env::var(k).ok(),
-    );
+    let config = config::build(&overrides(cli), |k| std::env::var(k).ok());
+    let kiosk = config.kiosk.clone();
+    if kiosk.is_some() && cli.record.is_some() {
+        eprintln!("opsconsole: a kiosk writes no files: --record cannot be used with --kiosk");
+        return 2;
+    }
+    let playing = match load_macro(&cli.play) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("opsconsole: {e}");
+            return 2;
+        }
+    };
     let Some(rt) = runtime() else { return 1 };
     let backend: Arc<dyn Backend> = match docker {
         Some(ep) => Arc::new(Docker::new(ep)),
-        None => match builtin_backend(state, speed) {
+        None => match builtin_backend(cli.state.clone(), cli.speed) {
             Ok(b) => Arc::new(b),
             Err(e) => {
                 eprintln!("{e}");
@@ -277,6 +361,8 @@ fn run_console(
             }
         },
     };
+    let backend = wrap(backend, kiosk.is_some());
+    let mut recorded = None;
     let mut first_frame = None;
     let mut cluster_frame = None;
     let result = rt.block_on(async {
@@ -288,6 +374,16 @@ fn run_console(
         )))
         .map_err(|e| format!("opsconsole: {e}"))?;
         let mut runner = Runner::new(App::new(config, info), backend, term);
+        runner.pace = cli.pace;
+        if let Some(every) = kiosk.as_ref().and_then(|k| k.rotate) {
+            runner.rotate_every(every);
+        }
+        if cli.record.is_some() {
+            runner.record();
+        }
+        if let Some(m) = playing {
+            runner.play(m);
+        }
         let input = futures::StreamExt::boxed(futures::stream::select(
             console::terminal_actions(),
             console::signal_actions(),
@@ -297,12 +393,19 @@ fn run_console(
         first_frame = Some(started.elapsed());
         let r = runner.run(input).await;
         cluster_frame = runner.loaded_frame.map(|t| t - started);
+        recorded = runner.recording.take().map(|(keys, _)| keys);
         drop(runner);
         drop(guard);
         r.map_err(|e| format!("opsconsole: the terminal went away: {e}"))
     });
     // Shuts the cluster down (saving it) with the runtime's tasks.
     drop(rt);
+    if let (Some(path), Some(keys)) = (&cli.record, recorded) {
+        match std::fs::write(path, opsconsole::macros::record(&keys)) {
+            Ok(()) => eprintln!("recorded {} keys to {}", keys.len(), path.display()),
+            Err(e) => eprintln!("opsconsole: cannot write {}: {e}", path.display()),
+        }
+    }
     if std::env::var_os("OPSCONSOLE_TIMING").is_some()
         && let Some(t) = first_frame
     {
@@ -322,6 +425,78 @@ fn run_console(
         }
     }
 }
+
+/// `--headless --play FILE`: no terminal; the built-in cluster's time advances as the
+/// macro waits.
+fn run_headless(cli: &Cli, docker: Option<endpoint::Endpoint>) -> i32 {
+    let m = match load_macro(&cli.play) {
+        Ok(Some(m)) => m,
+        Ok(None) => return 2,
+        Err(e) => {
+            eprintln!("opsconsole: {e}");
+            return 2;
+        }
+    };
+    let config = config::build(&overrides(cli), |k| std::env::var(k).ok());
+    let kiosk = config.kiosk.is_some();
+    let Some(rt) = runtime() else { return 1 };
+    let fresh = tempfile_dir();
+    let r = rt.block_on(async {
+        let (backend, clock): (Arc<dyn Backend>, Clock) = match docker {
+            Some(ep) => (Arc::new(Docker::new(ep)), Clock::Real),
+            None => {
+                let dir = match (&cli.state, &fresh) {
+                    (Some(d), _) => d.clone(),
+                    (None, Ok(t)) => t.join("cluster"),
+                    (None, Err(e)) => return Err(e.clone()),
+                };
+                let b = Builtin::new(Options {
+                    hosting: Hosting::InProcess,
+                    dir,
+                    speed: 0.0,
+                    demo_if_new: false,
+                    seed: 0,
+                    start: opsconsole::orch::time::SimTime::parse_rfc3339(HEADLESS_START)
+                        .unwrap_or_default(),
+                });
+                (Arc::new(b), Clock::Simulated)
+            }
+        };
+        let backend = wrap(backend, kiosk);
+        let (w, h) = cli.size;
+        let term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h))
+            .map_err(|e| e.to_string())?;
+        let info = backend.info();
+        let mut runner = Runner::new(App::new(config, info), backend, term);
+        let r = play::headless(&mut runner, m, clock).await;
+        if let Some(path) = &cli.screen {
+            std::fs::write(path, &runner.screen)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        r
+    });
+    drop(rt);
+    if let Ok(t) = &fresh {
+        let _ = std::fs::remove_dir_all(t);
+    }
+    match r {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{e}");
+            1
+        }
+    }
+}
+
+/// Where a headless run's throwaway cluster lives.
+fn tempfile_dir() -> Result<PathBuf, String> {
+    let d = std::env::temp_dir().join(format!("opsconsole-headless-{}", std::process::id()));
+    std::fs::create_dir_all(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+    Ok(d)
+}
+
+/// The simulated start of a headless run's fresh cluster (fixed, so runs repeat).
+const HEADLESS_START: &str = "2026-11-22T10:00:00Z";
 
 /// The built-in cluster of a state directory, served by a background process.
 fn builtin_backend(state: Option<PathBuf>, speed: f64) -> Result<Builtin, String> {

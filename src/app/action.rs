@@ -11,7 +11,7 @@ use crate::backend::{
 };
 use crossterm::event::MouseEvent;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// A key, resolved through the keymap (or typed into whatever has the focus).
     Key(Key),
@@ -26,11 +26,27 @@ pub enum Action {
     Backend(WatchEvent),
     Log(u64, LogEvent),
     Done(u64, Reply),
+    /// A key macro's progress: captions, start, end, failure.
+    Macro(MacroEvent),
+    /// Kiosk rotation: show the next pane.
+    Rotate,
     Quit,
 }
 
+#[derive(Clone, Debug, PartialEq)]
+pub enum MacroEvent {
+    Started(String),
+    /// `say "..."` (an empty text clears the caption).
+    Caption(String),
+    Finished(String),
+    /// Where and why it stopped ("FILE:LINE: ...").
+    Failed(String),
+    /// The user stopped it (Esc or Ctrl-C).
+    Aborted,
+}
+
 /// Results of effects.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Reply {
     Ran(Result<CmdOutput, BackendError>),
     Inspected(Result<serde_json::Value, BackendError>),

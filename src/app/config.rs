@@ -3,10 +3,11 @@
 //! or `$XDG_CONFIG_HOME/opsconsole`); it may hold `config.toml`, `keymap.toml` (overrides)
 //! and `themes/NAME.toml`.
 
-use super::Config;
 use super::keymap::Keymap;
+use super::keys::Key;
 use super::theme::{Depth, Theme};
 use super::tomlfile::{TomlFile, entries, span_of};
+use super::{Config, Kiosk};
 use std::path::{Path, PathBuf};
 
 pub fn config_dir() -> Option<PathBuf> {
@@ -19,6 +20,9 @@ pub struct Settings {
     pub theme: Option<String>,
     pub keymap: Option<String>,
     pub mouse: Option<bool>,
+    pub kiosk: Option<bool>,
+    pub kiosk_exit: Option<Vec<Key>>,
+    pub rotate: Option<std::time::Duration>,
 }
 
 impl Settings {
@@ -42,6 +46,22 @@ impl Settings {
                 ("theme", Some(t), _) => s.theme = Some(t.to_string()),
                 ("keymap", Some(t), _) => s.keymap = Some(t.to_string()),
                 ("mouse", _, Some(b)) => s.mouse = Some(b),
+                ("kiosk", _, Some(b)) => s.kiosk = Some(b),
+                ("kiosk", _, None) => {
+                    warnings.push(f.at(span, "kiosk must be true or false; ignored"))
+                }
+                ("kiosk_exit", Some(t), _) => match parse_chord(t) {
+                    Ok(c) => s.kiosk_exit = Some(c),
+                    Err(e) => warnings.push(f.at(span, format!("kiosk_exit: {e}; ignored"))),
+                },
+                ("rotate", Some(t), _) => match crate::macros::duration(t) {
+                    Ok(d) if d >= std::time::Duration::from_secs(1) => s.rotate = Some(d),
+                    Ok(_) => warnings.push(f.at(span, "rotate must be at least 1s; ignored")),
+                    Err(e) => warnings.push(f.at(span, format!("rotate: {e}; ignored"))),
+                },
+                ("kiosk_exit" | "rotate", None, _) => {
+                    warnings.push(f.at(span, format!("{} must be a string; ignored", k.get())))
+                }
                 ("theme" | "keymap", None, _) => {
                     warnings.push(f.at(span, format!("{} must be a string; ignored", k.get())))
                 }
@@ -50,12 +70,24 @@ impl Settings {
                 }
                 (other, _, _) => warnings.push(f.at(
                     span,
-                    format!("unknown setting {other:?} (settings: theme, keymap, mouse); ignored"),
+                    format!("unknown setting {other:?} (settings: theme, keymap, mouse, kiosk, kiosk_exit, rotate); ignored"),
                 )),
             }
         }
         (s, warnings)
     }
+}
+
+/// A chord of keys separated by spaces ("ctrl-x ctrl-c").
+pub fn parse_chord(s: &str) -> Result<Vec<Key>, String> {
+    let keys: Vec<Key> = s
+        .split_whitespace()
+        .map(Key::parse)
+        .collect::<Result<_, _>>()?;
+    if keys.is_empty() {
+        return Err("an empty chord".into());
+    }
+    Ok(keys)
 }
 
 /// Flags that override the config file.
@@ -64,6 +96,8 @@ pub struct Overrides {
     pub theme: Option<String>,
     pub keymap: Option<String>,
     pub no_mouse: bool,
+    pub kiosk: bool,
+    pub rotate: Option<std::time::Duration>,
     /// Use this directory instead of the user's config directory.
     pub config_dir: Option<PathBuf>,
 }
@@ -87,10 +121,18 @@ pub fn build(o: &Overrides, getenv: impl Fn(&str) -> Option<String>) -> Config {
         depth,
     );
     warnings.extend(w);
+    let kiosk = (o.kiosk || settings.kiosk == Some(true)).then(|| Kiosk {
+        exit: settings
+            .kiosk_exit
+            .clone()
+            .unwrap_or_else(Kiosk::default_exit),
+        rotate: o.rotate.or(settings.rotate),
+    });
     Config {
         keymap,
         theme,
         mouse: !o.no_mouse && settings.mouse.unwrap_or(true),
+        kiosk,
         warnings,
     }
 }

@@ -21,7 +21,7 @@ use crate::backend::view::ViewKind;
 use crate::backend::{BackendInfo, LogTarget, WatchEvent};
 use crate::ui::overlays::{self, Flow, Overlay};
 use crate::ui::panes::{PaneId, Panes, TaskScope};
-pub use action::{Action, Effect, Reply};
+pub use action::{Action, Effect, MacroEvent, Reply};
 use cmdline::NavCmd;
 use data::{Data, Delta, Filter};
 use keymap::{Keymap, Lookup};
@@ -38,8 +38,26 @@ pub struct Config {
     pub keymap: Keymap,
     pub theme: Theme,
     pub mouse: bool,
+    /// Kiosk mode: read-only, keys only navigate; `None` for a normal console.
+    pub kiosk: Option<Kiosk>,
     /// Problems found in keymap, theme and config files, shown at start.
     pub warnings: Vec<String>,
+}
+
+/// Kiosk settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Kiosk {
+    /// The chord that leaves (Ctrl-C, Ctrl-Z and Ctrl-\\ do not).
+    pub exit: Vec<Key>,
+    /// Show the next pane this often.
+    pub rotate: Option<std::time::Duration>,
+}
+
+impl Kiosk {
+    /// `ctrl-x ctrl-c`, as in emacs.
+    pub fn default_exit() -> Vec<Key> {
+        vec![Key::ctrl('x'), Key::ctrl('c')]
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -224,6 +242,12 @@ pub struct App {
     pub dirty: bool,
     pub quit: bool,
     pub hit: Hit,
+    /// The caption a playing macro shows (`say`).
+    pub caption: Option<String>,
+    /// The macro being played, if any.
+    pub playing: Option<String>,
+    /// Keys typed so far of the kiosk's exit chord.
+    kiosk_seq: Vec<Key>,
 }
 
 impl App {
@@ -266,6 +290,9 @@ impl App {
             dirty: true,
             quit: false,
             hit: Hit::default(),
+            caption: None,
+            playing: None,
+            kiosk_seq: Vec::new(),
         }
     }
 
@@ -294,6 +321,13 @@ impl App {
                 dirty = shown && self.pane == PaneId::Logs;
             }
             Action::Done(id, r) => self.on_done(id, r, &mut fx),
+            Action::Macro(ev) => self.on_macro(ev),
+            Action::Rotate => {
+                // Only when nobody is reading something on top.
+                if self.overlay.is_none() && self.input.is_none() {
+                    self.on_op(Op::NextPane, &mut fx);
+                }
+            }
             Action::Quit => self.quit = true,
         }
         self.dirty |= dirty;
@@ -320,6 +354,12 @@ impl App {
         if op.mutating() && self.info.read_only {
             return false;
         }
+        // A kiosk only navigates, filters and scrolls; it is left with its own chord.
+        if self.config.kiosk.is_some()
+            && (op.mutating() || matches!(op, Op::Quit | Op::CommandLine))
+        {
+            return false;
+        }
         match op {
             Op::NodeDown | Op::NodeUp | Op::TaskStop | Op::TaskCrash | Op::RolloutPause => {
                 self.info.simulated
@@ -344,7 +384,55 @@ impl App {
         }
     }
 
+    fn on_macro(&mut self, ev: MacroEvent) {
+        match ev {
+            MacroEvent::Started(name) => {
+                self.set_status(Level::Info, format!("playing {name} (esc stops it)"));
+                self.playing = Some(name);
+            }
+            MacroEvent::Caption(text) => {
+                self.caption = (!text.is_empty()).then_some(text);
+            }
+            MacroEvent::Finished(name) => {
+                self.set_status(Level::Ok, format!("{name}: done"));
+                self.playing = None;
+                self.caption = None;
+            }
+            MacroEvent::Failed(why) => {
+                self.set_status(Level::Error, why);
+                self.playing = None;
+            }
+            MacroEvent::Aborted => {
+                self.set_status(Level::Info, "playback stopped");
+                self.playing = None;
+                self.caption = None;
+            }
+        }
+    }
+
+    /// The kiosk's exit chord; true when the key was part of it.
+    fn kiosk_exit(&mut self, k: Key) -> bool {
+        let Some(kiosk) = &self.config.kiosk else {
+            return false;
+        };
+        self.kiosk_seq.push(k);
+        if !kiosk.exit.starts_with(&self.kiosk_seq) {
+            self.kiosk_seq.clear();
+            if kiosk.exit.first() != Some(&k) {
+                return false;
+            }
+            self.kiosk_seq.push(k);
+        }
+        if self.kiosk_seq.len() == kiosk.exit.len() {
+            self.quit = true;
+        }
+        true
+    }
+
     fn on_key(&mut self, k: Key, fx: &mut Vec<Effect>) {
+        if self.kiosk_exit(k) {
+            return;
+        }
         if self.input.is_some() {
             self.input_key(k, fx);
             return;

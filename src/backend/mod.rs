@@ -251,6 +251,36 @@ pub trait Backend: Send + Sync {
     fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>>;
 }
 
+/// A shared backend is a backend (so wrappers such as [`ReadOnly`] can hold one).
+impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
+    fn info(&self) -> BackendInfo {
+        (**self).info()
+    }
+    fn watch(&self) -> BoxStream<'static, WatchEvent> {
+        (**self).watch()
+    }
+    fn logs(&self, req: LogRequest) -> BoxStream<'static, LogEvent> {
+        (**self).logs(req)
+    }
+    fn run(
+        &self,
+        inv: Invocation,
+        opts: RunOpts,
+    ) -> BoxFuture<'static, Result<CmdOutput, BackendError>> {
+        (**self).run(inv, opts)
+    }
+    fn inspect(
+        &self,
+        kind: ViewKind,
+        id: String,
+    ) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
+        (**self).inspect(kind, id)
+    }
+    fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>> {
+        (**self).plan(inv)
+    }
+}
+
 impl ClusterView {
     /// Takes one watch event into this view (what a client that keeps no indexes does).
     pub fn apply(&mut self, ev: WatchEvent) {

@@ -161,11 +161,22 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
     {
         spans.push(Span::styled(format!(" │ ×{}", c.speed), t.header()));
     }
-    if app.info.read_only {
+    if app.config.kiosk.is_some() {
+        spans.push(Span::styled(
+            " │ KIOSK · read-only",
+            t.header().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ));
+    } else if app.info.read_only {
         spans.push(Span::styled(
             " │ read-only",
             t.header().add_modifier(Modifier::BOLD),
         ));
+    }
+    if let Some(m) = &app.playing {
+        let name = std::path::Path::new(m)
+            .file_name()
+            .map_or(m.clone(), |n| n.to_string_lossy().into_owned());
+        spans.push(Span::styled(format!(" │ ▶ {name}"), t.header()));
     }
     let line = Line::from(truncate_spans(spans, area.width as usize));
     f.render_widget(Paragraph::new(line).style(t.header()), area);
@@ -211,6 +222,15 @@ fn draw_tabs(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) -> Vec<(Rect, 
 
 fn draw_hints(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
     let t = rc.theme;
+    // A demo's caption takes the hints' place while it is shown.
+    if let Some(c) = &app.caption {
+        let line = Line::from(Span::styled(
+            format!(" ▶ {c} "),
+            t.accent().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ));
+        f.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let mut pairs: Vec<(String, String)> = Vec::new();
     if !app.pending.is_empty() {
         let keys: Vec<String> = app.pending.iter().map(|k| k.to_string()).collect();

@@ -343,6 +343,10 @@ impl Host {
             let _ = reply.send(RunMsg::Exit(1));
             return;
         }
+        // What the command changed, and the log lines it let be written (`sim advance`), go
+        // out before its result: whoever waits for the result then sees them.
+        self.publish();
+        self.poll_follows();
         send_output(&reply, out, err);
         self.catch_up();
         match waiting {

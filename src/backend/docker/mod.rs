@@ -37,6 +37,7 @@ const REQUEST_TIMEOUT_S: u64 = 60;
 /// Events are collected this long after the first of a burst before anything is listed.
 const DEBOUNCE: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
+const INFO_INTERVAL: Duration = Duration::from_secs(60);
 
 pub struct Docker {
     shared: Arc<Shared>,
@@ -540,8 +541,11 @@ impl Shared {
         let mut dirty = Dirty::default();
         let mut deadline: Option<Instant> = None;
         let mut next_poll = Instant::now() + poll_interval(&raw, &view);
+        // `/info` is the costliest read (about 10 ms of the engine's CPU): only now and then,
+        // to notice the engine joining or leaving a swarm.
+        let mut next_info = Instant::now() + INFO_INTERVAL;
         loop {
-            let wake = deadline.unwrap_or(next_poll).min(next_poll);
+            let wake = deadline.unwrap_or(next_poll).min(next_poll).min(next_info);
             tokio::select! {
                 ev = ev_rx.recv() => match ev {
                     Some(Ok(ev)) => {
@@ -554,9 +558,14 @@ impl Shared {
                     None => return Err("the event stream ended".into()),
                 },
                 _ = tokio::time::sleep_until(wake) => {
-                    if Instant::now() >= next_poll {
-                        dirty.merge(Dirty { info: true, nodes: raw.swarm, services: raw.swarm,
+                    let now = Instant::now();
+                    if now >= next_poll {
+                        dirty.merge(Dirty { nodes: raw.swarm, services: raw.swarm,
                             tasks: raw.swarm, ..Dirty::default() });
+                    }
+                    if now >= next_info {
+                        dirty.info = true;
+                        next_info = now + INFO_INTERVAL;
                     }
                     let was_swarm = raw.swarm;
                     refresh(&c, &self.endpoint.host, &mut raw, std::mem::take(&mut dirty)).await?;

@@ -251,7 +251,12 @@ impl Pane for RolloutsPane {
             },
             Op::RolloutResume => match state {
                 Some(UpdateState::Paused) | Some(UpdateState::RollbackPaused) => {
-                    cx.run(&["sim", "update", "resume", &name])
+                    if cx.info.simulated {
+                        cx.run(&["sim", "update", "resume", &name])
+                    } else {
+                        // A real engine resumes a paused update on the next service update.
+                        cx.run(&["service", "update", "--detach", &name])
+                    }
                 }
                 _ => cx.status(Level::Info, format!("{name} has no paused update")),
             },

@@ -500,6 +500,15 @@ impl<B: TermBackend> Runner<B> {
             }
             Effect::Logs { id, req } => self.logs = Some((id, self.backend.logs(req))),
             Effect::StopLogs => self.logs = None,
+            Effect::PlayMacro(path) => {
+                if self.playback.is_some() {
+                    return;
+                }
+                match crate::macros::load(std::path::Path::new(&path)) {
+                    Ok(m) => self.play(m),
+                    Err(e) => self.dispatch(Action::Macro(MacroEvent::Failed(e))),
+                }
+            }
         }
     }
 

@@ -226,7 +226,7 @@ pub fn record(keys: &[(Duration, Key)]) -> String {
             out.push_str(&format!("wait {ms}ms\n"));
         }
         match k.code {
-            crate::app::keys::Code::Char(c) if !k.ctrl && !k.alt && c != ' ' => text.push(c),
+            crate::app::keys::Code::Char(c) if !k.ctrl && !k.alt => text.push(c),
             _ => {
                 flush(&mut text, &mut out);
                 out.push_str(&format!("key {k}\n"));

@@ -371,3 +371,95 @@ fn first_start_shows_the_demo_and_bad_config_files_only_warn() {
     assert_eq!(wait_file(&tmp.path().join("d.exited"), 10).trim(), "0");
     wait_gone(&data.join("opsconsole/cluster"));
 }
+
+#[test]
+fn macros_play_live_abort_and_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("state");
+    let out = ctl(&dir, "docker service create --name web --replicas 2 nginx");
+    assert!(out.status.success(), "{out:?}");
+    // A macro that takes its time: it is stopped half way.
+    let slow = tmp.path().join("slow.macro");
+    std::fs::write(
+        &slow,
+        "say \"Scaling web to 3\"\ntype \":service scale web=3\"\nkey enter\nwait 1m\ntype \":service scale web=9\"\nkey enter\n",
+    )
+    .unwrap();
+    // A keymap that binds F5 to a macro file (relative to the keymap).
+    let conf = tmp.path().join("config/opsconsole");
+    std::fs::create_dir_all(&conf).unwrap();
+    std::fs::write(
+        conf.join("keymap.toml"),
+        "[macros]\n\"f5.macro\" = [\"f5\"]\n",
+    )
+    .unwrap();
+    std::fs::write(conf.join("f5.macro"), "key 1\nsay \"pressed F5\"\n").unwrap();
+    let rec = tmp.path().join("rec.macro");
+    let t = Tmux::new("play");
+    let cmd = format!(
+        "XDG_CONFIG_HOME={} {} --play {} --pace 4 --record {}",
+        tmp.path().join("config").display(),
+        console_cmd(&dir),
+        slow.display(),
+        rec.display()
+    );
+    t.start("p", &cmd, tmp.path());
+    let s = t.wait_for("p", 20, "the caption and the first step", |s| {
+        s.contains("Scaling web to 3") && s.contains("3/3")
+    });
+    assert!(s.contains("▶ slow.macro"), "{s}");
+    // Esc stops playback; the console stays usable and the second scale never happens.
+    t.keys("p", &["Escape"]);
+    t.wait_for("p", 5, "playback stopped", |s| {
+        s.contains("playback stopped")
+    });
+    t.keys("p", &["F5"]);
+    t.wait_for("p", 5, "the F5 macro", |s| {
+        s.contains("pressed F5") && s.contains("Nodes [3]")
+    });
+    t.keys("p", &["2"]);
+    t.type_line("p", ":service scale web=4");
+    t.wait_for("p", 20, "the user's own scale", |s| s.contains("4/4"));
+    t.keys("p", &["q"]);
+    assert_eq!(wait_file(&tmp.path().join("p.exited"), 10).trim(), "0");
+    // The session's keys, as a macro that reads back.
+    let text = std::fs::read_to_string(&rec).unwrap();
+    let m = opsconsole::macros::parse("rec", &text).unwrap();
+    assert!(text.contains(":service scale web=4\"\nkey enter"), "{text}");
+    assert!(text.contains("key f5"), "{text}");
+    assert!(!m.steps.is_empty());
+    let out = ctl(&dir, "docker service ls");
+    let ls = String::from_utf8_lossy(&out.stdout);
+    assert!(ls.contains("4/4") && !ls.contains("/9"), "{ls}");
+}
+
+#[test]
+fn a_kiosk_only_looks_and_leaves_with_its_chord() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("state");
+    let out = ctl(&dir, "docker service create --name web --replicas 2 nginx");
+    assert!(out.status.success(), "{out:?}");
+    let t = Tmux::new("kiosk");
+    let cmd = format!("{} --kiosk --rotate 2s", console_cmd(&dir));
+    t.start("k", &cmd, tmp.path());
+    let s = t.wait_for("k", 20, "the kiosk", |s| s.contains("KIOSK · read-only"));
+    // No hints for changes in the footer.
+    assert!(!s.contains("scale"), "{s}");
+    // The panes rotate by themselves.
+    t.wait_for("k", 10, "rotation", |s| s.contains("Tasks ["));
+    // Keys that would change something, quit, or reach a shell do nothing.
+    t.keys("k", &["2", "s", "D", "C-c", "C-z", "C-\\", "q", ":"]);
+    std::thread::sleep(Duration::from_millis(500));
+    let pid = t.console_pid("k");
+    assert!(alive(pid), "the kiosk process went away");
+    assert!(
+        !tmp.path().join("k.exited").exists(),
+        "the kiosk ended on a key"
+    );
+    let out = ctl(&dir, "docker service ls");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("2/2"));
+    // The exit chord leaves, and the terminal is restored.
+    t.keys("k", &["C-x", "C-c"]);
+    assert_eq!(wait_file(&tmp.path().join("k.exited"), 10).trim(), "0");
+    assert_sane(&wait_file(&tmp.path().join("k.stty"), 5));
+}

@@ -76,4 +76,6 @@ pub enum Effect {
         req: LogRequest,
     },
     StopLogs,
+    /// Play a macro file (a key bound to it in `[macros]`).
+    PlayMacro(String),
 }

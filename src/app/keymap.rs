@@ -21,9 +21,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// The result of looking a key sequence up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Lookup {
     Op(Op),
+    /// A key bound to a macro file (`[macros]`).
+    Macro(String),
     /// The keys so far start a chord: wait for the next.
     Prefix,
     None,
@@ -35,6 +37,8 @@ pub struct Keymap {
     /// Per context, each key sequence and what it does, and each operation's keys in order.
     by_seq: BTreeMap<Context, BTreeMap<Seq, Op>>,
     by_op: BTreeMap<(Context, Op), Vec<Seq>>,
+    /// Keys that play a macro file, everywhere (`[macros]`: "path/to/file.macro" = ["f5"]).
+    macros: BTreeMap<Seq, String>,
     pub warnings: Vec<String>,
 }
 
@@ -113,12 +117,16 @@ impl Keymap {
         // Keys this file binds, per context, to detect conflicts within the file.
         let mut mine: BTreeMap<Context, BTreeMap<Seq, (Op, usize)>> = BTreeMap::new();
         for (ck, citem) in entries(f.root()) {
+            if ck.get() == "macros" {
+                self.apply_macros(f, ck, citem);
+                continue;
+            }
             let Some(ctx) = Context::from_name(ck.get()) else {
                 let names: Vec<&str> = Context::ALL.iter().map(|c| c.name()).collect();
                 self.warnings.push(f.at(
                     ck.span(),
                     format!(
-                        "unknown section [{}] (sections: {}); ignored",
+                        "unknown section [{}] (sections: {}, macros); ignored",
                         ck.get(),
                         names.join(", ")
                     ),
@@ -211,6 +219,67 @@ impl Keymap {
         }
     }
 
+    /// `[macros]`: each entry binds keys to a macro file (relative paths are relative to the
+    /// keymap file). A key that a [global] action already has is refused.
+    fn apply_macros(&mut self, f: &TomlFile, ck: &toml_edit::Key, item: &Item) {
+        let Some(table) = item.as_table_like() else {
+            self.warnings.push(f.at(
+                ck.span(),
+                "[macros] must be a table of \"file\" = [keys]; ignored",
+            ));
+            return;
+        };
+        let base = Path::new(&f.label)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        for (k, _) in table.iter() {
+            let Some((key, item)) = table.get_key_value(k) else {
+                continue;
+            };
+            let span = span_of(key, item);
+            let seqs = match parse_keys(item) {
+                Ok(s) => s,
+                Err(e) => {
+                    self.warnings
+                        .push(f.at(span, format!("macro {:?}: {e}; entry ignored", key.get())));
+                    continue;
+                }
+            };
+            let global = self
+                .by_seq
+                .get(&Context::Global)
+                .cloned()
+                .unwrap_or_default();
+            let clash = seqs.iter().find_map(|s| {
+                global
+                    .iter()
+                    .find(|(g, _)| g.starts_with(s) || s.starts_with(g))
+                    .map(|(g, op)| {
+                        format!(
+                            "key {:?} is bound to {:?} in [global]",
+                            seq_to_string(g),
+                            op.name()
+                        )
+                    })
+            });
+            if let Some(c) = clash {
+                self.warnings
+                    .push(f.at(span, format!("macro {:?}: {c}; entry ignored", key.get())));
+                continue;
+            }
+            let path = if Path::new(key.get()).is_absolute() {
+                key.get().to_string()
+            } else {
+                base.join(key.get()).display().to_string()
+            };
+            self.macros.retain(|_, p| *p != path);
+            for s in seqs {
+                self.macros.insert(s, path.clone());
+            }
+        }
+    }
+
     /// Replaces an operation's keys in a context; keys (and clashing chords) that earlier
     /// files gave to other operations move to this one.
     fn bind(&mut self, ctx: Context, op: Op, seqs: Vec<Seq>) {
@@ -251,7 +320,26 @@ impl Keymap {
                 return Lookup::Prefix;
             }
         }
+        if let Some(p) = self.macros.get(seq) {
+            return Lookup::Macro(p.clone());
+        }
+        if self
+            .macros
+            .range(seq.to_vec()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(seq))
+        {
+            return Lookup::Prefix;
+        }
         Lookup::None
+    }
+
+    /// The macros keys play, with their keys (for help).
+    pub fn macros(&self) -> Vec<(String, String)> {
+        self.macros
+            .iter()
+            .map(|(s, p)| (seq_to_string(s), p.clone()))
+            .collect()
     }
 
     /// The keys of an operation in the first of `contexts` that binds it.
@@ -336,6 +424,46 @@ fn parse_keys(item: &Item) -> Result<Vec<Seq>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_play_macro_files() {
+        let d = tempfile::tempdir().unwrap();
+        let user = d.path().join("keymap.toml");
+        std::fs::write(
+            &user,
+            "[macros]\n\"demo.macro\" = [\"f5\", \"ctrl-x d\"]\n\"/abs/q.macro\" = [\"q\"]\n\"bad.macro\" = [\"hyper-k\"]\n",
+        )
+        .unwrap();
+        let km = Keymap::load(None, Some(&user));
+        let ctx = [Context::Services, Context::Navigation, Context::Global];
+        let demo = d.path().join("demo.macro").display().to_string();
+        assert_eq!(
+            km.lookup(&ctx, &[Key::plain(super::super::keys::Code::F(5))]),
+            Lookup::Macro(demo.clone())
+        );
+        assert_eq!(km.lookup(&ctx, &[Key::ctrl('x')]), Lookup::Prefix);
+        assert_eq!(
+            km.lookup(&ctx, &[Key::ctrl('x'), Key::ch('d')]),
+            Lookup::Macro(demo)
+        );
+        // "q" quits ([global]): the macro entry is refused, with its line.
+        assert_eq!(km.lookup(&ctx, &[Key::ch('q')]), Lookup::Op(Op::Quit));
+        assert!(
+            km.warnings.iter().any(|w| w.contains(
+                "keymap.toml:3: macro \"/abs/q.macro\": key \"q\" is bound to \"quit\" in [global]"
+            )),
+            "{:?}",
+            km.warnings
+        );
+        assert!(
+            km.warnings
+                .iter()
+                .any(|w| w.contains("keymap.toml:4: macro \"bad.macro\"")),
+            "{:?}",
+            km.warnings
+        );
+        assert_eq!(km.macros().len(), 2);
+    }
     use crate::app::keys::Code;
 
     #[test]

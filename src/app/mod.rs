@@ -396,7 +396,6 @@ impl App {
             MacroEvent::Finished(name) => {
                 self.set_status(Level::Ok, format!("{name}: done"));
                 self.playing = None;
-                self.caption = None;
             }
             MacroEvent::Failed(why) => {
                 self.set_status(Level::Error, why);
@@ -456,6 +455,10 @@ impl App {
             Lookup::Op(op) => {
                 self.pending.clear();
                 self.on_op(op, fx);
+            }
+            Lookup::Macro(path) => {
+                self.pending.clear();
+                fx.push(Effect::PlayMacro(path));
             }
             Lookup::Prefix => {}
             Lookup::None => {
@@ -549,6 +552,8 @@ impl App {
             Op::PaneLogs => self.switch(PaneId::Logs),
             Op::PaneVolumes => self.switch(PaneId::Volumes),
             Op::PaneRollouts => self.switch(PaneId::Rollouts),
+            // A finished demo's last caption stays until Esc.
+            Op::Back if self.caption.is_some() && self.playing.is_none() => self.caption = None,
             Op::Back => self.go_back(fx),
             Op::Inspect => match self.panes.get(self.pane).selected(&self.data) {
                 Some((kind, key)) => self.apply(vec![Intent::Inspect(kind, key)], fx),

@@ -124,9 +124,19 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
     let mut spans = vec![
         Span::styled(" opsconsole ", t.header().add_modifier(Modifier::BOLD)),
         Span::styled("│ ", t.header()),
+    ];
+    // First, so no width can cut it off.
+    if app.config.kiosk.is_some() {
+        spans.push(Span::styled(
+            " KIOSK · read-only ",
+            t.header().add_modifier(Modifier::BOLD | Modifier::REVERSED),
+        ));
+        spans.push(Span::styled(" │ ", t.header()));
+    }
+    spans.extend([
         Span::styled(app.info.endpoint.clone(), t.header()),
         Span::styled(" │ ", t.header()),
-    ];
+    ]);
     match (&d.lost, d.loaded) {
         (Some(why), _) => spans.push(Span::styled(
             format!("✖ {why}"),
@@ -161,12 +171,7 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
     {
         spans.push(Span::styled(format!(" │ ×{}", c.speed), t.header()));
     }
-    if app.config.kiosk.is_some() {
-        spans.push(Span::styled(
-            " │ KIOSK · read-only",
-            t.header().add_modifier(Modifier::BOLD | Modifier::REVERSED),
-        ));
-    } else if app.info.read_only {
+    if app.info.read_only && app.config.kiosk.is_none() {
         spans.push(Span::styled(
             " │ read-only",
             t.header().add_modifier(Modifier::BOLD),

@@ -17,6 +17,25 @@ pub struct Help {
 
 const NAV: [Context; 2] = [Context::Navigation, Context::Global];
 
+/// The `:` line's commands, as help lists them.
+const COMMANDS: [(&str, &str); 9] = [
+    ("nodes · services · volumes", "switch pane"),
+    ("tasks [SERVICE|NODE]", "tasks, of a service or on a node"),
+    ("logs [SERVICE|TASK]", "follow logs"),
+    ("rollouts [SERVICE]", "update status and spec diff"),
+    (
+        "service scale web=4",
+        "any docker command, with or without `docker`",
+    ),
+    ("node update --availability drain node139", ""),
+    ("@node188 ps -a", "a container command on a node"),
+    (
+        "sim node down node139",
+        "the built-in cluster's own verbs (sim --help)",
+    ),
+    ("quit", "quit"),
+];
+
 impl Help {
     pub fn new(app: &App) -> Help {
         let ctx = app.contexts();
@@ -28,24 +47,28 @@ impl Help {
             }
             rows.push((2, String::new(), String::new()));
         }
-        rows.push((0, "Commands (type : first)".into(), String::new()));
-        for (cmd, what) in [
-            ("nodes · services · volumes", "switch pane"),
-            ("tasks [SERVICE|NODE]", "tasks, of a service or on a node"),
-            ("logs [SERVICE|TASK]", "follow logs"),
-            ("rollouts [SERVICE]", "update status and spec diff"),
-            (
-                "service scale web=4",
-                "any docker command, with or without `docker`",
-            ),
-            ("node update --availability drain node139", ""),
-            ("@node188 ps -a", "a container command on a node"),
-            (
-                "sim node down node139",
-                "the built-in cluster's own verbs (sim --help)",
-            ),
-            ("quit", "quit"),
-        ] {
+        let macros = app.config.keymap.macros();
+        if !macros.is_empty() {
+            rows.push((0, "Macros (keymap [macros])".into(), String::new()));
+            for (keys, file) in macros {
+                rows.push((1, keys, format!("play {file}")));
+            }
+            rows.push((2, String::new(), String::new()));
+        }
+        if let Some(k) = &app.config.kiosk {
+            let keys: Vec<String> = k.exit.iter().map(|k| k.to_string()).collect();
+            rows.push((0, "Kiosk · read-only".into(), String::new()));
+            rows.push((1, keys.join(" "), "leave the kiosk".into()));
+            rows.push((2, String::new(), String::new()));
+        } else {
+            rows.push((0, "Commands (type : first)".into(), String::new()));
+        }
+        let commands: &[(&str, &str)] = if app.config.kiosk.is_some() {
+            &[]
+        } else {
+            &COMMANDS
+        };
+        for (cmd, what) in commands {
             rows.push((1, cmd.to_string(), what.to_string()));
         }
         rows.push((2, String::new(), String::new()));

@@ -209,8 +209,10 @@ fn mode_of(spec: &Value) -> (&'static str, Option<i64>) {
 fn current(t: &Value, template: &Value) -> bool {
     let strip = |v: &Value| {
         let mut v = v.clone();
+        // The engine keeps these on the service's template but not on its tasks.
         if let Some(o) = v.as_object_mut() {
             o.remove("ForceUpdate");
+            o.remove("Runtime");
         }
         if let Some(cs) = v.pointer_mut("/ContainerSpec/Image")
             && let Some(img) = cs.as_str()

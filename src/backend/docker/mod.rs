@@ -279,6 +279,19 @@ pub async fn list_services_json(
         .map_err(|e| api_error(&e))
 }
 
+/// `GET /tasks` with every field the engine sends (so a task's spec compares with its
+/// service's task template field for field).
+pub async fn list_tasks_json(c: &bollard::Docker, host: &str) -> Result<Vec<Value>, String> {
+    if raw::supported(host) {
+        let v = raw::get(host, &api_version(c), "/tasks").await?;
+        return Ok(v.as_array().cloned().unwrap_or_default());
+    }
+    c.list_tasks(None::<ListTasksOptions>)
+        .await
+        .map(|v| v.into_iter().map(json).collect())
+        .map_err(|e| api_error(&e))
+}
+
 /// `GET /services/{id}` with every field the engine sends.
 pub async fn inspect_service_json(
     c: &bollard::Docker,
@@ -345,7 +358,7 @@ async fn refresh(c: &bollard::Docker, host: &str, raw: &mut Raw, d: Dirty) -> Re
         },
         async {
             if d.tasks && swarm {
-                c.list_tasks(None::<ListTasksOptions>).await.map(Some)
+                list_tasks_json(c, host).await.map(Some)
             } else {
                 Ok(None)
             }
@@ -383,8 +396,8 @@ async fn refresh(c: &bollard::Docker, host: &str, raw: &mut Raw, d: Dirty) -> Re
     if let Some(v) = services.map_err(|e| format!("listing services: {e}"))? {
         raw.services = v;
     }
-    if let Some(v) = tasks.map_err(|e| fetch_err("tasks", e))? {
-        raw.tasks = v.into_iter().map(json).collect();
+    if let Some(v) = tasks.map_err(|e| format!("listing tasks: {e}"))? {
+        raw.tasks = v;
     }
     if let Some(v) = containers.map_err(|e| fetch_err("containers", e))? {
         raw.containers = v.into_iter().map(json).collect();

@@ -234,6 +234,8 @@ pub struct Runner<B: TermBackend> {
     pub recording: Option<(Vec<(Duration, Key)>, Instant)>,
     /// Kiosk rotation: how often, and when next.
     rotate: Option<(Duration, Instant)>,
+    /// Reading the selected container's stats: how often, and when next.
+    stats: Option<(Duration, Instant)>,
     /// Keep the text of every frame in `screen` (headless runs).
     pub keep_screen: bool,
     /// A macro step is looking at the screen.
@@ -263,6 +265,7 @@ impl<B: TermBackend> Runner<B> {
             screen: String::new(),
             recording: None,
             rotate: None,
+            stats: None,
             keep_screen: false,
             stepping: false,
             inflight: 0,
@@ -365,6 +368,11 @@ impl<B: TermBackend> Runner<B> {
 
     pub fn playing(&self) -> bool {
         self.playback.is_some()
+    }
+
+    /// Reads the selected container's resource use every `every` (real engines).
+    pub fn stats_every(&mut self, every: Duration) {
+        self.stats = Some((every, Instant::now() + Duration::from_secs(1)));
     }
 
     /// Shows the next pane every `every` (kiosk rotation).
@@ -500,6 +508,13 @@ impl<B: TermBackend> Runner<B> {
             }
             Effect::Logs { id, req } => self.logs = Some((id, self.backend.logs(req))),
             Effect::StopLogs => self.logs = None,
+            Effect::Stats { id, container } => {
+                let f = self.backend.stats(container);
+                tokio::spawn(async move {
+                    let r = f.await;
+                    let _ = tx.send(Action::Done(id, Reply::Stats(r)));
+                });
+            }
             Effect::PlayMacro(path) => {
                 if self.playback.is_some() {
                     return;
@@ -550,6 +565,7 @@ impl<B: TermBackend> Runner<B> {
             self.timer,
             self.playback.as_ref().map(|(_, due)| *due),
             self.rotate.map(|(_, at)| at),
+            self.stats.map(|(_, at)| at),
         ]
         .into_iter()
         .flatten()
@@ -591,6 +607,11 @@ impl<B: TermBackend> Runner<B> {
                 {
                     self.rotate = Some((every, now + every));
                     Action::Rotate
+                } else if let Some((every, at)) = self.stats
+                    && at <= now
+                {
+                    self.stats = Some((every, now + every));
+                    Action::StatsTick
                 } else if self.timer.is_some_and(|t| t <= now) {
                     self.timer = None;
                     Action::Tick

@@ -384,6 +384,9 @@ fn run_console(cli: &Cli, docker: Option<endpoint::Endpoint>, started: Instant) 
         if let Some(m) = playing {
             runner.play(m);
         }
+        if runner.app.info.kind == opsconsole::backend::BackendKind::Docker {
+            runner.stats_every(Duration::from_secs(5));
+        }
         let input = futures::StreamExt::boxed(futures::stream::select(
             console::terminal_actions(),
             console::signal_actions(),

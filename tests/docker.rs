@@ -432,6 +432,20 @@ async fn plain_engine_containers_and_volumes() {
     }
     assert!(got.iter().any(|l| l.text == "tick"), "{got:?}");
 
+    // Resource use, as `docker stats` reads it (two readings give the CPU share).
+    let a = d.stats("plain1".into()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let b = d.stats("plain1".into()).await.unwrap();
+    assert!(b.mem_limit > 0 && b.mem_usage > 0, "{b:?}");
+    assert!(
+        b.cpu_total >= a.cpu_total && b.system_total > a.system_total,
+        "{a:?} {b:?}"
+    );
+    assert!(
+        b.cpu_percent(&a)
+            .is_some_and(|p| (0.0..=100.0 * b.online_cpus as f64).contains(&p))
+    );
+
     let state = async |name: &str| {
         let i = c.inspect_container(name, None).await.unwrap();
         i.state.unwrap().status.unwrap().to_string()

@@ -5,7 +5,7 @@
 
 use super::keys::Key;
 use super::ops::Op;
-use crate::backend::view::ViewKind;
+use crate::backend::view::{StatsView, ViewKind};
 use crate::backend::{
     BackendError, CmdOutput, Invocation, LogEvent, LogRequest, Plan, RunOpts, WatchEvent,
 };
@@ -30,6 +30,8 @@ pub enum Action {
     Macro(MacroEvent),
     /// Kiosk rotation: show the next pane.
     Rotate,
+    /// Time to read the selected container's resource use again (real engines).
+    StatsTick,
     Quit,
 }
 
@@ -51,6 +53,7 @@ pub enum Reply {
     Ran(Result<CmdOutput, BackendError>),
     Inspected(Result<serde_json::Value, BackendError>),
     Planned(Result<Plan, BackendError>),
+    Stats(Result<StatsView, BackendError>),
 }
 
 /// Work for the event loop, identified so results can be matched to what asked for them.
@@ -78,4 +81,9 @@ pub enum Effect {
     StopLogs,
     /// Play a macro file (a key bound to it in `[macros]`).
     PlayMacro(String),
+    /// Read a container's resource use.
+    Stats {
+        id: u64,
+        container: String,
+    },
 }

@@ -12,6 +12,11 @@ use std::collections::HashMap;
 /// What the console knows about the cluster.
 #[derive(Default)]
 pub struct Data {
+    /// The selected container's last two resource readings (real engines).
+    pub stats: Option<(
+        Option<crate::backend::view::StatsView>,
+        crate::backend::view::StatsView,
+    )>,
     pub nodes: HashMap<String, NodeView>,
     pub services: HashMap<String, ServiceView>,
     pub tasks: HashMap<String, TaskView>,

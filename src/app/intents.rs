@@ -168,6 +168,18 @@ impl App {
                     self.finish_overlay(o, flow, intents, fx);
                 }
             }
+            Req::Stats => {
+                if let Reply::Stats(Ok(sv)) = r {
+                    let prev = self
+                        .data
+                        .stats
+                        .take()
+                        .map(|(_, cur)| cur)
+                        .filter(|c| c.container == sv.container);
+                    self.data.stats = Some((prev, sv));
+                    self.dirty = true;
+                }
+            }
             Req::Cmd { line, show } => match r {
                 Reply::Ran(Ok(out)) => self.command_done(&line, show, out),
                 Reply::Ran(Err(e)) => self.set_status(Level::Error, e.message),

@@ -249,6 +249,18 @@ pub trait Backend: Send + Sync {
 
     /// Predicts what a command would move, without running it.
     fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>>;
+
+    /// One reading of a container's resource use. Costly on a real engine (about 17 ms of
+    /// its CPU each), so the console asks only for the selected container.
+    fn stats(&self, container: String) -> BoxFuture<'static, Result<StatsView, BackendError>> {
+        let _ = container;
+        Box::pin(async {
+            Err(BackendError::new(
+                ErrorKind::Unsupported,
+                "this backend has no container stats",
+            ))
+        })
+    }
 }
 
 /// A shared backend is a backend (so wrappers such as [`ReadOnly`] can hold one).
@@ -278,6 +290,9 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
     }
     fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>> {
         (**self).plan(inv)
+    }
+    fn stats(&self, container: String) -> BoxFuture<'static, Result<StatsView, BackendError>> {
+        (**self).stats(container)
     }
 }
 

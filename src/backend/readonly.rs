@@ -80,4 +80,8 @@ impl<B: Backend + ?Sized> Backend for ReadOnly<B> {
         }
         self.inner.plan(inv)
     }
+
+    fn stats(&self, container: String) -> BoxFuture<'static, Result<StatsView, BackendError>> {
+        self.inner.stats(container)
+    }
 }

@@ -240,3 +240,24 @@ pub struct LogLineView {
     pub label: String,
     pub text: String,
 }
+
+/// One reading of a container's resource use (`docker stats`, one shot).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatsView {
+    pub container: String,
+    /// Nanoseconds of CPU the container has used, and the host has, so far.
+    pub cpu_total: u64,
+    pub system_total: u64,
+    pub online_cpus: u32,
+    pub mem_usage: u64,
+    pub mem_limit: u64,
+}
+
+impl StatsView {
+    /// CPU use between two readings, in percent of one core (docker's CPU %).
+    pub fn cpu_percent(&self, before: &StatsView) -> Option<f64> {
+        let dc = self.cpu_total.checked_sub(before.cpu_total)? as f64;
+        let ds = self.system_total.checked_sub(before.system_total)? as f64;
+        (ds > 0.0).then(|| dc / ds * self.online_cpus.max(1) as f64 * 100.0)
+    }
+}

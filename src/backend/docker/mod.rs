@@ -745,6 +745,36 @@ impl Backend for Docker {
         }
         .boxed()
     }
+
+    fn stats(&self, container: String) -> BoxFuture<'static, Result<StatsView, BackendError>> {
+        let shared = self.shared.clone();
+        async move {
+            let c = connect(&shared.endpoint).await?;
+            let opts = bollard::query_parameters::StatsOptions {
+                stream: false,
+                one_shot: true,
+            };
+            let mut s = std::pin::pin!(c.stats(&container, Some(opts)));
+            let r = s
+                .next()
+                .await
+                .ok_or_else(|| BackendError::failed("the engine sent no stats"))?
+                .map_err(|e| BackendError::failed(api_error(&e)))?;
+            let v = json(r);
+            let n = |p: &str| v.pointer(p).and_then(Value::as_u64).unwrap_or(0);
+            Ok(StatsView {
+                container,
+                cpu_total: n("/cpu_stats/cpu_usage/total_usage"),
+                system_total: n("/cpu_stats/system_cpu_usage"),
+                online_cpus: n("/cpu_stats/online_cpus") as u32,
+                // As `docker stats` shows it: without the page cache.
+                mem_usage: n("/memory_stats/usage")
+                    .saturating_sub(n("/memory_stats/stats/inactive_file")),
+                mem_limit: n("/memory_stats/limit"),
+            })
+        }
+        .boxed()
+    }
 }
 
 #[cfg(test)]

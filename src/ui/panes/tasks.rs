@@ -249,15 +249,36 @@ impl Pane for TasksPane {
             ),
         };
         let title = table::title(rc, &name, self.t.table.len(), rc.data.tasks.len());
-        // The selected task's error in full (the column may be cut).
-        let bottom = self
-            .current(rc.data)
+        // The selected task's error in full (the column may be cut), else its container's
+        // resource use (real engines read it for the selected container only).
+        let current = self.current(rc.data);
+        let bottom = current
             .filter(|t| !t.err.is_empty())
             .map(|t| {
                 Line::from(vec![
                     Span::styled(format!(" {}: ", t.name()), rc.theme.muted()),
                     Span::styled(format!("{} ", t.err), rc.theme.error()),
                 ])
+            })
+            .or_else(|| {
+                let t = current?;
+                let (prev, cur) = rc.data.stats.as_ref()?;
+                if t.container_id.as_deref() != Some(cur.container.as_str()) {
+                    return None;
+                }
+                let cpu = prev
+                    .as_ref()
+                    .and_then(|p| cur.cpu_percent(p))
+                    .map_or("CPU …".to_string(), |c| format!("CPU {c:.2}%"));
+                let mem = format!(
+                    "MEM {} / {}",
+                    crate::orch::time::bytes_size(cur.mem_usage as i64),
+                    crate::orch::time::bytes_size(cur.mem_limit as i64)
+                );
+                Some(Line::from(vec![
+                    Span::styled(format!(" {}: ", t.name()), rc.theme.muted()),
+                    Span::styled(format!("{cpu} · {mem} "), rc.theme.base()),
+                ]))
             });
         table::draw(
             f,

@@ -72,7 +72,9 @@ case "$cmd" in
     docker tag busybox:latest busybox:1.31
     rm -rf "$root" "$dir/busybox.tar"
     if [ "$mode" != "--plain" ]; then
-      docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+      # A port of its own, so it never clashes with another engine's swarm on this machine.
+      port=$((20000 + RANDOM % 20000))
+      docker swarm init --advertise-addr 127.0.0.1 --listen-addr "127.0.0.1:$port" >/dev/null
     fi
     echo "$DOCKER_HOST"
     ;;

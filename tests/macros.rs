@@ -199,7 +199,7 @@ async fn a_kiosk_never_changes_the_cluster() {
     };
     let backend: Arc<dyn Backend> = Arc::new(ReadOnly::new(Box::new(counting)));
     let mut config = shots::config("dark");
-    config.kiosk = Some(Kiosk {
+    config.set_kiosk(Kiosk {
         exit: Kiosk::default_exit(),
         rotate: None,
     });

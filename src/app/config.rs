@@ -121,20 +121,23 @@ pub fn build(o: &Overrides, getenv: impl Fn(&str) -> Option<String>) -> Config {
         depth,
     );
     warnings.extend(w);
-    let kiosk = (o.kiosk || settings.kiosk == Some(true)).then(|| Kiosk {
-        exit: settings
-            .kiosk_exit
-            .clone()
-            .unwrap_or_else(Kiosk::default_exit),
-        rotate: o.rotate.or(settings.rotate),
-    });
-    Config {
+    let mut config = Config {
         keymap,
         theme,
         mouse: !o.no_mouse && settings.mouse.unwrap_or(true),
-        kiosk,
+        kiosk: None,
         warnings,
+    };
+    if o.kiosk || settings.kiosk == Some(true) {
+        config.set_kiosk(Kiosk {
+            exit: settings
+                .kiosk_exit
+                .clone()
+                .unwrap_or_else(Kiosk::default_exit),
+            rotate: o.rotate.or(settings.rotate),
+        });
     }
+    config
 }
 
 #[cfg(test)]

@@ -280,6 +280,34 @@ impl Keymap {
         }
     }
 
+    /// Makes `seq` the only keys of a [global] operation, taking it (and clashing chords) away
+    /// from every context, so no pane can shadow it (a kiosk's exit chord).
+    pub fn bind_only(&mut self, op: Op, seq: Seq) {
+        for ctx in Context::ALL {
+            let clashing: Vec<(Seq, Op)> = self
+                .by_seq
+                .get(&ctx)
+                .map(|m| {
+                    m.iter()
+                        .filter(|(s, _)| s.starts_with(&seq) || seq.starts_with(s))
+                        .map(|(s, o)| (s.clone(), *o))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for (s, o) in clashing {
+                if let Some(m) = self.by_seq.get_mut(&ctx) {
+                    m.remove(&s);
+                }
+                if let Some(v) = self.by_op.get_mut(&(ctx, o)) {
+                    v.retain(|x| *x != s);
+                }
+            }
+        }
+        self.macros
+            .retain(|s, _| !(s.starts_with(&seq) || seq.starts_with(s)));
+        self.bind(op.context(), op, vec![seq]);
+    }
+
     /// Replaces an operation's keys in a context; keys (and clashing chords) that earlier
     /// files gave to other operations move to this one.
     fn bind(&mut self, ctx: Context, op: Op, seqs: Vec<Seq>) {
@@ -424,6 +452,21 @@ fn parse_keys(item: &Item) -> Result<Vec<Seq>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_exclusive_binding_cannot_be_shadowed() {
+        let mut km = Keymap::from_text("k", "[services]\nservice_scale = [\"ctrl-x\"]\n").unwrap();
+        km.bind_only(Op::Quit, vec![Key::ctrl('x'), Key::ctrl('c')]);
+        let ctx = [Context::Services, Context::Navigation, Context::Global];
+        assert_eq!(km.lookup(&ctx, &[Key::ctrl('x')]), Lookup::Prefix);
+        assert_eq!(
+            km.lookup(&ctx, &[Key::ctrl('x'), Key::ctrl('c')]),
+            Lookup::Op(Op::Quit)
+        );
+        // Quit's other keys are gone.
+        assert_eq!(km.lookup(&ctx, &[Key::ch('q')]), Lookup::None);
+        assert_eq!(km.keys_for(&ctx, Op::ServiceScale), Vec::<String>::new());
+    }
 
     #[test]
     fn keys_play_macro_files() {

@@ -60,6 +60,15 @@ impl Kiosk {
     }
 }
 
+impl Config {
+    /// Turns kiosk mode on: quitting is bound to the exit chord alone (in every context, so
+    /// nothing shadows it), and every other way to quit goes.
+    pub fn set_kiosk(&mut self, k: Kiosk) {
+        self.keymap.bind_only(ops::Op::Quit, k.exit.clone());
+        self.kiosk = Some(k);
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
     Info,
@@ -248,8 +257,6 @@ pub struct App {
     pub caption: Option<String>,
     /// The macro being played, if any.
     pub playing: Option<String>,
-    /// Keys typed so far of the kiosk's exit chord.
-    kiosk_seq: Vec<Key>,
 }
 
 impl App {
@@ -294,7 +301,6 @@ impl App {
             hit: Hit::default(),
             caption: None,
             playing: None,
-            kiosk_seq: Vec::new(),
         }
     }
 
@@ -360,10 +366,8 @@ impl App {
         if op.mutating() && self.info.read_only {
             return false;
         }
-        // A kiosk only navigates, filters and scrolls; it is left with its own chord.
-        if self.config.kiosk.is_some()
-            && (op.mutating() || matches!(op, Op::Quit | Op::CommandLine))
-        {
+        // A kiosk only navigates, filters and scrolls (Quit is bound to its exit chord only).
+        if self.config.kiosk.is_some() && (op.mutating() || op == Op::CommandLine) {
             return false;
         }
         match op {
@@ -440,29 +444,7 @@ impl App {
         }
     }
 
-    /// The kiosk's exit chord; true when the key was part of it.
-    fn kiosk_exit(&mut self, k: Key) -> bool {
-        let Some(kiosk) = &self.config.kiosk else {
-            return false;
-        };
-        self.kiosk_seq.push(k);
-        if !kiosk.exit.starts_with(&self.kiosk_seq) {
-            self.kiosk_seq.clear();
-            if kiosk.exit.first() != Some(&k) {
-                return false;
-            }
-            self.kiosk_seq.push(k);
-        }
-        if self.kiosk_seq.len() == kiosk.exit.len() {
-            self.quit = true;
-        }
-        true
-    }
-
     fn on_key(&mut self, k: Key, fx: &mut Vec<Effect>) {
-        if self.kiosk_exit(k) {
-            return;
-        }
         if self.input.is_some() {
             self.input_key(k, fx);
             return;

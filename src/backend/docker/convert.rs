@@ -205,23 +205,21 @@ fn mode_of(spec: &Value) -> (&'static str, Option<i64>) {
     }
 }
 
-/// Whether a task runs the service's current task template.
-fn current(t: &Value, template: &Value) -> bool {
-    let strip = |v: &Value| {
-        let mut v = v.clone();
-        // The engine keeps these on the service's template but not on its tasks.
-        if let Some(o) = v.as_object_mut() {
-            o.remove("ForceUpdate");
-            o.remove("Runtime");
-        }
-        if let Some(cs) = v.pointer_mut("/ContainerSpec/Image")
-            && let Some(img) = cs.as_str()
-        {
-            *cs = Value::String(strip_digest(img));
-        }
-        v
-    };
-    t.get("Spec").map(strip) == Some(strip(template))
+/// A task spec or task template without what the engine keeps on only one of them, for
+/// telling whether a task runs the service's current template.
+fn comparable(v: &Value) -> Value {
+    let mut v = v.clone();
+    // The engine keeps these on the service's template but not on its tasks.
+    if let Some(o) = v.as_object_mut() {
+        o.remove("ForceUpdate");
+        o.remove("Runtime");
+    }
+    if let Some(cs) = v.pointer_mut("/ContainerSpec/Image")
+        && let Some(img) = cs.as_str()
+    {
+        *cs = Value::String(strip_digest(img));
+    }
+    v
 }
 
 pub fn service_views(raw: &Raw) -> Vec<ServiceView> {
@@ -280,20 +278,19 @@ pub fn service_views(raw: &Raw) -> Vec<ServiceView> {
                 )
             });
             let progress = updating.then(|| {
-                let template = spec.get("TaskTemplate").cloned().unwrap_or(Value::Null);
+                let template = comparable(spec.get("TaskTemplate").unwrap_or(&Value::Null));
                 let done = tasks
                     .iter()
                     .filter(|t| {
                         s(t, "/DesiredState") == "running"
                             && s(t, "/Status/State") == "running"
-                            && current(t, &template)
+                            && t.get("Spec").map(comparable).as_ref() == Some(&template)
                     })
                     .count() as u64;
                 (done.min(desired), desired)
             });
-            let stack = labels(&spec, "/Labels")
-                .get(crate::orch::model::STACK_LABEL)
-                .cloned();
+            let labels = labels(&spec, "/Labels");
+            let stack = labels.get(crate::orch::model::STACK_LABEL).cloned();
             ServiceView {
                 id: id.to_string(),
                 name: s(&spec, "/Name").to_string(),
@@ -304,7 +301,7 @@ pub fn service_views(raw: &Raw) -> Vec<ServiceView> {
                 image: strip_digest(s(&spec, "/TaskTemplate/ContainerSpec/Image")),
                 ports: service_ports(&ports),
                 stack,
-                labels: labels(&spec, "/Labels"),
+                labels,
                 update_status,
                 update_config: cfg_view(spec.get("UpdateConfig")),
                 rollback_config: cfg_view(spec.get("RollbackConfig")),

@@ -55,21 +55,12 @@ impl Help {
             }
             rows.push((2, String::new(), String::new()));
         }
-        if let Some(k) = &app.config.kiosk {
-            let keys: Vec<String> = k.exit.iter().map(|k| k.to_string()).collect();
-            rows.push((0, "Kiosk · read-only".into(), String::new()));
-            rows.push((1, keys.join(" "), "leave the kiosk".into()));
-            rows.push((2, String::new(), String::new()));
-        } else {
+        // A kiosk has no `:` line (its exit chord is listed with Quit above).
+        if app.allowed(Op::CommandLine) {
             rows.push((0, "Commands (type : first)".into(), String::new()));
-        }
-        let commands: &[(&str, &str)] = if app.config.kiosk.is_some() {
-            &[]
-        } else {
-            &COMMANDS
-        };
-        for (cmd, what) in commands {
-            rows.push((1, cmd.to_string(), what.to_string()));
+            for (cmd, what) in COMMANDS {
+                rows.push((1, cmd.to_string(), what.to_string()));
+            }
         }
         rows.push((2, String::new(), String::new()));
         rows.push((

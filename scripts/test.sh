@@ -58,16 +58,16 @@ else
 fi
 
 echo "== build"
-cargo build --all-targets --locked
+cargo build --workspace --all-targets --locked
 
 echo "== tests"
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --locked --no-fail-fast
+  cargo nextest run --workspace --locked --no-fail-fast
 else
-  cargo test --locked --no-fail-fast
+  cargo test --workspace --locked --no-fail-fast
 fi
 
 echo "== benchmarks compile"
-cargo bench --locked --no-run >/dev/null
+cargo bench --workspace --locked --no-run >/dev/null
 
 echo "scripts/test.sh: all tests passed"

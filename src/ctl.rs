@@ -4,11 +4,11 @@
 use crate::backend::RunOpts;
 use crate::backend::builtin::host::RunReq;
 use crate::backend::builtin::proto;
-use crate::exec::{self, Env, Io, Waiter};
-use crate::lang::{self, Cmd, DockerCmd};
-use crate::orch::time::{SimDuration, SimTime};
-use crate::orch::{self, Cluster};
-use crate::store::{self, Store, StoreError};
+use opsconsole_sim::exec::{self, Env, Io, Waiter};
+use opsconsole_sim::lang::{self, Cmd, DockerCmd};
+use opsconsole_sim::orch::time::{SimDuration, SimTime};
+use opsconsole_sim::orch::{self, Cluster};
+use opsconsole_sim::store::{self, Store, StoreError};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,7 +30,7 @@ pub struct CtlOpts {
 pub fn state_dir(opt: &Option<PathBuf>) -> Result<PathBuf, String> {
     match opt {
         Some(p) => Ok(p.clone()),
-        None => store::default_state_dir().ok_or_else(|| {
+        None => default_state_dir().ok_or_else(|| {
             "opsconsole: cannot find a data directory for the cluster state; pass --state DIR"
                 .to_string()
         }),
@@ -216,4 +216,9 @@ pub fn run(opts: CtlOpts) -> i32 {
         return 1;
     }
     code
+}
+
+/// The default state directory: `<data dir>/opsconsole/cluster` (XDG on Linux).
+pub fn default_state_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "opsconsole").map(|d| d.data_dir().join("cluster"))
 }

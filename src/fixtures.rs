@@ -8,16 +8,17 @@ use crate::app::{Action, App, Config};
 use crate::backend::builtin::convert::Tracker;
 use crate::backend::view::*;
 use crate::backend::{BackendInfo, BackendKind, WatchEvent};
-use crate::exec::{self, Env, FastForward, Io};
-use crate::orch::model::TaskState;
-use crate::orch::time::{SimDuration, SimTime};
-use crate::orch::{self, Cluster};
+use opsconsole_sim::exec::{self, Env, FastForward, Io};
+use opsconsole_sim::orch::model::TaskState;
+use opsconsole_sim::orch::time::{SimDuration, SimTime};
+use opsconsole_sim::orch::{self, Cluster};
 use std::collections::BTreeMap;
 
 /// Runs one command line on a cluster (fast-forwarding waits); panics on failure, as a
 /// fixture that does not build is a bug.
 pub fn sh(cl: &mut Cluster, line: &str) -> String {
-    let cmd = crate::lang::parse_line(line).unwrap_or_else(|e| panic!("{line}: {}", e.message));
+    let cmd =
+        opsconsole_sim::lang::parse_line(line).unwrap_or_else(|e| panic!("{line}: {}", e.message));
     let mut out = Vec::new();
     let mut err = Vec::new();
     let getenv = |_: &str| None;

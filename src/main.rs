@@ -459,7 +459,7 @@ fn run_headless(cli: &Cli, docker: Option<endpoint::Endpoint>) -> i32 {
                     speed: 0.0,
                     demo_if_new: false,
                     seed: 0,
-                    start: opsconsole::orch::time::SimTime::parse_rfc3339(HEADLESS_START)
+                    start: opsconsole_sim::orch::time::SimTime::parse_rfc3339(HEADLESS_START)
                         .unwrap_or_default(),
                 });
                 (Arc::new(b), Clock::Simulated)
@@ -505,7 +505,7 @@ const HEADLESS_START: &str = "2026-11-22T10:00:00Z";
 fn builtin_backend(state: Option<PathBuf>, speed: f64) -> Result<Builtin, String> {
     let dir = ctl::state_dir(&state)?;
     // A state that cannot be used is reported before the screen is taken over.
-    opsconsole::store::Store::check(&dir).map_err(|e| format!("opsconsole: {e}"))?;
+    opsconsole_sim::store::Store::check(&dir).map_err(|e| format!("opsconsole: {e}"))?;
     let exe = std::env::current_exe().map_err(|e| {
         format!("opsconsole: cannot find this program to start the cluster server: {e}")
     })?;
@@ -516,7 +516,7 @@ fn builtin_backend(state: Option<PathBuf>, speed: f64) -> Result<Builtin, String
         // The very first start of the default state shows a living cluster.
         demo_if_new: state.is_none(),
         seed: 0,
-        start: opsconsole::store::wall_clock_now(),
+        start: opsconsole_sim::store::wall_clock_now(),
     }))
 }
 

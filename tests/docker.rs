@@ -16,8 +16,8 @@ use opsconsole::backend::builtin::{Builtin, Hosting, Options};
 use opsconsole::backend::docker::Docker;
 use opsconsole::backend::docker::endpoint::Endpoint;
 use opsconsole::backend::*;
-use opsconsole::orch::model::{TaskState, UpdateState};
-use opsconsole::orch::time::SimTime;
+use opsconsole_sim::orch::model::{TaskState, UpdateState};
+use opsconsole_sim::orch::time::SimTime;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

@@ -6,10 +6,10 @@ use common::*;
 fn snapshot_of(c: &Sim) -> String {
     snapshot(c, true)
 }
-use opsconsole::orch::model::*;
-use opsconsole::orch::time::{SimDuration, SimTime};
-use opsconsole::orch::{self, Cluster as Sim, Command};
-use opsconsole::store::{FILE_NAME, Store};
+use opsconsole_sim::orch::model::*;
+use opsconsole_sim::orch::time::{SimDuration, SimTime};
+use opsconsole_sim::orch::{self, Cluster as Sim, Command};
+use opsconsole_sim::store::{FILE_NAME, Store};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! navigation commands, with tab completion of verbs, flags and object names.
 
 use super::data::Data;
-use crate::lang::docker::{COMMANDS, GROUPS};
+use opsconsole_sim::lang::docker::{COMMANDS, GROUPS};
 
 /// A console command typed on the `:` line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +50,7 @@ fn nodes(d: &Data) -> Vec<String> {
 fn tasks(d: &Data) -> Vec<String> {
     d.tasks
         .values()
-        .filter(|t| t.desired <= crate::orch::model::TaskState::Running)
+        .filter(|t| t.desired <= opsconsole_sim::orch::model::TaskState::Running)
         .map(|t| t.name())
         .collect()
 }

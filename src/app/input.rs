@@ -134,7 +134,7 @@ impl App {
     /// Runs a `:` line: a navigation command, or a command for the backend (`@NODE` in front
     /// sends container and volume commands to that node).
     pub fn command_line(&mut self, text: &str, fx: &mut Vec<Effect>) {
-        let words = match crate::lang::flags::split_line(text) {
+        let words = match opsconsole_sim::lang::flags::split_line(text) {
             Ok(w) => w,
             Err(e) => {
                 self.set_status(Level::Error, format!("cannot parse command line: {e}"));
@@ -156,7 +156,9 @@ impl App {
         }
         // Following logs is what the logs pane is for.
         if let Ok(inv) = Invocation::new(&words)
-            && let crate::lang::Cmd::Docker(crate::lang::DockerCmd::ServiceLogs(o)) = &inv.cmd
+            && let opsconsole_sim::lang::Cmd::Docker(opsconsole_sim::lang::DockerCmd::ServiceLogs(
+                o,
+            )) = &inv.cmd
             && o.follow
         {
             let target = match self.data.find_service(&o.target) {

@@ -124,7 +124,7 @@ impl App {
                 return None;
             }
         };
-        if let crate::lang::Cmd::Help(text) = &inv.cmd {
+        if let opsconsole_sim::lang::Cmd::Help(text) = &inv.cmd {
             self.overlay = Some(Box::new(overlays::output::OutputView::new(
                 inv.display(),
                 text.clone(),

@@ -10,9 +10,9 @@ pub mod docker;
 pub mod readonly;
 pub mod view;
 
-use crate::lang::{self, Cmd, ParseError};
 use futures::future::BoxFuture;
 use futures::stream::BoxStream;
+use opsconsole_sim::lang::{self, Cmd, ParseError};
 pub use readonly::ReadOnly;
 use serde::{Deserialize, Serialize};
 pub use view::*;

@@ -1,8 +1,8 @@
 //! What the console shows, independent of the backend: compact views of nodes, services,
 //! tasks, volumes and networks, and the changes that keep them current.
 
-use crate::orch::model::{TaskState, UpdateState};
-use crate::orch::time::{SimDuration, SimTime};
+use opsconsole_sim::orch::model::{TaskState, UpdateState};
+use opsconsole_sim::orch::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

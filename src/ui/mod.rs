@@ -12,8 +12,10 @@ use crate::app::ops::Op;
 use crate::app::theme::Theme;
 use crate::app::{App, InputKind, Level};
 use crate::backend::view::wall_ms;
-use crate::orch::model::TaskState;
-use crate::orch::time::{SimDuration, SimTime, human_duration, human_duration_next_change};
+use opsconsole_sim::orch::model::TaskState;
+use opsconsole_sim::orch::time::{
+    SimDuration, SimTime, human_duration, human_duration_next_change,
+};
 use panes::PaneId;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -2,12 +2,12 @@
 //! follow from its change events.
 
 use crate::backend::view::*;
-use crate::exec::format::service_ports;
-use crate::exec::views::{manager_status, node_status, replicas_column};
-use crate::orch::model::*;
-use crate::orch::orchestrator::{spec_hash, task_name};
-use crate::orch::state::{Event, EventAction};
-use crate::orch::{Cluster, images};
+use opsconsole_sim::exec::format::service_ports;
+use opsconsole_sim::exec::views::{manager_status, node_status, replicas_column};
+use opsconsole_sim::orch::model::*;
+use opsconsole_sim::orch::orchestrator::{spec_hash, task_name};
+use opsconsole_sim::orch::state::{Event, EventAction};
+use opsconsole_sim::orch::{Cluster, images};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn hostname(cl: &Cluster, node_id: &str) -> String {
@@ -25,7 +25,7 @@ pub fn node_view(cl: &Cluster, n: &Node) -> NodeView {
         ip: n.ip().to_string(),
         manager: n.is_manager(),
         status: node_status(n),
-        availability: crate::exec::format::title(n.spec.availability.as_str()),
+        availability: opsconsole_sim::exec::format::title(n.spec.availability.as_str()),
         manager_status: manager_status(n),
         engine: n.description.engine.engine_version.clone(),
         platform: format!(
@@ -145,7 +145,7 @@ pub fn task_view(cl: &Cluster, t: &Task) -> TaskView {
 pub fn volume_views(cl: &Cluster, node_id: &str) -> Vec<VolumeView> {
     let node_name = hostname(cl, node_id);
     let mut users: BTreeMap<(VolumeKind, String), Vec<String>> = BTreeMap::new();
-    let mut binds: BTreeMap<String, crate::orch::time::SimTime> = BTreeMap::new();
+    let mut binds: BTreeMap<String, opsconsole_sim::orch::time::SimTime> = BTreeMap::new();
     for c in cl.containers_on_node(node_id) {
         for m in &c.mounts {
             let ro = if m.rw { "" } else { ":ro" };
@@ -256,7 +256,7 @@ impl Tracker {
     }
 
     pub fn changes(&mut self, cl: &Cluster, events: &[Event]) -> Vec<Change> {
-        use crate::orch::model::Kind;
+        use opsconsole_sim::orch::model::Kind;
         let st = cl.state();
         let mut nodes = BTreeSet::new();
         let mut services = BTreeSet::new();

@@ -8,9 +8,9 @@
 
 use super::host::{Host, Request};
 use super::proto;
-use crate::orch;
-use crate::orch::time::SimTime;
-use crate::store::{Store, StoreError};
+use opsconsole_sim::orch;
+use opsconsole_sim::orch::time::SimTime;
+use opsconsole_sim::store::{Store, StoreError};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -11,11 +11,11 @@ pub mod host;
 pub mod proto;
 
 use crate::backend::*;
-use crate::orch;
-use crate::orch::time::SimTime;
-use crate::store::{Store, StoreError};
 use futures::{FutureExt, StreamExt};
 use host::{Host, Request, RunMsg, RunReq};
+use opsconsole_sim::orch;
+use opsconsole_sim::orch::time::SimTime;
+use opsconsole_sim::store::{Store, StoreError};
 use proto::{ClientMsg, Conn, ServerMsg};
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;

@@ -5,10 +5,10 @@
 
 use super::api_error;
 use crate::backend::{LogEvent, LogLineView, LogRequest, LogTarget};
-use crate::orch::time::SimTime;
 use bollard::container::LogOutput;
 use bollard::query_parameters::{ListNodesOptions, ListTasksOptions, LogsOptions};
 use futures::{Stream, StreamExt};
+use opsconsole_sim::orch::time::SimTime;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc::Sender;

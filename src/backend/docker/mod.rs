@@ -456,12 +456,12 @@ fn converging(v: &ClusterView) -> bool {
             || s.update_status.as_ref().is_some_and(|u| {
                 matches!(
                     u.state,
-                    crate::orch::model::UpdateState::Updating
-                        | crate::orch::model::UpdateState::RollbackStarted
+                    opsconsole_sim::orch::model::UpdateState::Updating
+                        | opsconsole_sim::orch::model::UpdateState::RollbackStarted
                 )
             })
     }) || v.tasks.iter().any(|t| {
-        use crate::orch::model::TaskState::*;
+        use opsconsole_sim::orch::model::TaskState::*;
         (t.desired == Running && t.state < Running) || (t.desired > Running && t.state == Running)
     })
 }

@@ -6,13 +6,13 @@
 use super::convert::{self, Raw};
 use super::{api_error, json};
 use crate::backend::{BackendError, CmdOutput, Invocation, Plan, PlannedMove, RunOpts};
-use crate::exec::format::{inspect_json, render_template, trunc_id};
-use crate::exec::views::{Listing, NODE_HEADERS, NODE_KEYS, TASK_HEADERS, TASK_KEYS};
-use crate::lang::docker::{DockerCmd, InspectOpts, ListOpts};
-use crate::lang::service::{ServiceFlags, create_spec, update_spec};
-use crate::lang::{Cmd, SimCmd};
-use crate::orch::model::{Availability, NodeRole, STACK_LABEL, ServiceSpec};
 use bollard::query_parameters::*;
+use opsconsole_sim::exec::format::{inspect_json, render_template, trunc_id};
+use opsconsole_sim::exec::views::{Listing, NODE_HEADERS, NODE_KEYS, TASK_HEADERS, TASK_KEYS};
+use opsconsole_sim::lang::docker::{DockerCmd, InspectOpts, ListOpts};
+use opsconsole_sim::lang::service::{ServiceFlags, create_spec, update_spec};
+use opsconsole_sim::lang::{Cmd, SimCmd};
+use opsconsole_sim::orch::model::{Availability, NodeRole, STACK_LABEL, ServiceSpec};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -204,7 +204,7 @@ async fn node_update(
 }
 
 /// The body of `POST /networks/create` for `network create` (and a stack's networks).
-fn network_body(n: &crate::orch::NetworkCreate) -> Value {
+fn network_body(n: &opsconsole_sim::orch::NetworkCreate) -> Value {
     let mut body = json!({"Name": n.name, "Driver": n.driver, "Attachable": n.attachable,
         "Internal": n.internal, "Labels": n.labels, "Options": n.options});
     if n.encrypted {
@@ -372,7 +372,8 @@ async fn lists(c: &bollard::Docker, cmd: &DockerCmd, out: &mut Out) -> R<()> {
                 .into_iter()
                 .map(json)
                 .collect();
-            let now = crate::orch::time::SimTime(crate::backend::view::wall_ms() * 1_000_000);
+            let now =
+                opsconsole_sim::orch::time::SimTime(crate::backend::view::wall_ms() * 1_000_000);
             let mut tasks = convert::task_views(&raw);
             tasks.sort_by(|a, b| {
                 (&a.service_name, a.slot, std::cmp::Reverse(a.created_at)).cmp(&(
@@ -393,8 +394,8 @@ async fn lists(c: &bollard::Docker, cmd: &DockerCmd, out: &mut Out) -> R<()> {
                     };
                     last = key;
                     json!({"ID": trunc_id(&t.id), "Name": name, "Image": t.image,
-                        "Node": t.node_name, "DesiredState": crate::exec::format::title(t.desired.as_str()),
-                        "CurrentState": crate::exec::format::state_ago(t.state, t.state_since, now),
+                        "Node": t.node_name, "DesiredState": opsconsole_sim::exec::format::title(t.desired.as_str()),
+                        "CurrentState": opsconsole_sim::exec::format::state_ago(t.state, t.state_since, now),
                         "Error": t.err, "Ports": t.ports})
                 })
                 .collect();
@@ -538,7 +539,7 @@ async fn stack_deploy(
 ) -> R<()> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let getenv = |k: &str| std::env::var(k).ok();
-    let plan = crate::compose::plan_files(files, &cwd, stack, &getenv)?;
+    let plan = opsconsole_sim::compose::plan_files(files, &cwd, stack, &getenv)?;
     for w in &plan.warnings {
         out.stderr.push_str(w);
         out.stderr.push('\n');

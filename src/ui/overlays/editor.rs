@@ -299,7 +299,7 @@ mod tests {
                 "nginx:latest"
             ]
         );
-        assert!(crate::lang::parse(&w).is_ok());
+        assert!(opsconsole_sim::lang::parse(&w).is_ok());
     }
 
     #[test]
@@ -314,6 +314,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(&w[w.len() - 4..], ["busybox", "sh", "-c", "echo hi"]);
-        assert!(crate::lang::parse(&w).is_ok());
+        assert!(opsconsole_sim::lang::parse(&w).is_ok());
     }
 }

@@ -69,7 +69,7 @@ pub fn answer(then: &Then, text: &str) -> Result<Vec<Intent>, String> {
                 if w == "{words}" {
                     // The text as several words (shell quoting rules).
                     out.extend(
-                        crate::lang::flags::split_line(text)
+                        opsconsole_sim::lang::flags::split_line(text)
                             .map_err(|e| format!("cannot read that: {e}"))?,
                     );
                 } else {

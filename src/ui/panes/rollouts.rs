@@ -7,12 +7,12 @@ use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
 use crate::backend::view::{ServiceView, UpdateCfgView, ViewKind};
-use crate::orch::model::UpdateState;
-use crate::orch::time::format_go_duration;
 use crate::ui::RenderCx;
 use crate::ui::panes::services::{update_style, update_text};
 use crate::ui::table::{self, Col, TableView, cell, col};
 use crate::ui::text::{bar, to_yaml};
+use opsconsole_sim::orch::model::UpdateState;
+use opsconsole_sim::orch::time::format_go_duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -30,7 +30,11 @@ enum Tag {
 }
 
 /// A service's spec diff: (service, when it was updated, lines).
-type Diff = (String, crate::orch::time::SimTime, Vec<(Tag, String)>);
+type Diff = (
+    String,
+    opsconsole_sim::orch::time::SimTime,
+    Vec<(Tag, String)>,
+);
 
 #[derive(Default)]
 pub struct RolloutsPane {

@@ -8,11 +8,11 @@ use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
 use crate::backend::LogTarget;
 use crate::backend::view::{TaskView, ViewKind};
-use crate::exec::format::trunc_id;
-use crate::orch::model::TaskState;
-use crate::orch::time::SimTime;
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
+use opsconsole_sim::exec::format::trunc_id;
+use opsconsole_sim::orch::model::TaskState;
+use opsconsole_sim::orch::time::SimTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -272,8 +272,8 @@ impl Pane for TasksPane {
                     .map_or("CPU …".to_string(), |c| format!("CPU {c:.2}%"));
                 let mem = format!(
                     "MEM {} / {}",
-                    crate::orch::time::bytes_size(cur.mem_usage as i64),
-                    crate::orch::time::bytes_size(cur.mem_limit as i64)
+                    opsconsole_sim::orch::time::bytes_size(cur.mem_usage as i64),
+                    opsconsole_sim::orch::time::bytes_size(cur.mem_limit as i64)
                 );
                 Some(Line::from(vec![
                     Span::styled(format!(" {}: ", t.name()), rc.theme.muted()),

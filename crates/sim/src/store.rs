@@ -347,11 +347,6 @@ fn check_format(db: &impl ReadableDatabase, p: &Path) -> Result<(), StoreError> 
     Ok(())
 }
 
-/// The default state directory: `<data dir>/opsconsole/cluster` (XDG on Linux).
-pub fn default_state_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "opsconsole").map(|d| d.data_dir().join("cluster"))
-}
-
 /// The instant a new cluster starts at: now, to the second.
 pub fn wall_clock_now() -> SimTime {
     let secs = std::time::SystemTime::now()

@@ -4,11 +4,11 @@
 use crate::backend::RunOpts;
 use crate::backend::builtin::host::RunReq;
 use crate::backend::builtin::proto;
+use opsconsole_sim::base::time::{SimDuration, SimTime};
 use opsconsole_sim::exec::{self, Env, Io, Waiter};
 use opsconsole_sim::lang::{self, Cmd, DockerCmd};
-use opsconsole_sim::orch::time::{SimDuration, SimTime};
-use opsconsole_sim::orch::{self, Cluster};
 use opsconsole_sim::store::{self, Store, StoreError};
+use opsconsole_sim::{self as orch, Cluster};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -8,10 +8,10 @@ use crate::app::{Action, App, Config};
 use crate::backend::builtin::convert::Tracker;
 use crate::backend::view::*;
 use crate::backend::{BackendInfo, BackendKind, WatchEvent};
+use opsconsole_sim::base::time::{SimDuration, SimTime};
 use opsconsole_sim::exec::{self, Env, FastForward, Io};
-use opsconsole_sim::orch::model::TaskState;
-use opsconsole_sim::orch::time::{SimDuration, SimTime};
-use opsconsole_sim::orch::{self, Cluster};
+use opsconsole_sim::model::TaskState;
+use opsconsole_sim::{self as orch, Cluster};
 use std::collections::BTreeMap;
 
 /// Runs one command line on a cluster (fast-forwarding waits); panics on failure, as a

@@ -17,7 +17,7 @@
 //! its file, line and reason before anything is played.
 
 use crate::app::keys::Key;
-use opsconsole_sim::orch::time::parse_go_duration;
+use opsconsole_sim::base::time::parse_go_duration;
 use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq)]

@@ -459,7 +459,7 @@ fn run_headless(cli: &Cli, docker: Option<endpoint::Endpoint>) -> i32 {
                     speed: 0.0,
                     demo_if_new: false,
                     seed: 0,
-                    start: opsconsole_sim::orch::time::SimTime::parse_rfc3339(HEADLESS_START)
+                    start: opsconsole_sim::base::time::SimTime::parse_rfc3339(HEADLESS_START)
                         .unwrap_or_default(),
                 });
                 (Arc::new(b), Clock::Simulated)

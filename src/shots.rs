@@ -13,7 +13,7 @@ use crate::backend::Backend;
 use crate::backend::builtin::{Builtin, Hosting, Options};
 use crate::console::Runner;
 use crate::macros::Macro;
-use opsconsole_sim::orch::time::SimTime;
+use opsconsole_sim::base::time::SimTime;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;

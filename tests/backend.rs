@@ -8,7 +8,7 @@ use common::watch::{run, running, watch_until};
 use futures::StreamExt;
 use opsconsole::backend::builtin::{Builtin, Hosting, Options};
 use opsconsole::backend::*;
-use opsconsole_sim::orch::time::SimTime;
+use opsconsole_sim::base::time::SimTime;
 use std::time::Duration;
 
 fn opts(dir: &std::path::Path, speed: f64) -> Options {
@@ -91,7 +91,7 @@ async fn watch_run_logs_inspect_and_plan() {
         .tasks
         .iter()
         .filter(|t| {
-            t.node_name == "node139" && t.desired <= opsconsole_sim::orch::model::TaskState::Running
+            t.node_name == "node139" && t.desired <= opsconsole_sim::model::TaskState::Running
         })
         .count();
     assert_eq!(plan.moves.len(), on139, "{plan:?}");

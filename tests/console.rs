@@ -10,7 +10,7 @@ use opsconsole::backend::{Backend, Invocation, RunOpts};
 use opsconsole::console::Runner;
 use opsconsole::fixtures;
 use opsconsole::ui;
-use opsconsole_sim::orch::time::SimTime;
+use opsconsole_sim::base::time::SimTime;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::sync::Arc;
@@ -353,7 +353,7 @@ fn the_help_follows_the_keymap() {
 
 #[test]
 fn random_input_never_panics() {
-    use opsconsole_sim::orch::rng::Rng as SplitMix64;
+    use opsconsole_sim::base::rng::Rng as SplitMix64;
     let cl = fixtures::demo_cluster();
     let mut app = fixtures::app_for(&cl);
     let km = opsconsole::app::keymap::Keymap::builtin_default();

@@ -16,8 +16,8 @@ use opsconsole::backend::builtin::{Builtin, Hosting, Options};
 use opsconsole::backend::docker::Docker;
 use opsconsole::backend::docker::endpoint::Endpoint;
 use opsconsole::backend::*;
-use opsconsole_sim::orch::model::{TaskState, UpdateState};
-use opsconsole_sim::orch::time::SimTime;
+use opsconsole_sim::base::time::SimTime;
+use opsconsole_sim::model::{TaskState, UpdateState};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 

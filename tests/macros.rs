@@ -16,7 +16,7 @@ use opsconsole::backend::*;
 use opsconsole::console::Runner;
 use opsconsole::play::{self, Clock};
 use opsconsole::shots;
-use opsconsole_sim::orch::rng::Rng;
+use opsconsole_sim::base::rng::Rng;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::process::Command;

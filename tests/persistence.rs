@@ -6,10 +6,10 @@ use common::*;
 fn snapshot_of(c: &Sim) -> String {
     snapshot(c, true)
 }
-use opsconsole_sim::orch::model::*;
-use opsconsole_sim::orch::time::{SimDuration, SimTime};
-use opsconsole_sim::orch::{self, Cluster as Sim, Command};
+use opsconsole_sim::base::time::{SimDuration, SimTime};
+use opsconsole_sim::model::*;
 use opsconsole_sim::store::{FILE_NAME, Store};
+use opsconsole_sim::{self as orch, Cluster as Sim, Command};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -44,7 +44,7 @@ fn reopened_cluster_equals_the_one_in_memory() {
             let id = c.find_service("web").unwrap().id.clone();
             let mut spec = c.state().get::<Service>(&id).unwrap().spec.clone();
             spec.task_template.container_spec.image =
-                orch::images::pin("opsconsole/crash").unwrap();
+                orch::infra::images::pin("opsconsole/crash").unwrap();
             c.apply(Command::UpdateService { service: id, spec })
                 .unwrap();
         }),

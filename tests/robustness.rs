@@ -6,11 +6,11 @@ use common::*;
 fn snapshot_of(c: &Sim) -> String {
     snapshot(c, false)
 }
+use opsconsole_sim::base::time::{SimDuration, SimTime};
 use opsconsole_sim::exec::{self, Env, FastForward, Io};
 use opsconsole_sim::lang;
-use opsconsole_sim::orch::model::*;
-use opsconsole_sim::orch::time::{SimDuration, SimTime};
-use opsconsole_sim::orch::{self, Cluster as Sim, Command};
+use opsconsole_sim::model::*;
+use opsconsole_sim::{self as orch, Cluster as Sim, Command};
 use proptest::prelude::{ProptestConfig, any, prop_assert, prop_assert_eq, prop_oneof, proptest};
 use proptest::strategy::Strategy as _;
 

@@ -50,7 +50,7 @@ fn nodes(d: &Data) -> Vec<String> {
 fn tasks(d: &Data) -> Vec<String> {
     d.tasks
         .values()
-        .filter(|t| t.desired <= opsconsole_sim::orch::model::TaskState::Running)
+        .filter(|t| t.desired <= opsconsole_sim::model::TaskState::Running)
         .map(|t| t.name())
         .collect()
 }

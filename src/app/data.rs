@@ -4,8 +4,8 @@
 use super::rows::Rows;
 use crate::backend::WatchEvent;
 use crate::backend::view::*;
+use opsconsole_sim::base::time::SimTime;
 use opsconsole_sim::exec::format::natural_cmp;
-use opsconsole_sim::orch::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -32,8 +32,8 @@ pub struct Data {
 }
 
 fn counts_as_running(t: &TaskView) -> bool {
-    t.state == opsconsole_sim::orch::model::TaskState::Running
-        && t.desired <= opsconsole_sim::orch::model::TaskState::Running
+    t.state == opsconsole_sim::model::TaskState::Running
+        && t.desired <= opsconsole_sim::model::TaskState::Running
 }
 
 /// What changed, for the panes to update their tables.
@@ -186,7 +186,7 @@ impl Data {
             .filter(|t| t.name() == key)
             .max_by_key(|t| {
                 (
-                    t.desired <= opsconsole_sim::orch::model::TaskState::Running,
+                    t.desired <= opsconsole_sim::model::TaskState::Running,
                     t.created_at,
                 )
             })

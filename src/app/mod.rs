@@ -409,7 +409,7 @@ impl App {
         let Some(container) = t
             .container_id
             .clone()
-            .filter(|_| t.state == opsconsole_sim::orch::model::TaskState::Running)
+            .filter(|_| t.state == opsconsole_sim::model::TaskState::Running)
         else {
             return;
         };

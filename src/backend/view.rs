@@ -1,8 +1,8 @@
 //! What the console shows, independent of the backend: compact views of nodes, services,
 //! tasks, volumes and networks, and the changes that keep them current.
 
-use opsconsole_sim::orch::model::{TaskState, UpdateState};
-use opsconsole_sim::orch::time::{SimDuration, SimTime};
+use opsconsole_sim::base::time::{SimDuration, SimTime};
+use opsconsole_sim::model::{TaskState, UpdateState};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -12,10 +12,10 @@ use crate::app::ops::Op;
 use crate::app::theme::Theme;
 use crate::app::{App, InputKind, Level};
 use crate::backend::view::wall_ms;
-use opsconsole_sim::orch::model::TaskState;
-use opsconsole_sim::orch::time::{
+use opsconsole_sim::base::time::{
     SimDuration, SimTime, human_duration, human_duration_next_change,
 };
+use opsconsole_sim::model::TaskState;
 use panes::PaneId;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};

@@ -123,7 +123,7 @@ pub fn column(table: &str, header: &str) -> Vec<String> {
 }
 
 /// Every object of an in-memory cluster (and its meta record if asked), for equality checks.
-pub fn snapshot(c: &opsconsole_sim::orch::Cluster, with_meta: bool) -> String {
+pub fn snapshot(c: &opsconsole_sim::Cluster, with_meta: bool) -> String {
     let t = c.state().tables();
     let objects = serde_json::to_string(&(
         &t.nodes,

@@ -8,9 +8,9 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use opsconsole_sim::orch::model::*;
-use opsconsole_sim::orch::time::{SimDuration, SimTime};
-use opsconsole_sim::orch::{self, Cluster, Command, NodeTemplate, SCHED_DEBOUNCE};
+use opsconsole_sim::base::time::{SimDuration, SimTime};
+use opsconsole_sim::model::*;
+use opsconsole_sim::{self as orch, Cluster, Command, NodeTemplate, SCHED_DEBOUNCE};
 
 /// A cluster of `nodes` workers (plus the seed's three) with one service of `tasks` pending
 /// replicas: everything is ready for the scheduler's next pass.

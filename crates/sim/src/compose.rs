@@ -2,9 +2,9 @@
 //! a `<stack>_default` overlay network, services named `<stack>_<service>` and labelled with
 //! `com.docker.stack.namespace`, named volumes prefixed with the stack name.
 
+use crate::NetworkCreate;
 use crate::lang::values;
-use crate::orch::NetworkCreate;
-use crate::orch::model::*;
+use crate::model::*;
 use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -388,7 +388,7 @@ fn dur(
     file: &str,
     what: &str,
     s: &Option<String>,
-) -> Result<Option<crate::orch::time::SimDuration>, String> {
+) -> Result<Option<crate::base::time::SimDuration>, String> {
     s.as_ref()
         .map(|v| values::parse_duration(v).map_err(|e| format!("{file}: {what}: {e}")))
         .transpose()
@@ -401,7 +401,7 @@ pub fn plan(
     stack: &str,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<StackPlan, String> {
-    if !crate::orch::valid_dns_name(stack) {
+    if !crate::valid_dns_name(stack) {
         return Err(format!(
             "Invalid stack name {stack:?}: must be valid as a DNS name component"
         ));
@@ -550,7 +550,7 @@ pub fn plan(
                 ));
             }
         };
-        let mut spec = crate::orch::basic_spec(&format!("{stack}_{short}"), "", 1);
+        let mut spec = crate::basic_spec(&format!("{stack}_{short}"), "", 1);
         spec.mode = mode;
         let mut labels = Labels::new();
         if let Some(l) = &d.labels {
@@ -562,7 +562,7 @@ pub fn plan(
         spec.labels
             .insert("com.docker.stack.image".into(), image.clone());
         let cs = &mut spec.task_template.container_spec;
-        cs.image = crate::orch::images::pin(&image).unwrap_or(image);
+        cs.image = crate::infra::images::pin(&image).unwrap_or(image);
         if let Some(c) = &s.command {
             cs.args = c.words().map_err(|e| format!("{ctx}.command: {e}"))?;
         }
@@ -758,7 +758,7 @@ pub fn plan(
                     &format!("services.{short}.deploy.restart_policy.delay"),
                     &rp.delay,
                 )?
-                .or(Some(crate::orch::time::SimDuration::from_secs(5))),
+                .or(Some(crate::base::time::SimDuration::from_secs(5))),
                 max_attempts: rp.max_attempts.or(Some(0)),
                 window: dur(
                     file,
@@ -768,7 +768,7 @@ pub fn plan(
             });
         }
         if let Some(p) = &d.placement {
-            crate::orch::constraint::parse(&p.constraints)
+            crate::swarm::constraint::parse(&p.constraints)
                 .map_err(|e| format!("{ctx}.deploy.placement.constraints: {e}"))?;
             spec.task_template.placement = Some(Placement {
                 constraints: p.constraints.clone(),

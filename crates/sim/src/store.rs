@@ -7,9 +7,11 @@
 //! `kill -9` at any moment leaves either the old or the new state, never a mix. A corrupt file
 //! or one written by a newer opsconsole is reported and left untouched.
 
-use crate::orch::model::*;
-use crate::orch::state::{FORMAT_VERSION, Meta, State, Tables};
-use crate::orch::{Cluster, time::SimTime};
+use crate::Cluster;
+use crate::base::time::SimTime;
+use crate::model::*;
+use crate::state::Kind;
+use crate::state::{FORMAT_VERSION, Meta, State, Tables};
 use redb::{
     Database, DatabaseError, ReadableDatabase, ReadableTable, TableDefinition, TableHandle,
 };

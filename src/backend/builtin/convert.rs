@@ -2,12 +2,13 @@
 //! follow from its change events.
 
 use crate::backend::view::*;
+use opsconsole_sim::Cluster;
 use opsconsole_sim::exec::format::service_ports;
 use opsconsole_sim::exec::views::{manager_status, node_status, replicas_column};
-use opsconsole_sim::orch::model::*;
-use opsconsole_sim::orch::orchestrator::{spec_hash, task_name};
-use opsconsole_sim::orch::state::{Event, EventAction};
-use opsconsole_sim::orch::{Cluster, images};
+use opsconsole_sim::infra::images;
+use opsconsole_sim::model::*;
+use opsconsole_sim::state::{Event, EventAction};
+use opsconsole_sim::swarm::tasks::{spec_hash, task_name};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 fn hostname(cl: &Cluster, node_id: &str) -> String {
@@ -145,7 +146,7 @@ pub fn task_view(cl: &Cluster, t: &Task) -> TaskView {
 pub fn volume_views(cl: &Cluster, node_id: &str) -> Vec<VolumeView> {
     let node_name = hostname(cl, node_id);
     let mut users: BTreeMap<(VolumeKind, String), Vec<String>> = BTreeMap::new();
-    let mut binds: BTreeMap<String, opsconsole_sim::orch::time::SimTime> = BTreeMap::new();
+    let mut binds: BTreeMap<String, opsconsole_sim::base::time::SimTime> = BTreeMap::new();
     for c in cl.containers_on_node(node_id) {
         for m in &c.mounts {
             let ro = if m.rw { "" } else { ":ro" };
@@ -256,7 +257,7 @@ impl Tracker {
     }
 
     pub fn changes(&mut self, cl: &Cluster, events: &[Event]) -> Vec<Change> {
-        use opsconsole_sim::orch::model::Kind;
+        use opsconsole_sim::state::Kind;
         let st = cl.state();
         let mut nodes = BTreeSet::new();
         let mut services = BTreeSet::new();

@@ -8,8 +8,8 @@
 
 use super::host::{Host, Request};
 use super::proto;
-use opsconsole_sim::orch;
-use opsconsole_sim::orch::time::SimTime;
+use opsconsole_sim as orch;
+use opsconsole_sim::base::time::SimTime;
 use opsconsole_sim::store::{Store, StoreError};
 use std::io::Write;
 use std::path::PathBuf;

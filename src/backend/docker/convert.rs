@@ -3,9 +3,9 @@
 //! the views again, and send the difference.
 
 use crate::backend::view::*;
+use opsconsole_sim::base::time::{SimDuration, SimTime};
 use opsconsole_sim::exec::format::{service_ports, title};
-use opsconsole_sim::orch::model::{PortConfig, TaskState, UpdateState};
-use opsconsole_sim::orch::time::{SimDuration, SimTime};
+use opsconsole_sim::model::{PortConfig, TaskState, UpdateState};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -290,9 +290,7 @@ pub fn service_views(raw: &Raw) -> Vec<ServiceView> {
                 (done.min(desired), desired)
             });
             let labels = labels(&spec, "/Labels");
-            let stack = labels
-                .get(opsconsole_sim::orch::model::STACK_LABEL)
-                .cloned();
+            let stack = labels.get(opsconsole_sim::model::STACK_LABEL).cloned();
             ServiceView {
                 id: id.to_string(),
                 name: s(&spec, "/Name").to_string(),

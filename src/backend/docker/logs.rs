@@ -8,7 +8,7 @@ use crate::backend::{LogEvent, LogLineView, LogRequest, LogTarget};
 use bollard::container::LogOutput;
 use bollard::query_parameters::{ListNodesOptions, ListTasksOptions, LogsOptions};
 use futures::{Stream, StreamExt};
-use opsconsole_sim::orch::time::SimTime;
+use opsconsole_sim::base::time::SimTime;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc::Sender;

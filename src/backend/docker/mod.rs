@@ -456,12 +456,12 @@ fn converging(v: &ClusterView) -> bool {
             || s.update_status.as_ref().is_some_and(|u| {
                 matches!(
                     u.state,
-                    opsconsole_sim::orch::model::UpdateState::Updating
-                        | opsconsole_sim::orch::model::UpdateState::RollbackStarted
+                    opsconsole_sim::model::UpdateState::Updating
+                        | opsconsole_sim::model::UpdateState::RollbackStarted
                 )
             })
     }) || v.tasks.iter().any(|t| {
-        use opsconsole_sim::orch::model::TaskState::*;
+        use opsconsole_sim::model::TaskState::*;
         (t.desired == Running && t.state < Running) || (t.desired > Running && t.state == Running)
     })
 }

@@ -12,7 +12,7 @@ use opsconsole_sim::exec::views::{Listing, NODE_HEADERS, NODE_KEYS, TASK_HEADERS
 use opsconsole_sim::lang::docker::{DockerCmd, InspectOpts, ListOpts};
 use opsconsole_sim::lang::service::{ServiceFlags, create_spec, update_spec};
 use opsconsole_sim::lang::{Cmd, SimCmd};
-use opsconsole_sim::orch::model::{Availability, NodeRole, STACK_LABEL, ServiceSpec};
+use opsconsole_sim::model::{Availability, NodeRole, STACK_LABEL, ServiceSpec};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -204,7 +204,7 @@ async fn node_update(
 }
 
 /// The body of `POST /networks/create` for `network create` (and a stack's networks).
-fn network_body(n: &opsconsole_sim::orch::NetworkCreate) -> Value {
+fn network_body(n: &opsconsole_sim::NetworkCreate) -> Value {
     let mut body = json!({"Name": n.name, "Driver": n.driver, "Attachable": n.attachable,
         "Internal": n.internal, "Labels": n.labels, "Options": n.options});
     if n.encrypted {
@@ -373,7 +373,7 @@ async fn lists(c: &bollard::Docker, cmd: &DockerCmd, out: &mut Out) -> R<()> {
                 .map(json)
                 .collect();
             let now =
-                opsconsole_sim::orch::time::SimTime(crate::backend::view::wall_ms() * 1_000_000);
+                opsconsole_sim::base::time::SimTime(crate::backend::view::wall_ms() * 1_000_000);
             let mut tasks = convert::task_views(&raw);
             tasks.sort_by(|a, b| {
                 (&a.service_name, a.slot, std::cmp::Reverse(a.created_at)).cmp(&(

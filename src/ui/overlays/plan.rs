@@ -9,7 +9,7 @@ use crate::app::ops::Op;
 use crate::app::{Cx, Intent};
 use crate::backend::{Plan, PlannedMove};
 use crate::ui::RenderCx;
-use opsconsole_sim::orch::model::TaskState;
+use opsconsole_sim::model::TaskState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -11,7 +11,7 @@ use crate::backend::view::{LogLineView, ViewKind};
 use crate::backend::{LogEvent, LogRequest, LogTarget};
 use crate::ui::RenderCx;
 use crate::ui::text::highlight;
-use opsconsole_sim::orch::rng::stable_hash;
+use opsconsole_sim::base::rng::stable_hash;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Style};
@@ -499,7 +499,7 @@ impl Pane for LogsPane {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use opsconsole_sim::orch::time::SimTime;
+    use opsconsole_sim::base::time::SimTime;
 
     fn lines(n: usize, from: usize) -> Vec<LogLineView> {
         (from..from + n)

@@ -11,8 +11,8 @@ use crate::ui::RenderCx;
 use crate::ui::panes::services::{update_style, update_text};
 use crate::ui::table::{self, Col, TableView, cell, col};
 use crate::ui::text::{bar, to_yaml};
-use opsconsole_sim::orch::model::UpdateState;
-use opsconsole_sim::orch::time::format_go_duration;
+use opsconsole_sim::base::time::format_go_duration;
+use opsconsole_sim::model::UpdateState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -32,7 +32,7 @@ enum Tag {
 /// A service's spec diff: (service, when it was updated, lines).
 type Diff = (
     String,
-    opsconsole_sim::orch::time::SimTime,
+    opsconsole_sim::base::time::SimTime,
     Vec<(Tag, String)>,
 );
 

@@ -11,7 +11,7 @@ use crate::backend::view::{ServiceView, ViewKind};
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
 use opsconsole_sim::exec::format::trunc_id;
-use opsconsole_sim::orch::model::UpdateState;
+use opsconsole_sim::model::UpdateState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -10,9 +10,9 @@ use crate::backend::LogTarget;
 use crate::backend::view::{TaskView, ViewKind};
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
+use opsconsole_sim::base::time::SimTime;
 use opsconsole_sim::exec::format::trunc_id;
-use opsconsole_sim::orch::model::TaskState;
-use opsconsole_sim::orch::time::SimTime;
+use opsconsole_sim::model::TaskState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -272,8 +272,8 @@ impl Pane for TasksPane {
                     .map_or("CPU …".to_string(), |c| format!("CPU {c:.2}%"));
                 let mem = format!(
                     "MEM {} / {}",
-                    opsconsole_sim::orch::time::bytes_size(cur.mem_usage as i64),
-                    opsconsole_sim::orch::time::bytes_size(cur.mem_limit as i64)
+                    opsconsole_sim::base::time::bytes_size(cur.mem_usage as i64),
+                    opsconsole_sim::base::time::bytes_size(cur.mem_limit as i64)
                 );
                 Some(Line::from(vec![
                     Span::styled(format!(" {}: ", t.name()), rc.theme.muted()),

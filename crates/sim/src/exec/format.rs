@@ -1,8 +1,8 @@
 //! Output formats of the docker CLI: Go's `text/tabwriter` (as docker configures it), ID and
 //! text truncation, relative times, port lists, and the subset of Go templates `--format` uses.
 
-use crate::orch::model::*;
-use crate::orch::time::{SimTime, human_duration};
+use crate::base::time::{SimTime, human_duration};
+use crate::model::*;
 use serde_json::Value;
 
 /// Go's `text/tabwriter` with docker's table settings (minwidth 20, padding 3, spaces), the

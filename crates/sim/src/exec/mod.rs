@@ -8,13 +8,14 @@ pub mod pending;
 pub mod progress;
 pub mod views;
 
+use crate::base::time::{SimDuration, SimTime, format_go_duration};
 use crate::compose;
+use crate::infra::images;
 use crate::lang::docker::{DockerCmd, InspectOpts, LogsOpts};
 use crate::lang::service::{create_spec, update_spec};
 use crate::lang::{Cmd, SimCmd};
-use crate::orch::model::*;
-use crate::orch::time::{SimDuration, SimTime, format_go_duration};
-use crate::orch::{ApiError, Cluster, Command, NO_LEADER, Outcome, images};
+use crate::model::*;
+use crate::{ApiError, Cluster, Command, NO_LEADER, Outcome};
 use format::inspect_json;
 use pending::LogSource;
 pub use pending::Pending;
@@ -994,7 +995,7 @@ fn parse_since(s: &Option<String>, now: SimTime) -> Result<Option<SimTime>, Stri
     if let Ok(t) = SimTime::parse_rfc3339(s) {
         return Ok(Some(t));
     }
-    if let Ok(d) = crate::orch::time::parse_go_duration(s) {
+    if let Ok(d) = crate::base::time::parse_go_duration(s) {
         return Ok(Some(now - d));
     }
     if let Ok(secs) = s.parse::<f64>() {
@@ -1207,7 +1208,7 @@ fn sim(
                             n.ip(),
                             if n.is_manager() { "manager" } else { "worker" },
                             n.description.resources.nano_cpus as f64 / 1e9,
-                            crate::orch::time::bytes_size(n.description.resources.memory_bytes)
+                            crate::base::time::bytes_size(n.description.resources.memory_bytes)
                         ));
                     }
                 }

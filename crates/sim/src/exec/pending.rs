@@ -5,11 +5,11 @@
 use super::Io;
 use super::format;
 use super::progress::{Poll, Progress};
+use crate::Cluster;
+use crate::base::time::{SimDuration, SimTime, format_go_duration};
+use crate::infra::logs::{self, Window};
 use crate::lang::docker::LogsOpts;
-use crate::orch::Cluster;
-use crate::orch::logs::{self, Window};
-use crate::orch::model::*;
-use crate::orch::time::{SimDuration, SimTime, format_go_duration};
+use crate::model::*;
 use std::collections::VecDeque;
 
 /// Which containers a log command reads.
@@ -303,7 +303,7 @@ pub fn sources<'a>(cl: &'a Cluster, source: &LogSource) -> Vec<(String, Option<&
                             .get::<Node>(&t.node_id)
                             .map(|n| n.hostname().to_string())
                             .unwrap_or_else(|| t.node_id.clone());
-                        let mut label = crate::orch::orchestrator::task_name(&svc.spec.name, t);
+                        let mut label = crate::swarm::tasks::task_name(&svc.spec.name, t);
                         if !no_ids {
                             label.push('.');
                             label.push_str(if *no_trunc {

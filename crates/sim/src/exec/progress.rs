@@ -3,10 +3,10 @@
 //! updated in place, and the final frame is what a terminal shows when the command ends.
 
 use super::format::{progress_bar, trunc_id};
-use crate::orch::Cluster;
-use crate::orch::model::*;
-use crate::orch::orchestrator::spec_hash;
-use crate::orch::time::{SimDuration, SimTime};
+use crate::Cluster;
+use crate::base::time::{SimDuration, SimTime};
+use crate::model::*;
+use crate::swarm::tasks::spec_hash;
 use std::collections::BTreeMap;
 
 const MAX_PROGRESS: i64 = 9;

@@ -1,13 +1,13 @@
 //! What docker prints for lists, inspections and `info`, computed from the cluster.
 
 use super::format::*;
+use crate::Cluster;
+use crate::base::rng::stable_hex64;
+use crate::base::time::{SimTime, bytes_size, format_go_duration, human_duration};
+use crate::infra::images;
 use crate::lang::docker::ListOpts;
-use crate::orch::Cluster;
-use crate::orch::images;
-use crate::orch::model::*;
-use crate::orch::orchestrator::task_name;
-use crate::orch::rng::stable_hex64;
-use crate::orch::time::{SimTime, bytes_size, format_go_duration, human_duration};
+use crate::model::*;
+use crate::swarm::tasks::task_name;
 use serde_json::{Value, json};
 
 /// `docker node ls` columns, and the format placeholders they show.
@@ -389,7 +389,7 @@ pub fn service_json(s: &Service) -> Value {
     serde_json::to_value(s).unwrap_or(Value::Null)
 }
 
-fn dur_or_zero(d: crate::orch::time::SimDuration) -> String {
+fn dur_or_zero(d: crate::base::time::SimDuration) -> String {
     format_go_duration(d)
 }
 
@@ -1064,9 +1064,9 @@ pub fn images_ls(cl: &Cluster, node: &Node, quiet: bool) -> String {
             continue;
         };
         let id = images::image_id_of(familiar);
-        let h = crate::orch::rng::stable_hash(familiar);
+        let h = crate::base::rng::stable_hash(familiar);
         let created = SimTime::parse_rfc3339("2019-06-01T00:00:00Z")
-            .map(|t| t + crate::orch::time::SimDuration::from_hours((h % 9000) as i64))
+            .map(|t| t + crate::base::time::SimDuration::from_hours((h % 9000) as i64))
             .unwrap_or_default();
         let size = (info.memory_mb.max(1) * 3 + (h % 60) as i64) * 1_000_000;
         if quiet {
@@ -1077,7 +1077,7 @@ pub fn images_ls(cl: &Cluster, node: &Node, quiet: bool) -> String {
                 r.tag.clone(),
                 trunc_id(&id).to_string(),
                 ago(created, cl.now()),
-                crate::orch::time::human_size(size),
+                crate::base::time::human_size(size),
             ]);
         }
     }

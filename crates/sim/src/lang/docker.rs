@@ -4,9 +4,9 @@
 use super::flags::{Arity::*, FlagSpec, ParseError, Parsed, flag, flag_display, flag_error};
 use super::service::{ServiceFlags, UpdateFlags, prefs};
 use super::values::*;
-use crate::orch::NetworkCreate;
-use crate::orch::model::*;
-use crate::orch::time::SimDuration;
+use crate::NetworkCreate;
+use crate::base::time::SimDuration;
+use crate::model::*;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListOpts {

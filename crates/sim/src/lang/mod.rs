@@ -7,9 +7,9 @@ pub mod flags;
 pub mod service;
 pub mod values;
 
-use crate::orch::model::{Labels, NodeRole, Strategy};
-use crate::orch::time::SimDuration;
-use crate::orch::{DEFAULT_NODE_CPUS, DEFAULT_NODE_MEMORY, NodeTemplate};
+use crate::base::time::SimDuration;
+use crate::model::{Labels, NodeRole, Strategy};
+use crate::{DEFAULT_NODE_CPUS, DEFAULT_NODE_MEMORY, NodeTemplate};
 pub use docker::DockerCmd;
 use docker::{Args, COMMANDS, CmdDef, Ctx};
 pub use flags::ParseError;

@@ -2,9 +2,9 @@
 //! service spec (with the docker CLI's defaults, as `service inspect` shows them).
 
 use super::values;
-use crate::orch::images;
-use crate::orch::model::*;
-use crate::orch::time::SimDuration;
+use crate::base::time::SimDuration;
+use crate::infra::images;
+use crate::model::*;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct UpdateFlags {
@@ -133,7 +133,7 @@ pub fn create_spec(flags: &ServiceFlags, name: String) -> Result<ServiceSpec, St
     }
     let image = flags.image.clone().unwrap_or_default();
     let job = mode.is_job();
-    let mut spec = crate::orch::basic_spec(&name, "", 1);
+    let mut spec = crate::basic_spec(&name, "", 1);
     spec.mode = mode;
     spec.task_template.container_spec.image = images::pin(&image).unwrap_or(image);
     if job {

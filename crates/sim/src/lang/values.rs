@@ -1,8 +1,8 @@
 //! Parsers for flag values (ports, mounts, sizes, CPUs, durations, ...) with the error texts
 //! of the docker CLI's option types.
 
-use crate::orch::model::*;
-use crate::orch::time::{SimDuration, parse_go_duration, ram_in_bytes};
+use crate::base::time::{SimDuration, parse_go_duration, ram_in_bytes};
+use crate::model::*;
 
 /// `strconv.ParseUint` as docker's uint flags use it.
 pub fn parse_uint(s: &str) -> Result<u64, String> {

@@ -1,6 +1,7 @@
 //! Placement constraints, as swarmkit parses and matches them (spec A3, A4).
 
-use super::model::Node;
+use crate::infra::ipam::{parse_cidr, parse_ipv4};
+use crate::model::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -94,40 +95,6 @@ fn starts_with_ci(s: &str, prefix: &str) -> bool {
 pub const NODE_LABEL_PREFIX: &str = "node.labels.";
 pub const ENGINE_LABEL_PREFIX: &str = "engine.labels.";
 
-fn parse_ipv4(s: &str) -> Option<u32> {
-    let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() != 4 {
-        return None;
-    }
-    let mut v = 0u32;
-    for p in parts {
-        if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        v = (v << 8) | p.parse::<u8>().ok()? as u32;
-    }
-    Some(v)
-}
-
-/// Parses "a.b.c.d/n" into (network, prefix length).
-pub fn parse_cidr(s: &str) -> Option<(u32, u8)> {
-    let (ip, len) = s.split_once('/')?;
-    let len: u8 = len.parse().ok().filter(|l| *l <= 32)?;
-    let ip = parse_ipv4(ip)?;
-    let mask = if len == 0 { 0 } else { u32::MAX << (32 - len) };
-    Some((ip & mask, len))
-}
-
-pub fn format_ipv4(v: u32) -> String {
-    format!(
-        "{}.{}.{}.{}",
-        v >> 24,
-        (v >> 16) & 255,
-        (v >> 8) & 255,
-        v & 255
-    )
-}
-
 /// Whether a node satisfies every constraint (they AND).
 pub fn node_matches(cs: &[Constraint], n: &Node) -> bool {
     cs.iter().all(|c| one_matches(c, n))
@@ -181,6 +148,7 @@ fn one_matches(c: &Constraint, n: &Node) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::infra::ipam::format_ipv4;
 
     fn s(v: &[&str]) -> Vec<String> {
         v.iter().map(|x| x.to_string()).collect()

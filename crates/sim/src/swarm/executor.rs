@@ -1,18 +1,19 @@
-//! The worker side: each node's engine prepares, starts and stops task containers and reports
-//! task states (B4–B6), and nodes go down and come back (B14, B17, B18).
+//! The worker side of the swarm: each node's agent prepares, starts and stops its task
+//! containers through the node's container runtime and reports task states (B4–B6); nodes
+//! go down and come back (B14, B17, B18).
 
-use super::images::{self, Program};
-use super::model::*;
-use super::network;
-use super::orchestrator;
-use super::state::State;
-use super::time::{SimDuration, SimTime};
+use crate::base::time::SimDuration;
+use crate::infra::ipam::mac_for;
+use crate::infra::runtime::Exited;
+use crate::infra::{images, runtime};
+use crate::model::*;
+use crate::state::State;
+use crate::swarm::*;
 
 /// Heartbeat period 5s; the manager marks a node down after about 3 missed (B14).
 pub const HEARTBEAT_GRACE: SimDuration = SimDuration::from_secs(15);
 /// A node down this long has its tasks orphaned (B18).
 pub const ORPHAN_AFTER: SimDuration = SimDuration::from_hours(24);
-pub const DEFAULT_STOP_GRACE: SimDuration = SimDuration::from_secs(10);
 
 fn engine_up(st: &State, node_id: &str) -> bool {
     st.get::<Node>(node_id).is_some_and(|n| n.sim.engine_up)
@@ -43,18 +44,6 @@ fn reject(st: &mut State, id: &str, err: String) {
     orchestrator::task_stopped(st, id);
 }
 
-/// The program a container runs, from its image and command line.
-pub fn program_of(c: &Container) -> Program {
-    match images::lookup(&c.sim.image_ref) {
-        Some((info, _)) => {
-            let mut argv = vec![c.path.clone()];
-            argv.extend(c.args.iter().cloned());
-            images::program_for(info, &argv, &c.config.env)
-        }
-        None => images::shell_program(std::slice::from_ref(&c.path)),
-    }
-}
-
 /// Advances one task on its node.
 pub fn task_wake(st: &mut State, id: &str) {
     let Some(t) = st.get::<Task>(id).cloned() else {
@@ -69,7 +58,8 @@ pub fn task_wake(st: &mut State, id: &str) {
         match st.index().container_by_task.get(id).cloned() {
             Some(cid) if st.get::<Container>(&cid).is_some_and(|c| c.is_running()) => {
                 let grace = t.spec.container_spec.stop_grace_period;
-                stop_container(st, &cid, grace);
+                let r = runtime::stop(st, &cid, grace);
+                report(st, r);
             }
             _ => {
                 set_task_state(st, id, TaskState::Shutdown, "shutdown", None);
@@ -157,61 +147,7 @@ fn prepare_done(st: &mut State, t: &Task) {
     st.update::<Node>(&node_id, |n| {
         n.sim.images.insert(r.familiar());
     });
-    // Volumes: named ones are created on first use, anonymous ones per container.
-    let mut mounts = Vec::new();
-    for m in &cs.mounts {
-        match m.r#type {
-            MountType::Volume => {
-                let name = if m.source.is_empty() {
-                    st.meta.rng.hex_id()
-                } else {
-                    m.source.clone()
-                };
-                let key = Volume::key_of(&node_id, &name);
-                if st.get::<Volume>(&key).is_none() {
-                    create_volume(
-                        st,
-                        &node_id,
-                        &name,
-                        m.volume_driver(),
-                        m.source.is_empty(),
-                        Labels::new(),
-                        Labels::new(),
-                    );
-                }
-                mounts.push(MountPoint {
-                    r#type: "volume".into(),
-                    name: name.clone(),
-                    source: format!("/var/lib/docker/volumes/{name}/_data"),
-                    destination: m.target.clone(),
-                    driver: m.volume_driver().to_string(),
-                    mode: "z".into(),
-                    rw: !m.read_only,
-                    propagation: String::new(),
-                });
-            }
-            MountType::Bind => mounts.push(MountPoint {
-                r#type: "bind".into(),
-                name: String::new(),
-                source: m.source.clone(),
-                destination: m.target.clone(),
-                driver: String::new(),
-                mode: String::new(),
-                rw: !m.read_only,
-                propagation: "rprivate".into(),
-            }),
-            MountType::Tmpfs => mounts.push(MountPoint {
-                r#type: "tmpfs".into(),
-                name: String::new(),
-                source: String::new(),
-                destination: m.target.clone(),
-                driver: String::new(),
-                mode: String::new(),
-                rw: true,
-                propagation: String::new(),
-            }),
-        }
-    }
+    let mounts = runtime::mount_points(st, &node_id, &cs.mounts);
     let svc_name = st
         .get::<Service>(&t.service_id)
         .map(|s| s.spec.name.clone())
@@ -219,7 +155,7 @@ fn prepare_done(st: &mut State, t: &Task) {
     let stack = st
         .get::<Service>(&t.service_id)
         .and_then(|s| s.spec.stack_namespace().map(|x| x.to_string()));
-    let task_name = orchestrator::task_name(&svc_name, t);
+    let task_name = tasks::task_name(&svc_name, t);
     let argv = images::effective_argv(info, &cs.command, &cs.args);
     let cid = st.meta.rng.hex_id();
     let mut labels = cs.labels.clone();
@@ -244,7 +180,7 @@ fn prepare_done(st: &mut State, t: &Task) {
                 n.name.clone(),
                 EndpointSettings {
                     network_id: n.id.clone(),
-                    endpoint_id: super::rng::stable_hex64(&format!("ep:{cid}:{}", n.id)),
+                    endpoint_id: crate::base::rng::stable_hex64(&format!("ep:{cid}:{}", n.id)),
                     gateway: n
                         .ipam
                         .config
@@ -253,7 +189,7 @@ fn prepare_done(st: &mut State, t: &Task) {
                         .unwrap_or_default(),
                     ip_address: ip.to_string(),
                     ip_prefix_len: len.parse().unwrap_or(24),
-                    mac_address: network::mac_for(ip),
+                    mac_address: mac_for(ip),
                 },
             );
         }
@@ -327,39 +263,17 @@ fn start_done(st: &mut State, t: &Task) {
     let Some(cid) = st.index().container_by_task.get(&t.id).cloned() else {
         return;
     };
-    let Some(c) = st.get::<Container>(&cid) else {
-        return;
-    };
-    let prog = program_of(c);
-    if let Some(err) = prog.start_error {
-        st.update::<Container>(&cid, |c| {
-            c.state.status = "created".into();
-            c.state.exit_code = 128;
-            c.state.error = err
-                .trim_start_matches("starting container failed: ")
-                .to_string();
-        });
-        set_task_state(st, &t.id, TaskState::Failed, "starting", Some(err));
-        orchestrator::task_stopped(st, &t.id);
+    if st.get::<Container>(&cid).is_none() {
         return;
     }
-    st.meta.pid_seq += 1;
-    let pid = 1000 + st.meta.pid_seq * 7 % 30000;
-    let limit = t.spec.limits().memory_bytes;
-    let exit = if limit > 0 && prog.memory_mb * 1024 * 1024 > limit {
-        Some((now + SimDuration::from_secs(2), 137))
-    } else {
-        prog.exit.map(|(d, code)| (now + d, code))
+    let pid = match runtime::start(st, &cid, t.spec.limits().memory_bytes) {
+        Ok(pid) => pid,
+        Err(err) => {
+            set_task_state(st, &t.id, TaskState::Failed, "starting", Some(err));
+            orchestrator::task_stopped(st, &t.id);
+            return;
+        }
     };
-    st.update::<Container>(&cid, |c| {
-        c.state.status = "running".into();
-        c.state.running = true;
-        c.state.pid = pid;
-        c.state.started_at = Some(now);
-        c.state.finished_at = None;
-        c.sim.exit_at = exit;
-        c.sim.wake = exit.map(|e| e.0);
-    });
     let id = t.id.clone();
     set_task_state(st, &id, TaskState::Running, "started", None);
     st.update::<Task>(&id, |t| {
@@ -373,51 +287,17 @@ fn start_done(st: &mut State, t: &Task) {
     orchestrator::task_started(st, &id);
 }
 
-/// A container's timer: it exits (by itself, or at the end of a stop).
-pub fn container_wake(st: &mut State, cid: &str) {
-    let Some(c) = st.get::<Container>(cid).cloned() else {
-        return;
-    };
-    let now = st.now();
-    if let Some((at, code)) = c.sim.stopping
-        && at <= now
-    {
-        exit(st, cid, code, false);
-        return;
-    }
-    if let Some((at, code)) = c.sim.exit_at
-        && at <= now
-    {
-        let prog = program_of(&c);
-        let oom = code == 137 && prog.exit.is_none_or(|e| e.1 != 137);
-        exit(st, cid, code, oom);
+/// A task's container exited: its agent reports it, if the node's engine runs.
+pub fn container_exited(st: &mut State, e: Exited) {
+    if engine_up(st, &e.node) {
+        task_container_exited(st, &e.task, e.code);
     }
 }
 
-/// Marks a container exited and reports its task (if the node's agent is alive).
-fn exit(st: &mut State, cid: &str, code: i64, oom: bool) {
-    let now = st.now();
-    let Some(c) = st.get::<Container>(cid).cloned() else {
-        return;
-    };
-    if !c.is_running() {
-        return;
-    }
-    st.update::<Container>(cid, |c| {
-        c.state.status = "exited".into();
-        c.state.running = false;
-        c.state.pid = 0;
-        c.state.exit_code = code;
-        c.state.oom_killed = oom;
-        c.state.finished_at = Some(now);
-        c.sim.exit_at = None;
-        c.sim.stopping = None;
-        c.sim.wake = None;
-    });
-    if let Some(tid) = &c.sim.task
-        && engine_up(st, &c.sim.node)
-    {
-        task_container_exited(st, tid, code);
+/// Hands a runtime report, if there is one, to the task's agent.
+pub fn report(st: &mut State, e: Option<Exited>) {
+    if let Some(e) = e {
+        container_exited(st, e);
     }
 }
 
@@ -450,150 +330,16 @@ fn task_container_exited(st: &mut State, tid: &str, code: i64) {
     orchestrator::task_stopped(st, tid);
 }
 
-/// `docker stop`: SIGTERM, then SIGKILL after the grace period if the process ignores it.
-pub fn stop_container(st: &mut State, cid: &str, grace: Option<SimDuration>) {
-    let Some(c) = st.get::<Container>(cid) else {
-        return;
-    };
-    if !c.is_running() || c.sim.stopping.is_some() {
-        return;
-    }
-    let prog = program_of(c);
-    let grace = grace.unwrap_or(DEFAULT_STOP_GRACE);
-    let now = st.now();
-    let (at, code) = if prog.handles_sigterm {
-        (now + prog.stop_time.min(grace), 0)
-    } else {
-        (now + grace, 137)
-    };
-    if at <= now {
-        exit(st, cid, code, false);
-        return;
-    }
-    st.update::<Container>(cid, |c| {
-        c.sim.stopping = Some((at, code));
-        c.sim.wake = Some(at);
-    });
-}
-
-/// `docker kill`: the container exits at once.
-pub fn kill_now(st: &mut State, cid: &str, code: i64, report: bool) {
-    if report {
-        exit(st, cid, code, false);
-        return;
-    }
-    let now = st.now();
-    st.update::<Container>(cid, |c| {
-        if c.state.running {
-            c.state.status = "exited".into();
-            c.state.running = false;
-            c.state.pid = 0;
-            c.state.exit_code = code;
-            c.state.finished_at = Some(now);
-            c.sim.exit_at = None;
-            c.sim.stopping = None;
-            c.sim.wake = None;
-        }
-    });
-}
-
-/// `docker kill -s SIGNAL`: KILL ends it; TERM/INT stop it if handled; others are ignored.
-pub fn signal_container(st: &mut State, cid: &str, signal: &str) {
-    match signal {
-        "KILL" | "9" => kill_now(st, cid, 137, true),
-        "TERM" | "15" | "INT" | "2" | "QUIT" | "3" => {
-            let Some(c) = st.get::<Container>(cid) else {
-                return;
-            };
-            if program_of(c).handles_sigterm {
-                let code = match signal {
-                    "INT" | "2" => 130,
-                    "QUIT" | "3" => 131,
-                    _ => 0,
-                };
-                let now = st.now();
-                let at = now + program_of(c).stop_time;
-                st.update::<Container>(cid, |c| {
-                    c.sim.stopping = Some((at, code));
-                    c.sim.wake = Some(at);
-                });
-            }
-        }
-        _ => {}
-    }
-}
-
-pub fn create_volume(
-    st: &mut State,
-    node: &str,
-    name: &str,
-    driver: &str,
-    anonymous: bool,
-    labels: Labels,
-    options: Labels,
-) {
-    let now = SimTime::from_secs(st.now().0.div_euclid(1_000_000_000));
-    st.insert(Volume {
-        created_at: now,
-        driver: driver.to_string(),
-        labels,
-        mountpoint: format!("/var/lib/docker/volumes/{name}/_data"),
-        name: name.to_string(),
-        options,
-        scope: "local".into(),
-        sim: VolumeSim {
-            node: node.to_string(),
-            anonymous,
-        },
-    });
-}
-
-/// Removing a task container also removes its anonymous volumes.
-pub fn remove_container_volumes(st: &mut State, cid: &str) {
-    let Some(c) = st.get::<Container>(cid) else {
-        return;
-    };
-    let node = c.sim.node.clone();
-    let anon: Vec<String> = c
-        .mounts
-        .iter()
-        .filter(|m| m.r#type == "volume")
-        .map(|m| Volume::key_of(&node, &m.name))
-        .filter(|k| st.get::<Volume>(k).is_some_and(|v| v.sim.anonymous))
-        .collect();
-    for k in anon {
-        st.remove::<Volume>(&k);
-    }
-}
-
 /// `sim node down`: the node's engine stops. Its containers stop with it; the manager notices
 /// only when heartbeats stop arriving.
 pub fn engine_stop(st: &mut State, node_id: &str) {
     let now = st.now();
-    let cids: Vec<String> = st
-        .index()
-        .containers_by_node
-        .get(node_id)
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default();
     st.update::<Node>(node_id, |n| {
         n.sim.engine_up = false;
         n.sim.engine_down_since = Some(now);
         n.sim.wake = Some(now + HEARTBEAT_GRACE);
     });
-    for cid in cids {
-        let Some(c) = st.get::<Container>(&cid) else {
-            continue;
-        };
-        if c.is_running() {
-            let code = if program_of(c).handles_sigterm {
-                0
-            } else {
-                137
-            };
-            kill_now(st, &cid, code, false);
-        }
-    }
+    runtime::engine_stopped(st, node_id);
 }
 
 /// `sim node up`: the engine starts, the node registers again, and its agent reports what
@@ -610,7 +356,7 @@ pub fn engine_start(st: &mut State, node_id: &str) {
             m.reachability = Reachability::Reachable;
         }
     });
-    let tids = orchestrator::task_ids_on(st, node_id);
+    let tids = tasks::task_ids_on(st, node_id);
     for tid in tids {
         let Some(t) = st.get::<Task>(&tid).cloned() else {
             continue;
@@ -634,7 +380,7 @@ pub fn engine_start(st: &mut State, node_id: &str) {
             st.update::<Task>(&tid, |t| t.sim.wake = Some(now));
         }
     }
-    super::cluster_health::elect(st);
+    raft::elect(st);
     orchestrator::reconcile_globals(st);
 }
 
@@ -660,8 +406,8 @@ pub fn node_wake(st: &mut State, node_id: &str) {
             }
             n.sim.wake = Some(since + ORPHAN_AFTER);
         });
-        super::cluster_health::elect(st);
-        if super::cluster_health::has_leader(st) {
+        raft::elect(st);
+        if raft::has_leader(st) {
             orchestrator::evacuate_node(st, node_id, false);
         }
         return;

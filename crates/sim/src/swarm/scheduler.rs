@@ -9,12 +9,13 @@
 //! * A task no node can take stays PENDING with `no suitable node (...)` (A11); tasks of
 //!   global services come with their node and only have the filters checked (A12).
 
-use super::constraint::{self, Constraint};
-use super::images;
-use super::model::*;
-use super::rng::Rng;
-use super::state::State;
-use super::time::SimDuration;
+use crate::base::rng::Rng;
+use crate::base::time::SimDuration;
+use crate::infra::images;
+use crate::model::*;
+use crate::state::State;
+use crate::swarm::constraint::Constraint;
+use crate::swarm::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 

@@ -6,8 +6,8 @@
 //! interpreter of the commands tutorials use: `sh -c "while true;do echo tang;sleep 1;done"`,
 //! `sleep N`, `echo`, `ping`, `yes`, `tail -f /dev/null`, `exit N`.
 
-use super::rng::{mix64, stable_hex64};
-use super::time::{SimDuration, SimTime};
+use crate::base::rng::{mix64, stable_hex64};
+use crate::base::time::{SimDuration, SimTime};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum App {
@@ -916,7 +916,7 @@ fn fake_ip(host: &str) -> String {
     if host.split('.').count() == 4 && host.split('.').all(|p| p.parse::<u8>().is_ok()) {
         return host.to_string();
     }
-    let h = super::rng::stable_hash(host);
+    let h = crate::base::rng::stable_hash(host);
     format!(
         "{}.{}.{}.{}",
         93 + (h % 100),

@@ -1,9 +1,9 @@
 //! Raft in miniature: the leader is a reachable manager; without a majority of managers
 //! reachable there is no leader, and orchestration stops until one is elected again.
 
-use super::model::*;
-use super::orchestrator;
-use super::state::State;
+use crate::model::*;
+use crate::state::State;
+use crate::swarm::*;
 
 pub fn has_leader(st: &State) -> bool {
     st.all::<Node>().any(|n| n.is_leader())

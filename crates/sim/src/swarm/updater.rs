@@ -7,10 +7,12 @@
 //! update, roll it back, or are ignored. After the last slot the update completes one monitor
 //! period later.
 
-use super::model::*;
-use super::orchestrator::{self, spec_hash};
-use super::state::State;
-use super::time::{SimDuration, SimTime};
+use crate::base::time::{SimDuration, SimTime};
+use crate::model::*;
+use crate::state::State;
+use crate::swarm::endpoint::allocate_endpoint;
+use crate::swarm::tasks::{Lifecycle, spec_hash};
+use crate::swarm::*;
 use std::collections::BTreeMap;
 
 fn config(svc: &Service, rollback: bool) -> UpdateConfig {
@@ -43,7 +45,12 @@ fn slot_order(k: &str) -> (u64, String) {
 }
 
 /// Starts (or restarts) the update of a service over its runnable slots.
-pub fn start(st: &mut State, svc_id: &str, slots: &BTreeMap<String, Vec<String>>) {
+pub fn start(
+    st: &mut State,
+    svc_id: &str,
+    slots: &BTreeMap<String, Vec<String>>,
+    lc: &dyn Lifecycle,
+) {
     let Some(svc) = st.get::<Service>(svc_id).cloned() else {
         return;
     };
@@ -121,11 +128,11 @@ pub fn start(st: &mut State, svc_id: &str, slots: &BTreeMap<String, Vec<String>>
             });
         }
     });
-    tick(st, svc_id);
+    tick(st, svc_id, lc);
 }
 
 /// Hands slots to idle workers and notices when the run is done.
-pub fn tick(st: &mut State, svc_id: &str) {
+pub fn tick(st: &mut State, svc_id: &str, lc: &dyn Lifecycle) {
     let now = st.now();
     loop {
         let Some(svc) = st.get::<Service>(svc_id).cloned() else {
@@ -148,7 +155,7 @@ pub fn tick(st: &mut State, svc_id: &str) {
         }
         if let Some((i, slot)) = dispatched {
             st.update::<Service>(svc_id, |s| s.sim.update = Some(run.clone()));
-            match update_slot(st, &svc, &slot) {
+            match update_slot(st, &svc, &slot, lc) {
                 Some(task) => {
                     run.workers[i] = UpdateWorker::Waiting {
                         slot,
@@ -191,9 +198,9 @@ pub fn tick(st: &mut State, svc_id: &str) {
 }
 
 /// Replaces the tasks of one slot with a task of the current spec. Returns the new task.
-fn update_slot(st: &mut State, svc: &Service, slot: &str) -> Option<String> {
+fn update_slot(st: &mut State, svc: &Service, slot: &str, lc: &dyn Lifecycle) -> Option<String> {
     let hash = spec_hash(&svc.spec);
-    let old: Vec<Task> = orchestrator::slot_tasks(st, &svc.id, slot)
+    let old: Vec<Task> = tasks::slot_tasks(st, &svc.id, slot)
         .into_iter()
         .filter(|t| t.is_runnable())
         .cloned()
@@ -204,7 +211,7 @@ fn update_slot(st: &mut State, svc: &Service, slot: &str) -> Option<String> {
     // A slot that already has an up-to-date task keeps it.
     if let Some(clean) = old.iter().find(|t| t.sim.spec_hash == hash) {
         for t in old.iter().filter(|t| t.id != clean.id) {
-            orchestrator::set_desired(st, &t.id, TaskState::Shutdown);
+            tasks::set_desired(st, &t.id, TaskState::Shutdown, lc);
         }
         return None;
     }
@@ -213,20 +220,20 @@ fn update_slot(st: &mut State, svc: &Service, slot: &str) -> Option<String> {
         .as_ref()
         .is_some_and(|u| u.state == UpdateState::RollbackStarted);
     let cfg = config(svc, rollback);
-    let spec = orchestrator::Template::of(svc);
+    let spec = tasks::Template::of(svc);
     let (slot_no, node) = if svc.spec.mode.is_global() {
         (0, slot.to_string())
     } else {
         (slot.parse().unwrap_or(0), String::new())
     };
-    let new_id = orchestrator::new_task(st, &svc.id, &spec, slot_no, &node)?;
+    let new_id = tasks::new_task(st, &svc.id, &spec, slot_no, &node)?;
     if cfg.order == UpdateOrder::StopFirst {
         let wait = old
             .iter()
             .find(|t| t.status.state <= TaskState::Running && t.status.state >= TaskState::Assigned)
             .map(|t| t.id.clone());
         for t in &old {
-            orchestrator::set_desired(st, &t.id, TaskState::Shutdown);
+            tasks::set_desired(st, &t.id, TaskState::Shutdown, lc);
         }
         let now = st.now();
         st.update::<Task>(&new_id, |t| {
@@ -235,11 +242,17 @@ fn update_slot(st: &mut State, svc: &Service, slot: &str) -> Option<String> {
             t.sim.wait_for = wait;
         });
     }
-    orchestrator::reap_slot(st, &svc.id, slot);
+    tasks::reap_slot(st, &svc.id, slot);
     Some(new_id)
 }
 
-fn worker_done(st: &mut State, svc_id: &str, task_id: &str, start_first_cleanup: bool) {
+fn worker_done(
+    st: &mut State,
+    svc_id: &str,
+    task_id: &str,
+    start_first_cleanup: bool,
+    lc: &dyn Lifecycle,
+) {
     let Some(svc) = st.get::<Service>(svc_id).cloned() else {
         return;
     };
@@ -264,20 +277,20 @@ fn worker_done(st: &mut State, svc_id: &str, task_id: &str, start_first_cleanup:
     let Some(slot) = slot_done else { return };
     st.update::<Service>(svc_id, |s| s.sim.update = Some(run));
     if start_first_cleanup {
-        let others: Vec<String> = orchestrator::slot_tasks(st, svc_id, &slot)
+        let others: Vec<String> = tasks::slot_tasks(st, svc_id, &slot)
             .iter()
             .filter(|t| t.is_runnable() && t.id != task_id)
             .map(|t| t.id.clone())
             .collect();
         for id in others {
-            orchestrator::set_desired(st, &id, TaskState::Shutdown);
+            tasks::set_desired(st, &id, TaskState::Shutdown, lc);
         }
     }
-    tick(st, svc_id);
+    tick(st, svc_id, lc);
 }
 
 /// A task reached RUNNING.
-pub fn task_running(st: &mut State, t: &Task) {
+pub fn task_running(st: &mut State, t: &Task, lc: &dyn Lifecycle) {
     let Some(svc) = st.get::<Service>(&t.service_id) else {
         return;
     };
@@ -292,12 +305,12 @@ pub fn task_running(st: &mut State, t: &Task) {
             r.watched.insert(t.id.clone(), Some(now));
         }
     });
-    worker_done(st, &t.service_id, &t.id, start_first);
+    worker_done(st, &t.service_id, &t.id, start_first, lc);
 }
 
 /// A task ended: if it was one of this update's replacements and ended before RUNNING or
 /// within the monitor period, it is a failure (B23).
-pub fn task_ended(st: &mut State, t: &Task) {
+pub fn task_ended(st: &mut State, t: &Task, lc: &dyn Lifecycle) {
     let Some(svc) = st.get::<Service>(&t.service_id).cloned() else {
         return;
     };
@@ -311,7 +324,7 @@ pub fn task_ended(st: &mut State, t: &Task) {
     let now = st.now();
     let failed = started.is_none_or(|s| now - s <= cfg.monitor);
     // The worker waiting on it moves on either way.
-    worker_done(st, &svc.id, &t.id, false);
+    worker_done(st, &svc.id, &t.id, false, lc);
     if !failed {
         return;
     }
@@ -357,8 +370,8 @@ pub fn task_ended(st: &mut State, t: &Task) {
                 s.previous_spec = None;
                 stop_run(s, Some(rollback_started(now, message)));
             });
-            super::allocate_endpoint(st, &svc.id);
-            orchestrator::reconcile(st, &svc.id);
+            allocate_endpoint(st, &svc.id);
+            lc.reconcile(st, &svc.id);
         }
     }
 }
@@ -383,7 +396,7 @@ pub fn rollback_started(now: SimTime, message: String) -> UpdateStatus {
 }
 
 /// The service's timer: a worker's delay ended, or the run completes.
-pub fn service_wake(st: &mut State, svc_id: &str) {
+pub fn service_wake(st: &mut State, svc_id: &str, lc: &dyn Lifecycle) {
     let Some(svc) = st.get::<Service>(svc_id).cloned() else {
         return;
     };
@@ -405,7 +418,7 @@ pub fn service_wake(st: &mut State, svc_id: &str) {
         set_status(st, svc_id, state, msg.into(), true);
         return;
     }
-    tick(st, svc_id);
+    tick(st, svc_id, lc);
 }
 
 /// For progress displays: how many of the run's slots are done.

@@ -1,7 +1,11 @@
 //! Scenario tests of the orchestrator against the spec statements (A*, B*).
 
-use super::time::{SimDuration, SimTime};
-use super::*;
+use crate::base::time::{SimDuration, SimTime};
+use crate::infra::{images, logs};
+use crate::model::*;
+use crate::state::{EventAction, Kind};
+use crate::swarm::{constraint, tasks as orchestrator};
+use crate::*;
 use std::collections::BTreeMap;
 
 fn cluster() -> Cluster {
@@ -1347,7 +1351,7 @@ fn oom_kill_when_limit_below_usage() {
 
 mod properties {
     use super::*;
-    use crate::orch::model::Strategy as Sched;
+    use crate::model::Strategy as Sched;
     use proptest::prelude::{
         ProptestConfig, TestCaseError, any, prop_assert, prop_assert_eq, proptest,
     };

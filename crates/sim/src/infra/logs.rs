@@ -3,10 +3,11 @@
 //! [`LOG_LIMIT`] lines (older ones are dropped, as a rotated json-file log would), so even a
 //! container writing thousands of lines a second costs no memory.
 
-use super::agent::program_of;
+use crate::base::time::SimTime;
+use crate::model::*;
+
 pub use super::images::LOG_LIMIT;
-use super::model::Container;
-use super::time::SimTime;
+use crate::infra::runtime::program_of;
 
 /// One log line of one container.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,172 +6,36 @@
 //! * The restart supervisor replaces dead tasks under the restart policy (B5–B10), the task
 //!   reaper trims history per slot (B11), and node failures and drains move tasks (B14–B19).
 
-use super::images;
-use super::model::*;
-use super::network;
-use super::rng::stable_hash;
-use super::state::State;
-use super::time::SimDuration;
-use super::updater;
+use crate::base::time::SimDuration;
+use crate::infra::{images, runtime};
+use crate::model::*;
+use crate::state::State;
+use crate::swarm::tasks::{
+    Lifecycle, Template, delete_task, new_task, reap_slot, runnable_slots, task_ids_on,
+};
+use crate::swarm::*;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Default restart delay (B7).
 pub const DEFAULT_RESTART_DELAY: SimDuration = SimDuration::from_secs(5);
 /// How long a stop-first replacement waits for the old task before starting anyway (B6).
 pub const OLD_TASK_TIMEOUT: SimDuration = SimDuration::from_mins(1);
 
-/// The fingerprint that decides whether a task is out of date (B20): the task template and
-/// the endpoint spec. Replicas and update settings do not count.
-pub fn spec_hash(spec: &ServiceSpec) -> u64 {
-    let t = serde_json::to_string(&spec.task_template).unwrap_or_default();
-    let e = serde_json::to_string(&spec.endpoint()).unwrap_or_default();
-    stable_hash(&format!("{t}\u{0}{e}"))
-}
+/// The orchestrator as the updater and the task primitives report to it.
+pub struct Orchestrator;
 
-/// The task name docker shows: `svc.slot`, or `svc.nodeid` for global tasks.
-pub fn task_name(service_name: &str, t: &Task) -> String {
-    if t.slot != 0 {
-        format!("{service_name}.{}", t.slot)
-    } else {
-        format!("{service_name}.{}", t.node_id)
+impl Lifecycle for Orchestrator {
+    fn task_stopped(&self, st: &mut State, task_id: &str) {
+        task_stopped(st, task_id)
     }
-}
-
-/// A service's current task template, shared by the tasks created from it, with its hash.
-#[derive(Clone)]
-pub struct Template {
-    pub spec: Arc<TaskSpec>,
-    pub hash: u64,
-}
-
-impl Template {
-    pub fn of(svc: &Service) -> Template {
-        Template {
-            spec: Arc::new(svc.spec.task_template.clone()),
-            hash: spec_hash(&svc.spec),
-        }
+    fn reconcile(&self, st: &mut State, svc_id: &str) {
+        reconcile(st, svc_id)
     }
-}
-
-/// Creates a task for a slot (or, for global services, a node). Returns its ID.
-pub fn new_task(
-    st: &mut State,
-    svc_id: &str,
-    tpl: &Template,
-    slot: u64,
-    node: &str,
-) -> Option<String> {
-    let svc = st.get::<Service>(svc_id)?;
-    let hash = tpl.hash;
-    let spec = tpl.spec.clone();
-    let desired = if svc.spec.mode.is_job() {
-        TaskState::Complete
-    } else {
-        TaskState::Running
-    };
-    let host_ports: Vec<(Protocol, u32)> = svc
-        .endpoint
-        .ports
-        .iter()
-        .filter(|p| p.publish_mode == PublishMode::Host && p.published_port != 0)
-        .map(|p| (p.protocol, p.published_port))
-        .collect();
-    let nets = network::task_networks(st, &svc.spec);
-    let job_iteration = svc.job_status.as_ref().map(|j| j.job_iteration);
-    let now = st.now();
-    let id = st.meta.rng.swarm_id();
-    let mut attachments = Vec::new();
-    for n in nets {
-        if let Some(addr) = network::allocate(st, &n, &id) {
-            attachments.push(NetworkAttachment {
-                network: NetworkRef { id: n },
-                addresses: vec![addr],
-            });
-        }
-    }
-    let task = Task {
-        id: id.clone(),
-        version: Version::default(),
-        created_at: now,
-        updated_at: now,
-        labels: Labels::new(),
-        spec,
-        service_id: svc_id.to_string(),
-        slot,
-        node_id: node.to_string(),
-        status: TaskStatus {
-            timestamp: now,
-            state: TaskState::Pending,
-            message: "pending task scheduling".into(),
-            err: String::new(),
-            container_status: None,
-        },
-        desired_state: desired,
-        networks_attachments: attachments,
-        job_iteration,
-        sim: TaskSim {
-            spec_hash: hash,
-            host_ports,
-            ..Default::default()
-        },
-    };
-    st.insert(task);
-    Some(id)
 }
 
 /// Sets a task's desired state. A task that never got to a node is deleted when removed.
 pub fn set_desired(st: &mut State, task_id: &str, desired: TaskState) {
-    let Some(t) = st.get::<Task>(task_id) else {
-        return;
-    };
-    if t.desired_state >= desired && desired != TaskState::Running {
-        return;
-    }
-    let unstarted = t.status.state < TaskState::Assigned
-        || t.node_id.is_empty() && t.status.state <= TaskState::Pending;
-    let now = st.now();
-    st.update::<Task>(task_id, |t| {
-        t.desired_state = desired;
-        if desired > TaskState::Complete {
-            t.sim.wake = Some(now);
-        }
-    });
-    if desired > TaskState::Complete && unstarted {
-        // Nothing runs yet: it stops at once.
-        st.update::<Task>(task_id, |t| {
-            t.status.state = TaskState::Shutdown;
-            t.status.message = "shutdown".into();
-            t.status.timestamp = now;
-            t.sim.wake = None;
-        });
-        task_stopped(st, task_id);
-    }
-}
-
-/// Runnable tasks of a service grouped by slot key (slot number, or node for global).
-pub fn runnable_slots(st: &State, svc_id: &str) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    if let Some(ids) = st.index().tasks_by_service.get(svc_id) {
-        for id in ids {
-            if let Some(t) = st.get::<Task>(id)
-                && t.is_runnable()
-            {
-                out.entry(t.slot_key()).or_default().push(id.clone());
-            }
-        }
-    }
-    out
-}
-
-/// All tasks of one slot of a service.
-pub fn slot_tasks<'a>(st: &'a State, svc_id: &str, slot_key: &str) -> Vec<&'a Task> {
-    st.index()
-        .tasks_by_slot
-        .get(svc_id)
-        .and_then(|m| m.get(slot_key))
-        .map(|ids| ids.iter().filter_map(|id| st.get::<Task>(id)).collect())
-        .unwrap_or_default()
+    tasks::set_desired(st, task_id, desired, &Orchestrator)
 }
 
 /// Brings a service's tasks in line with its spec (called on every spec change).
@@ -210,7 +74,7 @@ fn reconcile_replicated(st: &mut State, svc_id: &str, replicas: u64) {
         None => return,
     };
     if replicas >= have {
-        updater::start(st, svc_id, &slots);
+        updater::start(st, svc_id, &slots, &Orchestrator);
         let mut slot = 0u64;
         for _ in have..replicas {
             loop {
@@ -229,7 +93,7 @@ fn reconcile_replicated(st: &mut State, svc_id: &str, replicas: u64) {
         .iter()
         .map(|k| (k.clone(), slots[k].clone()))
         .collect();
-    updater::start(st, svc_id, &keep);
+    updater::start(st, svc_id, &keep, &Orchestrator);
     for k in &order[replicas as usize..] {
         for id in &slots[k] {
             set_desired(st, id, TaskState::Remove);
@@ -275,8 +139,7 @@ fn reconcile_global(st: &mut State, svc_id: &str, job: bool) {
     let Some(svc) = st.get::<Service>(svc_id) else {
         return;
     };
-    let constraints =
-        super::constraint::parse(svc.spec.task_template.constraints()).unwrap_or_default();
+    let constraints = constraint::parse(svc.spec.task_template.constraints()).unwrap_or_default();
     let spec = Template::of(svc);
     let iteration = svc.job_status.as_ref().map(|j| j.job_iteration);
     let slots = runnable_slots(st, svc_id);
@@ -303,7 +166,7 @@ fn reconcile_global(st: &mut State, svc_id: &str, job: bool) {
     for n in st.all::<Node>() {
         let keep = n.status.state != NodeState::Down
             && n.spec.availability != Availability::Drain
-            && super::constraint::node_matches(&constraints, n);
+            && constraint::node_matches(&constraints, n);
         let has = slots.get(&n.id);
         if !keep {
             if let Some(ids) = has {
@@ -330,7 +193,7 @@ fn reconcile_global(st: &mut State, svc_id: &str, job: bool) {
     for id in &to_stop {
         set_desired(st, id, TaskState::Shutdown);
     }
-    updater::start(st, svc_id, &kept);
+    updater::start(st, svc_id, &kept, &Orchestrator);
     for node in to_start {
         new_task(st, svc_id, &spec, 0, &node);
         reap_slot(st, svc_id, &node);
@@ -490,7 +353,7 @@ pub fn task_stopped(st: &mut State, task_id: &str) {
     for a in &t.networks_attachments {
         network::release(st, &a.network.id, task_id);
     }
-    super::scheduler::record_failure(st, &t);
+    scheduler::record_failure(st, &t);
     // Wake a replacement that waits for this task to stop (B6).
     if let Some(ids) = st.index().tasks_by_service.get(&t.service_id).cloned() {
         let now = st.now();
@@ -509,7 +372,7 @@ pub fn task_stopped(st: &mut State, task_id: &str) {
         delete_task(st, task_id, service_gone);
         return;
     }
-    updater::task_ended(st, &t);
+    updater::task_ended(st, &t, &Orchestrator);
     let Some(svc) = st.get::<Service>(&t.service_id) else {
         return;
     };
@@ -526,74 +389,8 @@ pub fn task_stopped(st: &mut State, task_id: &str) {
 /// Called when a task reaches RUNNING.
 pub fn task_started(st: &mut State, task_id: &str) {
     if let Some(t) = st.get::<Task>(task_id).cloned() {
-        updater::task_running(st, &t);
+        updater::task_running(st, &t, &Orchestrator);
     }
-}
-
-/// Deletes a task; its container goes too unless it was a scale-down (docker leaves those
-/// exited containers on the node).
-pub fn delete_task(st: &mut State, task_id: &str, with_container: bool) {
-    let Some(t) = st.remove::<Task>(task_id) else {
-        return;
-    };
-    for a in &t.networks_attachments {
-        network::release(st, &a.network.id, task_id);
-    }
-    if with_container && let Some(cid) = st.index().container_by_task.get(task_id).cloned() {
-        super::agent::remove_container_volumes(st, &cid);
-        st.remove::<Container>(&cid);
-    }
-}
-
-/// The task reaper (B11): keep at most the history limit of tasks per slot, deleting the
-/// oldest finished ones first.
-pub fn reap_slot(st: &mut State, svc_id: &str, slot_key: &str) {
-    let Some(svc) = st.get::<Service>(svc_id) else {
-        return;
-    };
-    let mut limit = st.meta.swarm.task_history_retention_limit;
-    if let Some(max) = svc
-        .spec
-        .task_template
-        .restart_policy
-        .and_then(|p| p.max_attempts)
-        && max > 0
-    {
-        limit = max as i64 + 1;
-    }
-    if limit < 0 {
-        return;
-    }
-    let mut tasks: Vec<&Task> = slot_tasks(st, svc_id, slot_key);
-    if tasks.len() as i64 <= limit {
-        return;
-    }
-    tasks.sort_by_key(|t| (t.status.timestamp, t.created_at));
-    let mut excess = tasks.len() as i64 - limit;
-    let mut doomed = Vec::new();
-    for t in tasks {
-        if excess <= 0 {
-            break;
-        }
-        if t.status.state > TaskState::Running
-            || (t.status.state < TaskState::Assigned && t.desired_state > TaskState::Running)
-        {
-            doomed.push(t.id.clone());
-            excess -= 1;
-        }
-    }
-    for id in doomed {
-        delete_task(st, &id, true);
-    }
-}
-
-/// The IDs of the tasks on a node, in ID order.
-pub fn task_ids_on(st: &State, node_id: &str) -> Vec<String> {
-    st.index()
-        .tasks_by_node
-        .get(node_id)
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default()
 }
 
 /// A node stopped answering (B14) or was drained (B15): its replicated tasks are restarted
@@ -645,17 +442,17 @@ pub fn enforce_constraints(st: &mut State, node_id: &str) {
         {
             continue;
         }
-        let cons = super::constraint::parse(t.spec.constraints()).unwrap_or_default();
+        let cons = constraint::parse(t.spec.constraints()).unwrap_or_default();
         let r = t.spec.reservations();
         reserved.nano_cpus += r.nano_cpus;
         reserved.memory_bytes += r.memory_bytes;
         let fits = reserved.nano_cpus <= node.description.resources.nano_cpus
             && reserved.memory_bytes <= node.description.resources.memory_bytes;
-        if super::constraint::node_matches(&cons, &node) && fits {
+        if constraint::node_matches(&cons, &node) && fits {
             continue;
         }
         if let Some(cid) = st.index().container_by_task.get(&id).cloned() {
-            super::agent::kill_now(st, &cid, 137, false);
+            runtime::kill_silently(st, &cid, 137);
         }
         st.update::<Task>(&id, |t| {
             t.status.state = TaskState::Rejected;

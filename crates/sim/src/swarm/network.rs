@@ -1,9 +1,9 @@
 //! Overlay networks: subnet allocation from the default pool, and addresses for service VIPs
 //! and task attachments (lowest free address first, gateway at .1, as docker's IPAM does).
 
-use super::constraint::{format_ipv4, parse_cidr};
-use super::model::*;
-use super::state::State;
+use crate::infra::ipam::{format_ipv4, parse_cidr};
+use crate::model::*;
+use crate::state::State;
 
 pub const INGRESS: &str = "ingress";
 
@@ -66,20 +66,6 @@ pub fn release(st: &mut State, network_id: &str, owner: &str) {
     }
 }
 
-/// Docker derives a container's MAC address from its IPv4 address.
-pub fn mac_for(addr: &str) -> String {
-    let ip = addr.split('/').next().unwrap_or("");
-    let parts: Vec<u8> = ip.split('.').filter_map(|p| p.parse().ok()).collect();
-    if parts.len() == 4 {
-        format!(
-            "02:42:{:02x}:{:02x}:{:02x}:{:02x}",
-            parts[0], parts[1], parts[2], parts[3]
-        )
-    } else {
-        "02:42:00:00:00:00".into()
-    }
-}
-
 /// The networks a service's tasks attach to: ingress if it publishes ingress ports, then the
 /// networks of its spec.
 pub fn task_networks(st: &State, spec: &ServiceSpec) -> Vec<String> {
@@ -131,7 +117,7 @@ pub struct OverlaySpec {
     pub labels: Labels,
 }
 
-pub fn overlay(id: String, created: super::time::SimTime, o: OverlaySpec) -> Network {
+pub fn overlay(id: String, created: crate::base::time::SimTime, o: OverlaySpec) -> Network {
     let mut options = o.options;
     options.insert(
         "com.docker.network.driver.overlay.vxlanid_list".into(),

@@ -6,12 +6,15 @@
 //! becomes a change event and a dirty key for the store. A failed command is rolled back from
 //! the journal, so it changes nothing, by construction rather than by care.
 
-use super::model::*;
-use super::rng::Rng;
-use super::time::SimTime;
+use crate::base::rng::Rng;
+use crate::base::time::SimTime;
+use crate::model::*;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashSet};
+
+mod kinds;
+pub use kinds::Kind;
 
 /// The on-disk format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
@@ -412,7 +415,7 @@ object_impl!(
 struct Txn {
     /// Previous values (boxed inside `AnyObj`: objects are large, journals can be long).
     journal: Vec<(Kind, String, Option<AnyObj>)>,
-    touched: HashSet<(Kind, String), super::rng::FnvBuild>,
+    touched: HashSet<(Kind, String), crate::base::rng::FnvBuild>,
     meta_before: Meta,
 }
 

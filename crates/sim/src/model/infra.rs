@@ -1,0 +1,94 @@
+//! What every node runs, whichever control plane placed it there: containers and local
+//! volumes, as the Engine API shows them, with the simulator's state in `x-sim`.
+
+use crate::base::time::SimTime;
+use crate::engine::serde_util::*;
+use crate::engine::*;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a container does while it runs (derived from its image and command).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ContainerSim {
+    pub node: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<String>,
+    /// Image reference as given ("nginx:latest").
+    pub image_ref: String,
+    /// Seed for the container's generated log lines.
+    pub log_seed: u64,
+    /// When the container will exit by itself, and with which code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_at: Option<(SimTime, i64)>,
+    /// A stop in progress: the container exits at this time with this code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopping: Option<(SimTime, i64)>,
+    pub wake: Option<SimTime>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Container {
+    pub id: String,
+    pub created: SimTime,
+    pub path: String,
+    pub args: Vec<String>,
+    pub state: ContainerState,
+    pub image: String,
+    pub name: String,
+    pub restart_count: u64,
+    pub driver: String,
+    pub platform: String,
+    pub config: ContainerConfig,
+    pub mounts: Vec<MountPoint>,
+    pub network_settings: BTreeMap<String, EndpointSettings>,
+    #[serde(rename = "x-sim", default)]
+    pub sim: ContainerSim,
+}
+
+impl Container {
+    /// The name without docker's leading slash.
+    pub fn short_name(&self) -> &str {
+        self.name.trim_start_matches('/')
+    }
+    pub fn is_running(&self) -> bool {
+        self.state.running
+    }
+    /// The full command line, as `docker ps` shows it.
+    pub fn command_line(&self) -> String {
+        let mut parts = vec![self.path.clone()];
+        parts.extend(self.args.iter().cloned());
+        parts.join(" ")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Volumes and networks
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct VolumeSim {
+    pub node: String,
+    pub anonymous: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Volume {
+    #[serde(serialize_with = "ser_secs_time")]
+    pub created_at: SimTime,
+    pub driver: String,
+    pub labels: Labels,
+    pub mountpoint: String,
+    pub name: String,
+    pub options: Labels,
+    pub scope: String,
+    #[serde(rename = "x-sim", default)]
+    pub sim: VolumeSim,
+}
+
+impl Volume {
+    /// The store key: volumes are local to a node.
+    pub fn key_of(node: &str, name: &str) -> String {
+        format!("{node}/{name}")
+    }
+}

@@ -226,3 +226,101 @@ fn a_new_state_directory_holds_seed_000s_swarm() {
         "{inspect}"
     );
 }
+
+/// Rows per table of a state file.
+fn table_rows(path: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    use redb::{ReadableDatabase, ReadableTableMetadata, TableHandle};
+    let db = redb::Database::open(path).unwrap();
+    let rtx = db.begin_read().unwrap();
+    rtx.list_tables()
+        .unwrap()
+        .map(|t| {
+            let name = t.name().to_string();
+            let def = redb::TableDefinition::<&str, &[u8]>::new(&name);
+            let rows = rtx.open_table(def).unwrap().len().unwrap();
+            (name, rows)
+        })
+        .collect()
+}
+
+/// A state written by the release before the kinds registry (store format 1) opens with
+/// this build: it is migrated once, every object survives, and the cluster prints what that
+/// release printed and carries on.
+#[test]
+fn a_format_1_state_is_migrated_and_nothing_is_lost() {
+    let c = Cluster::new();
+    let file = c.state().join(FILE_NAME);
+    std::fs::copy("tests/data/format1/cluster.redb", &file).unwrap();
+    let before = table_rows(&file);
+    assert_eq!(before["containers"], 13, "{before:?}");
+    assert_eq!(before["tasks"], 14, "{before:?}");
+
+    // What that release printed, command by command.
+    let expected = std::fs::read_to_string("tests/data/format1/expected.txt").unwrap();
+    let mut cmds: Vec<(String, String)> = Vec::new();
+    for line in expected.split_inclusive('\n') {
+        match line.strip_prefix("$ ") {
+            Some(cmd) => cmds.push((cmd.trim_end().to_string(), String::new())),
+            None => cmds.last_mut().unwrap().1.push_str(line),
+        }
+    }
+    assert_eq!(cmds.len(), 13);
+    for (cmd, want) in &cmds {
+        let (on, cmd) = match cmd.strip_prefix("--on ") {
+            Some(rest) => {
+                let (node, cmd) = rest.split_once(' ').unwrap();
+                (Some(node), cmd)
+            }
+            None => (None, cmd.as_str()),
+        };
+        // Recorded with stderr after stdout (a node that is down has no daemon to ask).
+        let got = c.run_on(on, cmd);
+        assert_eq!(
+            got.out + &got.err,
+            *want,
+            "`{cmd}` prints what it printed before"
+        );
+    }
+
+    // Every row moved to its new table; the old tables are gone; the format is current.
+    let after = table_rows(&file);
+    for (old, new) in [
+        ("nodes", "swarm.nodes"),
+        ("services", "swarm.services"),
+        ("tasks", "swarm.tasks"),
+        ("containers", "infra.containers"),
+        ("volumes", "infra.volumes"),
+        ("networks", "swarm.networks"),
+    ] {
+        assert_eq!(after.get(new), before.get(old), "{old} -> {new}: {after:?}");
+        assert!(!after.contains_key(old), "{old} is gone: {after:?}");
+    }
+    {
+        use redb::ReadableDatabase;
+        let db = redb::Database::open(&file).unwrap();
+        let rtx = db.begin_read().unwrap();
+        let meta = rtx
+            .open_table(redb::TableDefinition::<&str, &[u8]>::new("meta"))
+            .unwrap();
+        let format = meta.get("format").unwrap().unwrap().value().to_vec();
+        assert_eq!(
+            String::from_utf8(format).unwrap(),
+            opsconsole_sim::FORMAT_VERSION.to_string()
+        );
+    }
+
+    // A migrated container still reports to its task: it crashes, the task fails, and its
+    // replacement runs.
+    c.ok("sim task crash web.3");
+    c.ok("sim advance 30s");
+    let ps = c.ok("docker service ps web");
+    let web3: Vec<&str> = ps.lines().filter(|l| l.contains("web.3")).collect();
+    assert!(
+        web3[0].contains("Running") && web3[1].contains("Failed"),
+        "{ps}"
+    );
+    assert!(
+        c.ok("docker service ls").contains("3/3"),
+        "web is whole again"
+    );
+}

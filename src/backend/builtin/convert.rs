@@ -287,8 +287,8 @@ impl Tracker {
                 }
                 Kind::Container => match st.get::<Container>(&e.id) {
                     Some(c) => {
-                        if let Some(t) = &c.sim.task {
-                            tasks.insert(t.clone());
+                        if let Some(t) = c.sim.owner.as_ref().and_then(Owner::swarm_task) {
+                            tasks.insert(t.to_string());
                         }
                         if !c.mounts.is_empty() {
                             self.mounting.insert(c.id.clone(), c.sim.node.clone());

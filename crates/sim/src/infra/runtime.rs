@@ -14,8 +14,8 @@ pub const DEFAULT_STOP_GRACE: SimDuration = SimDuration::from_secs(10);
 /// A container with an owner exited: what its owner is told.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Exited {
-    /// The task the container runs.
-    pub task: String,
+    /// Who placed the container.
+    pub owner: Owner,
     /// The node it ran on.
     pub node: String,
     pub code: i64,
@@ -157,8 +157,8 @@ fn exit(st: &mut State, cid: &str, code: i64, oom: bool) -> Option<Exited> {
     if !c.is_running() {
         return None;
     }
-    let report = c.sim.task.clone().map(|task| Exited {
-        task,
+    let report = c.sim.owner.clone().map(|owner| Exited {
+        owner,
         node: c.sim.node.clone(),
         code,
     });

@@ -7,12 +7,30 @@ use crate::engine::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The control-plane object a container runs for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    /// A swarm task (by ID).
+    SwarmTask(String),
+}
+
+impl Owner {
+    /// The swarm task, if a swarm task owns it.
+    pub fn swarm_task(&self) -> Option<&str> {
+        match self {
+            Owner::SwarmTask(t) => Some(t),
+        }
+    }
+}
+
 /// What a container does while it runs (derived from its image and command).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ContainerSim {
     pub node: String,
+    /// Who placed the container (and is told when it exits); none for a plain `docker run`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub task: Option<String>,
+    pub owner: Option<Owner>,
     /// Image reference as given ("nginx:latest").
     pub image_ref: String,
     /// Seed for the container's generated log lines.
@@ -90,5 +108,23 @@ impl Volume {
     /// The store key: volumes are local to a node.
     pub fn key_of(node: &str, name: &str) -> String {
         format!("{node}/{name}")
+    }
+}
+
+impl super::Record for Container {
+    fn key(&self) -> String {
+        self.id.clone()
+    }
+    fn wake(&self) -> Option<SimTime> {
+        self.sim.wake
+    }
+    fn clear_wake(&mut self) {
+        self.sim.wake = None;
+    }
+}
+
+impl super::Record for Volume {
+    fn key(&self) -> String {
+        Volume::key_of(&self.sim.node, &self.name)
     }
 }

@@ -244,3 +244,31 @@ impl Strategy {
         }
     }
 }
+
+/// Versioned swarm objects: a change bumps the version index and UpdatedAt.
+macro_rules! versioned_record {
+    ($($ty:ty),*) => {$(
+        impl super::Record for $ty {
+            fn key(&self) -> String {
+                self.id.clone()
+            }
+            fn stamp(&mut self, version: u64, now: SimTime) {
+                self.version.index = version;
+                self.updated_at = now;
+            }
+            fn wake(&self) -> Option<SimTime> {
+                self.sim.wake
+            }
+            fn clear_wake(&mut self) {
+                self.sim.wake = None;
+            }
+        }
+    )*};
+}
+versioned_record!(Node, Service, Task);
+
+impl super::Record for Network {
+    fn key(&self) -> String {
+        self.id.clone()
+    }
+}

@@ -1,30 +1,123 @@
-//! The kinds of object the state holds.
+//! The kinds registry: one row per kind of object the state keeps. From it come the [`Kind`]
+//! enum, the [`Tables`] the objects live in, the [`AnyObj`] the journal keeps old values in,
+//! each type's [`Object`] impl, and dispatch from a `Kind` to its type ([`Kind::with`],
+//! [`each_kind`]), which the state's rollback, timers and rebuild and the store's tables are
+//! written against. Adding a kind is a row here and its model file (a type implementing
+//! [`Record`]); the store's table is named by the row.
 
+use super::index::{self, Index};
+use crate::model::*;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// Which kind of object an ID refers to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Cluster,
-    Node,
-    Service,
-    Task,
-    Container,
-    Volume,
-    Network,
+/// A kind of object stored in a table.
+pub trait Object:
+    Record + Clone + Sized + serde::Serialize + serde::de::DeserializeOwned + 'static
+{
+    const KIND: Kind;
+    /// The store's table: `<plane>.<kinds>`.
+    const TABLE: &'static str;
+    fn wrap(self) -> AnyObj;
+    fn unwrap(o: AnyObj) -> Option<Self>;
+    fn table(t: &Tables) -> &BTreeMap<String, Self>;
+    fn table_mut(t: &mut Tables) -> &mut BTreeMap<String, Self>;
+    /// Keeps the derived indexes in step with a change.
+    fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>);
 }
 
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Cluster => "cluster",
-            Kind::Node => "node",
-            Kind::Service => "service",
-            Kind::Task => "task",
-            Kind::Container => "container",
-            Kind::Volume => "volume",
-            Kind::Network => "network",
+/// Something to do with one kind's type (see [`Kind::with`]).
+pub trait KindFn {
+    type Out;
+    fn call<T: Object>(self) -> Self::Out;
+}
+
+/// Something to do with every kind's type in turn (see [`each_kind`]).
+pub trait EachKind {
+    fn visit<T: Object>(&mut self);
+}
+
+macro_rules! kinds {
+    ($($kind:ident: $ty:ty, $field:ident, $table:literal, $name:literal, $reindex:path;)*) => {
+        /// Which kind of object an ID refers to (`Cluster`: the swarm itself and its
+        /// scheduler, which are not objects of a table).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum Kind {
+            Cluster,
+            $($kind,)*
         }
-    }
+
+        impl Kind {
+            /// The kinds kept in tables, in registry order.
+            pub const STORED: &'static [Kind] = &[$(Kind::$kind,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    Kind::Cluster => "cluster",
+                    $(Kind::$kind => $name,)*
+                }
+            }
+
+            /// Runs `f` with this kind's type (`None` for `Cluster`).
+            pub fn with<F: KindFn>(self, f: F) -> Option<F::Out> {
+                match self {
+                    Kind::Cluster => None,
+                    $(Kind::$kind => Some(f.call::<$ty>()),)*
+                }
+            }
+        }
+
+        /// Every object, one table per kind, keyed by [`Record::key`].
+        #[derive(Clone, Debug, Default)]
+        pub struct Tables {
+            $(pub $field: BTreeMap<String, $ty>,)*
+        }
+
+        /// An object of any kind (boxed: objects are large, journals can be long).
+        #[derive(Clone, Debug)]
+        pub enum AnyObj {
+            $($kind(Box<$ty>),)*
+        }
+
+        $(
+            impl Object for $ty {
+                const KIND: Kind = Kind::$kind;
+                const TABLE: &'static str = $table;
+                fn wrap(self) -> AnyObj {
+                    AnyObj::$kind(Box::new(self))
+                }
+                #[allow(unreachable_patterns)]
+                fn unwrap(o: AnyObj) -> Option<Self> {
+                    match o {
+                        AnyObj::$kind(x) => Some(*x),
+                        _ => None,
+                    }
+                }
+                fn table(t: &Tables) -> &BTreeMap<String, Self> {
+                    &t.$field
+                }
+                fn table_mut(t: &mut Tables) -> &mut BTreeMap<String, Self> {
+                    &mut t.$field
+                }
+                fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {
+                    $reindex(ix, old, new)
+                }
+            }
+        )*
+
+        /// Visits every stored kind's type, in registry order.
+        pub fn each_kind(v: &mut impl EachKind) {
+            $(v.visit::<$ty>();)*
+        }
+    };
+}
+
+// kind:     type       table field   store table          name         index hook
+kinds! {
+    Node: Node, nodes, "swarm.nodes", "node", index::node;
+    Service: Service, services, "swarm.services", "service", index::service;
+    Task: Task, tasks, "swarm.tasks", "task", index::task;
+    Container: Container, containers, "infra.containers", "container", index::container;
+    Volume: Volume, volumes, "infra.volumes", "volume", index::none;
+    Network: Network, networks, "swarm.networks", "network", index::network;
 }

@@ -11,13 +11,15 @@ use crate::base::time::SimTime;
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashSet};
+use std::collections::{BTreeSet, BinaryHeap, HashSet};
 
+mod index;
 mod kinds;
-pub use kinds::Kind;
+pub use index::{Index, NodeUsage};
+pub use kinds::{AnyObj, EachKind, Kind, KindFn, Object, Tables, each_kind};
 
 /// The on-disk format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Cluster-wide simulation state that is not an object: the clock, the RNG, counters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,362 +56,6 @@ pub struct Event {
     pub kind: Kind,
     pub id: String,
 }
-
-#[derive(Clone, Debug)]
-pub enum AnyObj {
-    Node(Box<Node>),
-    Service(Box<Service>),
-    Task(Box<Task>),
-    Container(Box<Container>),
-    Volume(Box<Volume>),
-    Network(Box<Network>),
-}
-
-/// Per-node scheduler bookkeeping (swarmkit's NodeInfo), derived from the tasks.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct NodeUsage {
-    /// Reservations of tasks observed PENDING..RUNNING on the node (A5, A6).
-    pub reserved: Resources,
-    /// Tasks observed ASSIGNED..RUNNING whose desired state is at most COMPLETE.
-    pub active: u32,
-    pub active_by_service: BTreeMap<String, u32>,
-    /// Host-mode published ports in use (A8).
-    pub host_ports: BTreeMap<(Protocol, u32), u32>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Index {
-    pub tasks_by_service: BTreeMap<String, BTreeSet<String>>,
-    /// Tasks of each service by slot key (slot number, or node for global services).
-    pub tasks_by_slot: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
-    pub tasks_by_node: BTreeMap<String, BTreeSet<String>>,
-    /// Tasks waiting for the scheduler (observed PENDING or earlier, still wanted).
-    pub unscheduled: BTreeSet<String>,
-    pub usage: BTreeMap<String, NodeUsage>,
-    pub containers_by_node: BTreeMap<String, BTreeSet<String>>,
-    pub container_by_task: BTreeMap<String, String>,
-    pub container_names: BTreeMap<(String, String), String>,
-    pub service_names: BTreeMap<String, String>,
-    pub node_names: BTreeMap<String, String>,
-    pub network_names: BTreeMap<String, String>,
-    /// Something changed that may let a pending task fit: a task became pending, a task
-    /// released its node's resources, or a node changed.
-    pub sched_hint: bool,
-}
-
-fn add_set(m: &mut BTreeMap<String, BTreeSet<String>>, k: &str, v: &str) {
-    match m.get_mut(k) {
-        Some(s) => {
-            s.insert(v.to_string());
-        }
-        None => {
-            m.insert(k.to_string(), BTreeSet::from([v.to_string()]));
-        }
-    }
-}
-
-fn usage_mut<'a>(m: &'a mut BTreeMap<String, NodeUsage>, node: &str) -> &'a mut NodeUsage {
-    if !m.contains_key(node) {
-        m.insert(node.to_string(), NodeUsage::default());
-    }
-    m.get_mut(node).expect("just inserted")
-}
-fn del_set(m: &mut BTreeMap<String, BTreeSet<String>>, k: &str, v: &str) {
-    if let Some(s) = m.get_mut(k) {
-        s.remove(v);
-        if s.is_empty() {
-            m.remove(k);
-        }
-    }
-}
-
-/// How a task counts towards its node's usage.
-fn task_usage(t: &Task) -> Option<(Resources, bool)> {
-    if t.node_id.is_empty()
-        || t.status.state < TaskState::Assigned
-        || t.status.state > TaskState::Running
-    {
-        return None;
-    }
-    Some((
-        t.spec.reservations(),
-        t.desired_state <= TaskState::Complete,
-    ))
-}
-
-impl Index {
-    fn task(&mut self, old: Option<&Task>, new: Option<&Task>) {
-        // Membership indexes only change when their key does (a task's service and slot
-        // never change; its node changes once, when it is assigned).
-        let same_svc = matches!((old, new), (Some(o), Some(n)) if o.service_id == n.service_id);
-        let same_node = matches!((old, new), (Some(o), Some(n)) if o.node_id == n.node_id);
-        let mut was_unscheduled = false;
-        if let Some(t) = old {
-            if !same_svc {
-                del_set(&mut self.tasks_by_service, &t.service_id, &t.id);
-                if let Some(slots) = self.tasks_by_slot.get_mut(&t.service_id) {
-                    del_set(slots, &t.slot_key(), &t.id);
-                    if slots.is_empty() {
-                        self.tasks_by_slot.remove(&t.service_id);
-                    }
-                }
-            }
-            if !same_node && !t.node_id.is_empty() {
-                del_set(&mut self.tasks_by_node, &t.node_id, &t.id);
-            }
-            was_unscheduled = self.unscheduled.remove(&t.id);
-            if task_usage(t).is_some() && new.is_none_or(|n| task_usage(n).is_none()) {
-                self.sched_hint = true;
-            }
-            if let Some((res, active)) = task_usage(t) {
-                let u = usage_mut(&mut self.usage, &t.node_id);
-                u.reserved.nano_cpus -= res.nano_cpus;
-                u.reserved.memory_bytes -= res.memory_bytes;
-                for p in &t.sim.host_ports {
-                    if let Some(c) = u.host_ports.get_mut(p) {
-                        *c -= 1;
-                        if *c == 0 {
-                            u.host_ports.remove(p);
-                        }
-                    }
-                }
-                if active {
-                    u.active -= 1;
-                    if let Some(c) = u.active_by_service.get_mut(&t.service_id) {
-                        *c -= 1;
-                        if *c == 0 {
-                            u.active_by_service.remove(&t.service_id);
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(t) = new {
-            if !same_svc {
-                add_set(&mut self.tasks_by_service, &t.service_id, &t.id);
-                match self.tasks_by_slot.get_mut(&t.service_id) {
-                    Some(slots) => add_set(slots, &t.slot_key(), &t.id),
-                    None => {
-                        let mut slots = BTreeMap::new();
-                        add_set(&mut slots, &t.slot_key(), &t.id);
-                        self.tasks_by_slot.insert(t.service_id.clone(), slots);
-                    }
-                }
-            }
-            if !same_node && !t.node_id.is_empty() {
-                add_set(&mut self.tasks_by_node, &t.node_id, &t.id);
-            }
-            if t.status.state <= TaskState::Pending && t.is_runnable() {
-                if !was_unscheduled {
-                    self.unscheduled.insert(t.id.clone());
-                    self.sched_hint = true;
-                } else {
-                    self.unscheduled.insert(t.id.clone());
-                }
-            }
-            if let Some((res, active)) = task_usage(t) {
-                let u = usage_mut(&mut self.usage, &t.node_id);
-                u.reserved.nano_cpus += res.nano_cpus;
-                u.reserved.memory_bytes += res.memory_bytes;
-                for p in t.sim.host_ports.iter().copied() {
-                    *u.host_ports.entry(p).or_default() += 1;
-                }
-                if active {
-                    u.active += 1;
-                    match u.active_by_service.get_mut(&t.service_id) {
-                        Some(c) => *c += 1,
-                        None => {
-                            u.active_by_service.insert(t.service_id.clone(), 1);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    fn container(&mut self, old: Option<&Container>, new: Option<&Container>) {
-        if let Some(c) = old {
-            del_set(&mut self.containers_by_node, &c.sim.node, &c.id);
-            self.container_names
-                .remove(&(c.sim.node.clone(), c.short_name().to_string()));
-            if let Some(t) = &c.sim.task {
-                self.container_by_task.remove(t);
-            }
-        }
-        if let Some(c) = new {
-            add_set(&mut self.containers_by_node, &c.sim.node, &c.id);
-            self.container_names.insert(
-                (c.sim.node.clone(), c.short_name().to_string()),
-                c.id.clone(),
-            );
-            if let Some(t) = &c.sim.task {
-                self.container_by_task.insert(t.clone(), c.id.clone());
-            }
-        }
-    }
-}
-
-/// A kind of object stored in a table.
-pub trait Object: Clone + Sized + 'static {
-    const KIND: Kind;
-    fn key(&self) -> String;
-    fn stamp(&mut self, version: u64, now: SimTime);
-    fn wake(&self) -> Option<SimTime>;
-    fn wrap(self) -> AnyObj;
-    fn unwrap(o: AnyObj) -> Option<Self>;
-    fn table(t: &Tables) -> &BTreeMap<String, Self>;
-    fn table_mut(t: &mut Tables) -> &mut BTreeMap<String, Self>;
-    fn reindex(_ix: &mut Index, _old: Option<&Self>, _new: Option<&Self>) {}
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct Tables {
-    pub nodes: BTreeMap<String, Node>,
-    pub services: BTreeMap<String, Service>,
-    pub tasks: BTreeMap<String, Task>,
-    pub containers: BTreeMap<String, Container>,
-    pub volumes: BTreeMap<String, Volume>,
-    pub networks: BTreeMap<String, Network>,
-}
-
-macro_rules! object_impl {
-    ($ty:ty, $kind:expr, $variant:ident, $field:ident, key = |$k:ident| $key:expr, stamp = |$s:ident, $v:ident, $n:ident| $stamp:expr, wake = |$w:ident| $wake:expr) => {
-        impl Object for $ty {
-            const KIND: Kind = $kind;
-            fn key(&self) -> String {
-                let $k = self;
-                $key
-            }
-            fn stamp(&mut self, $v: u64, $n: SimTime) {
-                let $s = self;
-                $stamp
-            }
-            fn wake(&self) -> Option<SimTime> {
-                let $w = self;
-                $wake
-            }
-            fn wrap(self) -> AnyObj {
-                AnyObj::$variant(Box::new(self))
-            }
-            fn unwrap(o: AnyObj) -> Option<Self> {
-                match o {
-                    AnyObj::$variant(x) => Some(*x),
-                    _ => None,
-                }
-            }
-            fn table(t: &Tables) -> &BTreeMap<String, Self> {
-                &t.$field
-            }
-            fn table_mut(t: &mut Tables) -> &mut BTreeMap<String, Self> {
-                &mut t.$field
-            }
-            fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {
-                reindex_impl(ix, old, new)
-            }
-        }
-    };
-}
-
-trait ReindexImpl {
-    fn go(ix: &mut Index, old: Option<&Self>, new: Option<&Self>);
-}
-fn reindex_impl<T: ReindexImpl>(ix: &mut Index, old: Option<&T>, new: Option<&T>) {
-    T::go(ix, old, new)
-}
-
-impl ReindexImpl for Node {
-    fn go(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {
-        if let Some(n) = old {
-            ix.node_names.remove(n.hostname());
-        }
-        if let Some(n) = new {
-            ix.node_names.insert(n.hostname().to_string(), n.id.clone());
-        }
-        ix.sched_hint = true;
-    }
-}
-impl ReindexImpl for Service {
-    fn go(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {
-        if let Some(s) = old {
-            ix.service_names.remove(&s.spec.name);
-        }
-        if let Some(s) = new {
-            ix.service_names.insert(s.spec.name.clone(), s.id.clone());
-        }
-    }
-}
-impl ReindexImpl for Task {
-    fn go(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {
-        ix.task(old, new)
-    }
-}
-impl ReindexImpl for Container {
-    fn go(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {
-        ix.container(old, new)
-    }
-}
-impl ReindexImpl for Volume {
-    fn go(_: &mut Index, _: Option<&Self>, _: Option<&Self>) {}
-}
-impl ReindexImpl for Network {
-    fn go(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {
-        if let Some(n) = old {
-            ix.network_names.remove(&n.name);
-        }
-        if let Some(n) = new {
-            ix.network_names.insert(n.name.clone(), n.id.clone());
-        }
-    }
-}
-
-/// Versioned objects carry a Version index and UpdatedAt that every change bumps.
-macro_rules! versioned {
-    ($ty:ident, $field:ident) => {
-        object_impl!(
-            $ty,
-            Kind::$ty,
-            $ty,
-            $field,
-            key = |x| x.id.clone(),
-            stamp = |s, v, n| {
-                s.version.index = v;
-                s.updated_at = n;
-            },
-            wake = |x| x.sim.wake
-        );
-    };
-}
-
-versioned!(Node, nodes);
-versioned!(Service, services);
-versioned!(Task, tasks);
-object_impl!(
-    Container,
-    Kind::Container,
-    Container,
-    containers,
-    key = |x| x.id.clone(),
-    stamp = |_s, _v, _n| {},
-    wake = |x| x.sim.wake
-);
-object_impl!(
-    Volume,
-    Kind::Volume,
-    Volume,
-    volumes,
-    key = |x| Volume::key_of(&x.sim.node, &x.name),
-    stamp = |_s, _v, _n| {},
-    wake = |_x| None
-);
-object_impl!(
-    Network,
-    Kind::Network,
-    Network,
-    networks,
-    key = |x| x.id.clone(),
-    stamp = |_s, _v, _n| {},
-    wake = |_x| None
-);
 
 #[derive(Clone)]
 struct Txn {
@@ -459,26 +105,27 @@ impl State {
         let mut st = State::new(meta);
         st.meta_dirty = false;
         st.tables = tables;
-        let mut wakes = Vec::new();
-        for n in st.tables.nodes.values() {
-            Node::reindex(&mut st.index, None, Some(n));
-            wakes.extend(n.wake().map(|w| (w, Kind::Node, n.id.clone())));
+        // Every kind in registry order: indexes, then the objects' timers.
+        struct Rebuild<'a> {
+            tables: &'a Tables,
+            index: &'a mut Index,
+            wakes: Vec<(SimTime, Kind, String)>,
         }
-        for s in st.tables.services.values() {
-            Service::reindex(&mut st.index, None, Some(s));
-            wakes.extend(s.wake().map(|w| (w, Kind::Service, s.id.clone())));
+        impl EachKind for Rebuild<'_> {
+            fn visit<T: Object>(&mut self) {
+                for (k, o) in T::table(self.tables) {
+                    T::reindex(self.index, None, Some(o));
+                    self.wakes.extend(o.wake().map(|w| (w, T::KIND, k.clone())));
+                }
+            }
         }
-        for t in st.tables.tasks.values() {
-            Task::reindex(&mut st.index, None, Some(t));
-            wakes.extend(t.wake().map(|w| (w, Kind::Task, t.id.clone())));
-        }
-        for c in st.tables.containers.values() {
-            Container::reindex(&mut st.index, None, Some(c));
-            wakes.extend(c.wake().map(|w| (w, Kind::Container, c.id.clone())));
-        }
-        for n in st.tables.networks.values() {
-            Network::reindex(&mut st.index, None, Some(n));
-        }
+        let mut r = Rebuild {
+            tables: &st.tables,
+            index: &mut st.index,
+            wakes: Vec::new(),
+        };
+        each_kind(&mut r);
+        let wakes = r.wakes;
         for (w, k, id) in wakes {
             st.push_timer(w, k, id);
         }
@@ -572,16 +219,23 @@ impl State {
     /// Undoes every change made since [`State::begin`].
     pub fn rollback(&mut self) {
         let Some(txn) = self.txn.take() else { return };
-        for (kind, key, old) in txn.journal.into_iter().rev() {
-            match kind {
-                Kind::Node => self.restore::<Node>(&key, old),
-                Kind::Service => self.restore::<Service>(&key, old),
-                Kind::Task => self.restore::<Task>(&key, old),
-                Kind::Container => self.restore::<Container>(&key, old),
-                Kind::Volume => self.restore::<Volume>(&key, old),
-                Kind::Network => self.restore::<Network>(&key, old),
-                Kind::Cluster => {}
+        struct Restore<'a> {
+            st: &'a mut State,
+            key: &'a str,
+            old: Option<AnyObj>,
+        }
+        impl KindFn for Restore<'_> {
+            type Out = ();
+            fn call<T: Object>(self) {
+                self.st.restore::<T>(self.key, self.old)
             }
+        }
+        for (kind, key, old) in txn.journal.into_iter().rev() {
+            kind.with(Restore {
+                st: self,
+                key: &key,
+                old,
+            });
         }
         self.meta = txn.meta_before;
     }
@@ -599,15 +253,14 @@ impl State {
     }
 
     fn exists(&self, kind: Kind, key: &str) -> bool {
-        match kind {
-            Kind::Node => self.tables.nodes.contains_key(key),
-            Kind::Service => self.tables.services.contains_key(key),
-            Kind::Task => self.tables.tasks.contains_key(key),
-            Kind::Container => self.tables.containers.contains_key(key),
-            Kind::Volume => self.tables.volumes.contains_key(key),
-            Kind::Network => self.tables.networks.contains_key(key),
-            Kind::Cluster => true,
+        struct Exists<'a>(&'a Tables, &'a str);
+        impl KindFn for Exists<'_> {
+            type Out = bool;
+            fn call<T: Object>(self) -> bool {
+                T::table(self.0).contains_key(self.1)
+            }
         }
+        kind.with(Exists(&self.tables, key)).unwrap_or(true)
     }
 
     fn journal<T: Object>(&mut self, key: &str) {
@@ -725,22 +378,19 @@ impl State {
                 out.push((kind, key));
             }
         }
+        struct ClearWake<'a>(&'a mut State, &'a str);
+        impl KindFn for ClearWake<'_> {
+            type Out = ();
+            fn call<T: Object>(self) {
+                self.0.update::<T>(self.1, |o| o.clear_wake());
+            }
+        }
         for (kind, key) in &out {
             match kind {
-                Kind::Node => {
-                    self.update::<Node>(key, |o| o.sim.wake = None);
-                }
-                Kind::Service => {
-                    self.update::<Service>(key, |o| o.sim.wake = None);
-                }
-                Kind::Task => {
-                    self.update::<Task>(key, |o| o.sim.wake = None);
-                }
-                Kind::Container => {
-                    self.update::<Container>(key, |o| o.sim.wake = None);
-                }
                 Kind::Cluster => self.meta.sched_at = None,
-                _ => {}
+                k => {
+                    k.with(ClearWake(self, key));
+                }
             }
         }
         out
@@ -758,13 +408,16 @@ impl State {
 
     /// A queued timer is live if its object still wants to wake at that time.
     fn timer_live(&self, kind: Kind, key: &str, t: SimTime) -> bool {
+        struct Live<'a>(&'a Tables, &'a str);
+        impl KindFn for Live<'_> {
+            type Out = Option<SimTime>;
+            fn call<T: Object>(self) -> Option<SimTime> {
+                T::table(self.0).get(self.1).and_then(|o| o.wake())
+            }
+        }
         match kind {
-            Kind::Node => self.get::<Node>(key).and_then(|o| o.wake()) == Some(t),
-            Kind::Service => self.get::<Service>(key).and_then(|o| o.wake()) == Some(t),
-            Kind::Task => self.get::<Task>(key).and_then(|o| o.wake()) == Some(t),
-            Kind::Container => self.get::<Container>(key).and_then(|o| o.wake()) == Some(t),
             Kind::Cluster => self.meta.sched_at == Some(t),
-            _ => false,
+            k => k.with(Live(&self.tables, key)).flatten() == Some(t),
         }
     }
 

@@ -241,7 +241,7 @@ fn prepare_done(st: &mut State, t: &Task) {
         network_settings: nets,
         sim: ContainerSim {
             node: node_id,
-            task: Some(t.id.clone()),
+            owner: Some(Owner::SwarmTask(t.id.clone())),
             image_ref: r.familiar(),
             log_seed: st.meta.rng.next_u64(),
             exit_at: None,
@@ -289,8 +289,10 @@ fn start_done(st: &mut State, t: &Task) {
 
 /// A task's container exited: its agent reports it, if the node's engine runs.
 pub fn container_exited(st: &mut State, e: Exited) {
-    if engine_up(st, &e.node) {
-        task_container_exited(st, &e.task, e.code);
+    if let Some(task) = e.owner.swarm_task()
+        && engine_up(st, &e.node)
+    {
+        task_container_exited(st, task, e.code);
     }
 }
 

@@ -1,33 +1,35 @@
 //! Crash-safe persistence of a built-in cluster in a state directory.
 //!
-//! The cluster lives in `<dir>/cluster.redb`, an ACID store: one table per object kind
-//! (values are the objects as JSON) and a `meta` table with the format version, the simulated
-//! clock, the RNG state and the counters. After every command the objects it changed are
+//! The cluster lives in `<dir>/cluster.redb`, an ACID store: one table per object kind, named
+//! by the kinds registry (`swarm.services`, `infra.containers`, ...; values are the objects as
+//! JSON), and a `meta` table with the format version, the simulated clock, the RNG state and
+//! the counters. A state written in an older format is migrated when it is opened
+//! ([`migrate`]), in one transaction. After every command the objects it changed are
 //! written in one transaction, committed durably before the command's output is shown; a
 //! `kill -9` at any moment leaves either the old or the new state, never a mix. A corrupt file
 //! or one written by a newer opsconsole is reported and left untouched.
 
+mod migrate;
+
 use crate::Cluster;
 use crate::base::time::SimTime;
 use crate::model::*;
-use crate::state::Kind;
-use crate::state::{FORMAT_VERSION, Meta, State, Tables};
+use crate::state::{
+    EachKind, FORMAT_VERSION, Kind, KindFn, Meta, Object, State, Tables, each_kind,
+};
 use redb::{
     Database, DatabaseError, ReadableDatabase, ReadableTable, TableDefinition, TableHandle,
 };
 use serde::Serialize;
-use serde::de::DeserializeOwned;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
-const NODES: TableDefinition<&str, &[u8]> = TableDefinition::new("nodes");
-const SERVICES: TableDefinition<&str, &[u8]> = TableDefinition::new("services");
-const TASKS: TableDefinition<&str, &[u8]> = TableDefinition::new("tasks");
-const CONTAINERS: TableDefinition<&str, &[u8]> = TableDefinition::new("containers");
-const VOLUMES: TableDefinition<&str, &[u8]> = TableDefinition::new("volumes");
-const NETWORKS: TableDefinition<&str, &[u8]> = TableDefinition::new("networks");
+
+fn table_of<T: Object>() -> TableDefinition<'static, &'static str, &'static [u8]> {
+    TableDefinition::new(T::TABLE)
+}
 
 pub const FILE_NAME: &str = "cluster.redb";
 const CACHE_BYTES: usize = 2 << 20;
@@ -81,6 +83,36 @@ fn corrupt(path: &Path, e: impl std::fmt::Display) -> StoreError {
 
 fn enc<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
+}
+
+/// Writes (or deletes) the objects of one kind.
+struct SaveKind<'a> {
+    wtx: &'a redb::WriteTransaction,
+    st: &'a State,
+    keys: &'a [&'a str],
+}
+
+impl KindFn for SaveKind<'_> {
+    type Out = Result<(), String>;
+    fn call<T: Object>(self) -> Result<(), String> {
+        let mut table = self
+            .wtx
+            .open_table(table_of::<T>())
+            .map_err(|e| e.to_string())?;
+        for key in self.keys {
+            match self.st.get::<T>(key) {
+                Some(o) => {
+                    table
+                        .insert(*key, enc(o).as_slice())
+                        .map_err(|e| e.to_string())?;
+                }
+                None => {
+                    table.remove(*key).map_err(|e| e.to_string())?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Store {
@@ -156,6 +188,8 @@ impl Store {
             store.write_all(&mut cluster)?;
             return Ok((store, cluster));
         }
+        let format = check_format(&store.db, &store.path)?;
+        migrate::upgrade(&store.db, &store.path, format)?;
         let cluster = store.load()?;
         Ok((store, cluster))
     }
@@ -170,7 +204,7 @@ impl Store {
             _ => return Ok(()),
         }
         match Database::builder().open_read_only(&path) {
-            Ok(ro) => check_format(&ro, &path),
+            Ok(ro) => check_format(&ro, &path).map(|_| ()),
             Err(DatabaseError::DatabaseAlreadyOpen)
             | Err(DatabaseError::LockProtocolMismatch)
             | Err(DatabaseError::RepairAborted) => Ok(()),
@@ -200,15 +234,30 @@ impl Store {
             }
             None => return Err(corrupt(p, "no meta record")),
         };
-        fn read<T: DeserializeOwned>(
+        struct Load<'a> {
+            rtx: &'a redb::ReadTransaction,
+            path: &'a Path,
+            tables: Tables,
+            err: Option<StoreError>,
+        }
+        impl EachKind for Load<'_> {
+            fn visit<T: Object>(&mut self) {
+                if self.err.is_none()
+                    && let Err(e) = read::<T>(self.rtx, self.path, T::table_mut(&mut self.tables))
+                {
+                    self.err = Some(e);
+                }
+            }
+        }
+        fn read<T: Object>(
             rtx: &redb::ReadTransaction,
-            def: TableDefinition<&str, &[u8]>,
             p: &Path,
-        ) -> Result<BTreeMap<String, T>, StoreError> {
-            let mut out = BTreeMap::new();
+            out: &mut BTreeMap<String, T>,
+        ) -> Result<(), StoreError> {
+            let def = table_of::<T>();
             let t = match rtx.open_table(def) {
                 Ok(t) => t,
-                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(out),
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
                 Err(e) => return Err(corrupt(p, e)),
             };
             for row in t.iter().map_err(|e| corrupt(p, e))? {
@@ -217,43 +266,36 @@ impl Store {
                     .map_err(|e| corrupt(p, format!("{} {}: {e}", def.name(), k.value())))?;
                 out.insert(k.value().to_string(), obj);
             }
-            Ok(out)
+            Ok(())
         }
-        let mut tasks = read::<Task>(&rtx, TASKS, p)?;
-        share_specs(&mut tasks);
-        let tables = Tables {
-            nodes: read::<Node>(&rtx, NODES, p)?,
-            services: read::<Service>(&rtx, SERVICES, p)?,
-            tasks,
-            containers: read::<Container>(&rtx, CONTAINERS, p)?,
-            volumes: read::<Volume>(&rtx, VOLUMES, p)?,
-            networks: read::<Network>(&rtx, NETWORKS, p)?,
+        let mut load = Load {
+            rtx: &rtx,
+            path: p,
+            tables: Tables::default(),
+            err: None,
         };
+        each_kind(&mut load);
+        if let Some(e) = load.err {
+            return Err(e);
+        }
+        let mut tables = load.tables;
+        share_specs(&mut tables.tasks);
         Ok(Cluster::from_state(State::from_parts(meta, tables)))
     }
 
     fn write_all(&mut self, cluster: &mut Cluster) -> Result<(), StoreError> {
         let st = cluster.state_mut();
         let _ = st.take_dirty();
-        let mut keys = std::collections::BTreeSet::new();
-        for n in st.all::<Node>() {
-            keys.insert((Kind::Node, n.id.clone()));
+        struct AllKeys<'a>(&'a State, BTreeSet<(Kind, String)>);
+        impl EachKind for AllKeys<'_> {
+            fn visit<T: Object>(&mut self) {
+                let keys = T::table(self.0.tables()).keys().cloned();
+                self.1.extend(keys.map(|k| (T::KIND, k)));
+            }
         }
-        for n in st.all::<Network>() {
-            keys.insert((Kind::Network, n.id.clone()));
-        }
-        for s in st.all::<Service>() {
-            keys.insert((Kind::Service, s.id.clone()));
-        }
-        for t in st.all::<Task>() {
-            keys.insert((Kind::Task, t.id.clone()));
-        }
-        for c in st.all::<Container>() {
-            keys.insert((Kind::Container, c.id.clone()));
-        }
-        for v in st.all::<Volume>() {
-            keys.insert((Kind::Volume, Volume::key_of(&v.sim.node, &v.name)));
-        }
+        let mut all = AllKeys(st, BTreeSet::new());
+        each_kind(&mut all);
+        let keys = all.1;
         st.restore_dirty(keys, true);
         self.save(cluster)
     }
@@ -273,33 +315,24 @@ impl Store {
                     .map_err(|e| e.to_string())?;
                 meta.insert("meta", enc(&st.meta).as_slice())
                     .map_err(|e| e.to_string())?;
-                let mut tabs = [
-                    wtx.open_table(NODES).map_err(|e| e.to_string())?,
-                    wtx.open_table(SERVICES).map_err(|e| e.to_string())?,
-                    wtx.open_table(TASKS).map_err(|e| e.to_string())?,
-                    wtx.open_table(CONTAINERS).map_err(|e| e.to_string())?,
-                    wtx.open_table(VOLUMES).map_err(|e| e.to_string())?,
-                    wtx.open_table(NETWORKS).map_err(|e| e.to_string())?,
-                ];
-                for (kind, key) in &keys {
-                    let (i, val) = match kind {
-                        Kind::Node => (0, st.get::<Node>(key).map(enc)),
-                        Kind::Service => (1, st.get::<Service>(key).map(enc)),
-                        Kind::Task => (2, st.get::<Task>(key).map(enc)),
-                        Kind::Container => (3, st.get::<Container>(key).map(enc)),
-                        Kind::Volume => (4, st.get::<Volume>(key).map(enc)),
-                        Kind::Network => (5, st.get::<Network>(key).map(enc)),
-                        Kind::Cluster => continue,
-                    };
-                    match val {
-                        Some(v) => {
-                            tabs[i]
-                                .insert(key.as_str(), v.as_slice())
-                                .map_err(|e| e.to_string())?;
-                        }
-                        None => {
-                            tabs[i].remove(key.as_str()).map_err(|e| e.to_string())?;
-                        }
+                drop(meta);
+                // The keys come sorted by kind: each kind's table is opened once.
+                let mut keys = keys.iter().peekable();
+                while let Some((kind, _)) = keys.peek().copied() {
+                    let mut of_kind = Vec::new();
+                    while let Some((k, key)) = keys.peek().copied()
+                        && k == kind
+                    {
+                        of_kind.push(key.as_str());
+                        keys.next();
+                    }
+                    let saved = kind.with(SaveKind {
+                        wtx: &wtx,
+                        st,
+                        keys: &of_kind,
+                    });
+                    if let Some(r) = saved {
+                        r?;
                     }
                 }
             }
@@ -331,7 +364,8 @@ fn share_specs(tasks: &mut BTreeMap<String, Task>) {
 }
 
 /// Refuses a state written by a newer opsconsole (or with no format record).
-fn check_format(db: &impl ReadableDatabase, p: &Path) -> Result<(), StoreError> {
+/// Returns the state's format.
+fn check_format(db: &impl ReadableDatabase, p: &Path) -> Result<u32, StoreError> {
     let rtx = db.begin_read().map_err(|e| corrupt(p, e))?;
     let meta = rtx
         .open_table(META)
@@ -346,7 +380,7 @@ fn check_format(db: &impl ReadableDatabase, p: &Path) -> Result<(), StoreError> 
     if format > FORMAT_VERSION {
         return Err(StoreError::Newer(p.to_path_buf(), format));
     }
-    Ok(())
+    Ok(format)
 }
 
 /// The instant a new cluster starts at: now, to the second.

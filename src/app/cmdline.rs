@@ -2,7 +2,7 @@
 //! navigation commands, with tab completion of verbs, flags and object names.
 
 use super::data::Data;
-use opsconsole_sim::lang::docker::{COMMANDS, GROUPS};
+use opsconsole_sim::lang::complete::{self, Names, Next};
 
 /// A console command typed on the `:` line.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -63,14 +63,7 @@ pub fn candidates(before: &[&str], word: &str, d: &Data) -> Vec<String> {
     };
     let top = || {
         let mut v: Vec<String> = NAV_WORDS.iter().map(|s| s.to_string()).collect();
-        v.extend(GROUPS.iter().map(|(g, _)| g.to_string()));
-        v.extend(
-            COMMANDS
-                .iter()
-                .filter(|c| !c.path.contains(' '))
-                .map(|c| c.path.to_string()),
-        );
-        v.push("sim".into());
+        v.extend(complete::verbs());
         v
     };
     let Some(first) = before.first() else {
@@ -78,68 +71,41 @@ pub fn candidates(before: &[&str], word: &str, d: &Data) -> Vec<String> {
     };
     // Flags of the command being typed.
     if word.starts_with('-') {
-        let path = if before.len() >= 2 {
-            format!("{} {}", before[0], before[1])
-        } else {
-            before[0].to_string()
-        };
-        return COMMANDS
-            .iter()
-            .find(|c| c.path == path || c.path == before[0])
-            .map(|c| c.flags.iter().map(|f| format!("--{}", f.long)).collect())
-            .unwrap_or_default();
+        return complete::flags(before);
     }
     match (*first, before.len()) {
-        ("tasks", 1) => [services(d), nodes(d)].concat(),
-        ("logs", 1) => [services(d), tasks(d)].concat(),
-        ("rollouts", 1) => services(d),
-        ("sim", 1) => [
-            "advance", "node", "task", "update", "strategy", "demo", "status",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        ("sim", 2) => match before[1] {
-            "node" => vec!["down".into(), "up".into(), "add".into()],
-            "task" => vec!["stop".into(), "crash".into()],
-            "update" => vec!["pause".into(), "resume".into()],
-            "strategy" => vec!["spread".into(), "binpack".into(), "random".into()],
-            _ => Vec::new(),
-        },
-        ("sim", _) => match before[1] {
-            "node" => nodes(d),
-            "task" => tasks(d),
-            "update" => services(d),
-            _ => Vec::new(),
-        },
-        (group, 1) if GROUPS.iter().any(|(g, _)| *g == group) => COMMANDS
-            .iter()
-            .filter_map(|c| c.path.strip_prefix(&format!("{group} ")))
-            .map(str::to_string)
-            .collect(),
-        ("service", _) if before.get(1) == Some(&"scale") => {
-            services(d).into_iter().map(|s| format!("{s}=")).collect()
-        }
-        ("service", _) => services(d),
-        ("node", _) => nodes(d),
-        ("volume", _) => {
-            let mut v: Vec<String> = d.volumes.values().map(|v| v.name.clone()).collect();
-            v.sort();
-            v.dedup();
-            v
-        }
-        ("network", _) => d.networks.values().map(|n| n.name.clone()).collect(),
-        ("stack", _) => {
-            let mut v: Vec<String> = d
-                .services
+        ("tasks", 1) => return [services(d), nodes(d)].concat(),
+        ("logs", 1) => return [services(d), tasks(d)].concat(),
+        ("rollouts", 1) => return services(d),
+        _ => {}
+    }
+    match complete::next(before) {
+        Next::Words(w) => w,
+        Next::Names(n) => names(d, n),
+        Next::Nothing => Vec::new(),
+    }
+}
+
+/// The names of the objects of a kind the console knows.
+fn names(d: &Data, n: Names) -> Vec<String> {
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
+    };
+    match n {
+        Names::Services => services(d),
+        Names::ServiceScales => services(d).into_iter().map(|s| format!("{s}=")).collect(),
+        Names::Nodes => nodes(d),
+        Names::Tasks => tasks(d),
+        Names::Volumes => sorted(d.volumes.values().map(|v| v.name.clone()).collect()),
+        Names::Networks => d.networks.values().map(|n| n.name.clone()).collect(),
+        Names::Stacks => sorted(
+            d.services
                 .values()
                 .filter_map(|s| s.stack.clone())
-                .collect();
-            v.sort();
-            v.dedup();
-            v
-        }
-        _ => Vec::new(),
+                .collect(),
+        ),
     }
 }
 

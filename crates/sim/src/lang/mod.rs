@@ -2,6 +2,7 @@
 //! into typed commands. `opsconsole ctl`, the console's `:` line, key macros and the tests all
 //! use this one parser.
 
+pub mod complete;
 pub mod docker;
 pub mod flags;
 pub mod service;
@@ -11,7 +12,7 @@ use crate::base::time::SimDuration;
 use crate::model::{Labels, NodeRole, Strategy};
 use crate::{DEFAULT_NODE_CPUS, DEFAULT_NODE_MEMORY, NodeTemplate};
 pub use docker::DockerCmd;
-use docker::{Args, COMMANDS, CmdDef, Ctx};
+use docker::{Args, CmdDef, Ctx, commands};
 pub use flags::ParseError;
 use flags::{Arity, FlagSpec, flag, split_line};
 
@@ -74,15 +75,14 @@ pub fn parse(words: &[String]) -> Result<Cmd, ParseError> {
 
 fn find(words: &[String]) -> Option<(&'static CmdDef, usize)> {
     let two = words.get(1).map(|w| format!("{} {w}", words[0]));
-    for def in COMMANDS {
+    for def in commands() {
         if let Some(two) = &two
             && (def.path == two || def.aliases.contains(&two.as_str()))
         {
             return Some((def, 2));
         }
     }
-    COMMANDS
-        .iter()
+    commands()
         .find(|d| d.path == words[0] || d.aliases.contains(&words[0].as_str()))
         .map(|d| (d, 1))
 }
@@ -151,7 +151,7 @@ fn top_help() -> String {
         out.push_str(&format!("  {g:10} {d}\n"));
     }
     out.push_str("\nCommands:\n");
-    for def in COMMANDS.iter().filter(|d| !d.path.contains(' ')) {
+    for def in commands().filter(|d| !d.path.contains(' ')) {
         out.push_str(&format!("  {:10} {}\n", def.path, def.short));
     }
     for (name, short) in [

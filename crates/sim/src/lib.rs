@@ -10,7 +10,7 @@
 
 pub mod base;
 mod cluster;
-pub mod compose;
+
 pub mod engine;
 pub mod exec;
 pub mod infra;

@@ -539,7 +539,7 @@ async fn stack_deploy(
 ) -> R<()> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let getenv = |k: &str| std::env::var(k).ok();
-    let plan = opsconsole_sim::compose::plan_files(files, &cwd, stack, &getenv)?;
+    let plan = opsconsole_sim::lang::compose::plan_files(files, &cwd, stack, &getenv)?;
     for w in &plan.warnings {
         out.stderr.push_str(w);
         out.stderr.push('\n');

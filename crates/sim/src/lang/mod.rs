@@ -3,6 +3,7 @@
 //! use this one parser.
 
 pub mod complete;
+pub mod compose;
 pub mod docker;
 pub mod flags;
 pub mod service;

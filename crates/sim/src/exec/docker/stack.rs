@@ -3,8 +3,8 @@
 use super::*;
 use crate::Cluster;
 use crate::Command;
-use crate::compose;
 use crate::exec::*;
+use crate::lang::compose;
 use crate::lang::docker::*;
 use crate::model::*;
 

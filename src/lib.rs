@@ -7,6 +7,6 @@ pub mod console;
 pub mod ctl;
 pub mod fixtures;
 pub mod macros;
-pub mod play;
+
 pub mod shots;
 pub mod ui;

@@ -4,9 +4,9 @@ use opsconsole::app::config::{self, Overrides};
 use opsconsole::backend::builtin::{Builtin, Hosting, Options, daemon};
 use opsconsole::backend::docker::{Docker, endpoint};
 use opsconsole::backend::{Backend, Invocation, ReadOnly, RunOpts};
+use opsconsole::console::headless::{self as play, Clock};
 use opsconsole::console::{self, Quiet, Runner};
 use opsconsole::ctl::{self, CtlOpts};
-use opsconsole::play::{self, Clock};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -99,7 +99,7 @@ struct Cli {
 }
 
 fn parse_rotate(s: &str) -> Result<Duration, String> {
-    let d = opsconsole::macros::duration(s)?;
+    let d = opsconsole::app::config::duration(s)?;
     if d < Duration::from_secs(1) {
         return Err(format!("rotate {s:?}: at least 1s"));
     }

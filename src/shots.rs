@@ -83,10 +83,10 @@ pub async fn play_macro(m: Macro, backend: Arc<dyn Backend>) -> Result<Vec<Shot>
     info.endpoint = "built-in · demo".into();
     let mut runner = Runner::new(App::new(config("dark"), info), backend, term);
     let mut shots = Vec::new();
-    crate::play::headless_with(
+    crate::console::headless::headless_with(
         &mut runner,
         m,
-        crate::play::Clock::Simulated,
+        crate::console::headless::Clock::Simulated,
         &mut |r, name| {
             shots.extend(snap(r, name));
         },

@@ -14,7 +14,7 @@ use opsconsole::app::keys::{Code, Key};
 use opsconsole::app::{Action, App, Kiosk};
 use opsconsole::backend::*;
 use opsconsole::console::Runner;
-use opsconsole::play::{self, Clock};
+use opsconsole::console::headless::{self as play, Clock};
 use opsconsole::shots;
 use opsconsole_sim::base::rng::Rng;
 use ratatui::Terminal;

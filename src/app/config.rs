@@ -54,7 +54,7 @@ impl Settings {
                     Ok(c) => s.kiosk_exit = Some(c),
                     Err(e) => warnings.push(f.at(span, format!("kiosk_exit: {e}; ignored"))),
                 },
-                ("rotate", Some(t), _) => match crate::macros::duration(t) {
+                ("rotate", Some(t), _) => match duration(t) {
                     Ok(d) if d >= std::time::Duration::from_secs(1) => s.rotate = Some(d),
                     Ok(_) => warnings.push(f.at(span, "rotate must be at least 1s; ignored")),
                     Err(e) => warnings.push(f.at(span, format!("rotate: {e}; ignored"))),
@@ -138,6 +138,17 @@ pub fn build(o: &Overrides, getenv: impl Fn(&str) -> Option<String>) -> Config {
         });
     }
     config
+}
+
+/// `500ms`, `2s`, `1m30s`; at most an hour.
+pub fn duration(s: &str) -> Result<std::time::Duration, String> {
+    let d = opsconsole_sim::base::time::parse_go_duration(s).map_err(|_| {
+        format!("invalid duration {s:?} (use a number with a unit: 500ms, 2s, 1m30s)")
+    })?;
+    if d.0 < 0 || d.0 > 3_600_000_000_000 {
+        return Err(format!("duration {s:?} is out of range (0 to 1h)"));
+    }
+    Ok(std::time::Duration::from_nanos(d.0 as u64))
 }
 
 #[cfg(test)]

@@ -12,12 +12,8 @@ impl App {
                 Intent::Run { words, on } => {
                     self.run_words(words, on, false, fx);
                 }
-                Intent::Prompt(p) => {
-                    self.overlay = Some(Box::new(overlays::prompt::PromptView::new(p)));
-                }
-                Intent::Confirm(c) => {
-                    self.overlay = Some(Box::new(overlays::confirm::ConfirmView::new(c)));
-                }
+                Intent::Prompt(p) => self.show(OverlaySpec::Prompt(p)),
+                Intent::Confirm(c) => self.show(OverlaySpec::Confirm(c)),
                 Intent::Open(nav) => self.open(nav, fx),
                 Intent::Status(l, s) => self.set_status(l, s),
                 Intent::Inspect(kind, key) => {
@@ -36,23 +32,18 @@ impl App {
                         ViewKind::Network => d.networks.get(&key).map(|n| n.name.clone()),
                     }
                     .unwrap_or_else(|| key.clone());
-                    self.overlay = Some(Box::new(overlays::inspect::InspectView::new(
-                        id, kind, label,
-                    )));
+                    self.show(OverlaySpec::Inspect { id, kind, label });
                     fx.push(Effect::Inspect { id, kind, key });
                 }
                 Intent::Plan { title, words } => match Invocation::new(&words) {
                     Ok(inv) => {
                         let id = self.request(Req::Overlay);
-                        self.overlay =
-                            Some(Box::new(overlays::plan::PlanView::new(id, title, words)));
+                        self.show(OverlaySpec::Plan { id, title, words });
                         fx.push(Effect::Plan { id, inv });
                     }
                     Err(e) => self.set_status(Level::Error, first_line(&e.message)),
                 },
-                Intent::Editor => {
-                    self.overlay = Some(Box::new(overlays::editor::EditorView::new()));
-                }
+                Intent::Editor => self.show(OverlaySpec::Editor),
                 Intent::CommandLine(text) => self.open_input(InputKind::Command, &text),
                 Intent::Effect(e) => fx.push(e),
                 Intent::RunAs { id, words } => match Invocation::new(&words) {
@@ -80,10 +71,10 @@ impl App {
                         self.on_done(id, r, fx);
                     }
                 },
-                Intent::LogsSearch(text) => self.panes.logs.search(&text),
-                Intent::LogsTail(n) => {
+                Intent::Answer(q, text) => {
                     self.next_id += 1;
-                    if let Some(e) = self.panes.logs.set_tail(n, self.next_id) {
+                    let pane = self.panes.get_mut(PaneId::Logs);
+                    if let Some(e) = pane.answer(q, &text, self.next_id) {
                         fx.push(e);
                     }
                 }
@@ -115,20 +106,20 @@ impl App {
                     Level::Error
                 };
                 if e.exit == 0 && e.message.lines().count() > 1 {
-                    self.overlay = Some(Box::new(overlays::output::OutputView::new(
-                        words.join(" "),
-                        e.message.clone(),
-                    )));
+                    self.show(OverlaySpec::Output {
+                        title: words.join(" "),
+                        text: e.message.clone(),
+                    });
                 }
                 self.set_status(level, first_line(&e.message));
                 return None;
             }
         };
         if let opsconsole_sim::lang::Cmd::Help(text) = &inv.cmd {
-            self.overlay = Some(Box::new(overlays::output::OutputView::new(
-                inv.display(),
-                text.clone(),
-            )));
+            self.show(OverlaySpec::Output {
+                title: inv.display(),
+                text: text.clone(),
+            });
             return None;
         }
         if inv.is_mutating() && self.info.read_only {
@@ -206,10 +197,10 @@ impl App {
             format!("{}{}", out.stdout, out.stderr)
         };
         if show && text.trim_end().lines().count() > 1 && self.overlay.is_none() {
-            self.overlay = Some(Box::new(overlays::output::OutputView::new(
-                line.to_string(),
+            self.show(OverlaySpec::Output {
+                title: line.to_string(),
                 text,
-            )));
+            });
         }
     }
 
@@ -220,5 +211,47 @@ impl App {
             let intents = cx.out;
             self.finish_overlay(o, flow, intents, fx);
         }
+    }
+}
+
+/// What a prompt's answer (or a confirmation, with an empty answer) does.
+pub fn answer(then: &Then, text: &str) -> Result<Vec<Intent>, String> {
+    match then {
+        Then::Run { words, on } => {
+            let needs_text = words.iter().any(|w| w.contains("{}") || w == "{words}");
+            if needs_text && text.trim().is_empty() {
+                return Err("nothing entered".into());
+            }
+            let mut out = Vec::new();
+            for w in words {
+                if w == "{words}" {
+                    // The text as several words (shell quoting rules).
+                    out.extend(
+                        opsconsole_sim::lang::flags::split_line(text)
+                            .map_err(|e| format!("cannot read that: {e}"))?,
+                    );
+                } else {
+                    out.push(w.replace("{}", text.trim()));
+                }
+            }
+            Ok(vec![
+                Intent::Run {
+                    words: out,
+                    on: on.clone(),
+                },
+                Intent::Close,
+            ])
+        }
+        Then::Pane(PaneQuestion::LogsSearch) => Ok(vec![
+            Intent::Answer(PaneQuestion::LogsSearch, text.to_string()),
+            Intent::Close,
+        ]),
+        Then::Pane(PaneQuestion::LogsTail) => match text.trim().parse::<u64>() {
+            Ok(n) if n > 0 => Ok(vec![
+                Intent::Answer(PaneQuestion::LogsTail, n.to_string()),
+                Intent::Close,
+            ]),
+            _ => Err(format!("{text:?} is not a number of lines")),
+        },
     }
 }

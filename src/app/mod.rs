@@ -1,32 +1,35 @@
 //! The console's state and the one function that changes it: [`App::update`] takes an
 //! [`Action`] and returns the [`Effect`]s it wants carried out. Panes and overlays are
-//! components in [`crate::ui`]; they ask for things through a [`Cx`], and the App turns those
+//! components behind the traits of [`component`] (the UI layer supplies them); they ask for
+//! things through a [`Cx`], and the App turns those
 //! requests into overlays, navigation and effects.
 
 pub mod action;
 pub mod cmdline;
+pub mod component;
 pub mod config;
 pub mod data;
 mod input;
-mod intents;
+pub mod intents;
 pub mod keymap;
 pub mod keys;
 pub mod lineedit;
+pub mod nav;
 pub mod ops;
 pub mod rows;
 pub mod theme;
 pub mod tomlfile;
 
 use crate::backend::view::ViewKind;
-use crate::backend::{BackendInfo, LogTarget, WatchEvent};
-use crate::ui::overlays::{self, Flow, Overlay};
-use crate::ui::panes::{PaneId, Panes, TaskScope};
+use crate::backend::{BackendInfo, WatchEvent};
 pub use action::{Action, Effect, MacroEvent, Reply};
 use cmdline::NavCmd;
+pub use component::{Components, Flow, Overlay, OverlaySpec, Pane, PaneQuestion, Panes, RenderCx};
 use data::{Data, Delta, Filter};
 use keymap::{Keymap, Lookup};
 use keys::{Code, Key};
 use lineedit::{Completion, Edit, LineEdit};
+pub use nav::{Nav, PaneId, TaskScope};
 use ops::{Context, Op};
 use ratatui::layout::Rect;
 use std::collections::HashMap;
@@ -82,15 +85,6 @@ pub struct Status {
     pub text: String,
 }
 
-/// Where a navigation goes.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Nav {
-    Pane(PaneId),
-    Tasks(TaskScope),
-    Logs(LogTarget),
-    Rollouts(Option<String>),
-}
-
 /// What to do with the text of a prompt.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Then {
@@ -100,8 +94,8 @@ pub enum Then {
         words: Vec<String>,
         on: Option<String>,
     },
-    LogsSearch,
-    LogsTail,
+    /// An answer for the logs pane.
+    Pane(PaneQuestion),
 }
 
 /// A one-line question.
@@ -147,8 +141,8 @@ pub enum Intent {
         id: u64,
         words: Vec<String>,
     },
-    LogsSearch(String),
-    LogsTail(u64),
+    /// A pane's question answered (the logs pane's search text and tail length).
+    Answer(PaneQuestion, String),
     Close,
 }
 
@@ -257,14 +251,20 @@ pub struct App {
     pub caption: Option<String>,
     /// The macro being played, if any.
     pub playing: Option<String>,
+    /// Makes the panes and overlays.
+    components: Box<dyn Components>,
 }
 
 impl App {
-    pub fn new(config: Config, info: BackendInfo) -> App {
+    /// An App whose panes and overlays come from `components` (the UI layer's
+    /// `App::new` passes its own).
+    pub fn with_components(
+        config: Config,
+        info: BackendInfo,
+        components: Box<dyn Components>,
+    ) -> App {
         // Problems in the user's files are shown, not hidden in a truncated line.
-        let (status, overlay): (Option<Status>, Option<Box<dyn Overlay>>) = if config
-            .warnings
-            .is_empty()
+        let (status, overlay): (Option<Status>, Option<OverlaySpec>) = if config.warnings.is_empty()
         {
             (None, None)
         } else {
@@ -276,19 +276,20 @@ impl App {
                         "{n} problem(s) in configuration files: those entries were skipped (esc closes the list)"
                     ),
                 }),
-                Some(Box::new(overlays::output::OutputView::new(
-                    "Configuration problems".into(),
-                    config.warnings.join("\n"),
-                ))),
+                Some(OverlaySpec::Output {
+                    title: "Configuration problems".into(),
+                    text: config.warnings.join("\n"),
+                }),
             )
         };
-        App {
+        let panes = Panes::new(components.panes());
+        let mut app = App {
             config,
             info,
             data: Data::default(),
             pane: PaneId::Services,
-            panes: Panes::default(),
-            overlay,
+            panes,
+            overlay: None,
             input: None,
             status,
             pending: Vec::new(),
@@ -301,7 +302,18 @@ impl App {
             hit: Hit::default(),
             caption: None,
             playing: None,
+            components,
+        };
+        if let Some(spec) = overlay {
+            app.show(spec);
         }
+        app
+    }
+
+    /// Opens a window over the panes.
+    pub fn show(&mut self, spec: OverlaySpec) {
+        let o = self.components.overlay(spec, self);
+        self.overlay = Some(o);
     }
 
     /// The one way state changes.
@@ -325,7 +337,7 @@ impl App {
                 self.overlay_deltas(&deltas, &mut fx);
             }
             Action::Log(id, ev) => {
-                let shown = self.panes.logs.on_log(id, ev);
+                let shown = self.panes.get_mut(PaneId::Logs).on_log(id, ev);
                 dirty = shown && self.pane == PaneId::Logs;
             }
             Action::Done(id, r) => self.on_done(id, r, &mut fx),
@@ -534,7 +546,7 @@ impl App {
         match op {
             Op::Quit => self.quit = true,
             Op::Help => {
-                self.overlay = Some(Box::new(overlays::help::Help::new(self)));
+                self.show(OverlaySpec::Help);
             }
             Op::CommandLine => self.open_input(InputKind::Command, ""),
             Op::Filter => {
@@ -602,7 +614,7 @@ impl App {
         if let Some(b) = self.back.pop() {
             if b.restore == Nav::Pane(PaneId::Logs) {
                 // No logs were open before this drill-down: leaving it closes them.
-                self.panes.logs.close();
+                self.panes.get_mut(PaneId::Logs).leave();
                 fx.push(Effect::StopLogs);
             } else {
                 self.navigate(b.restore, fx);
@@ -613,13 +625,7 @@ impl App {
 
     /// Goes somewhere, remembering how to come back.
     fn open(&mut self, nav: Nav, fx: &mut Vec<Effect>) {
-        let target = match &nav {
-            Nav::Pane(p) => *p,
-            Nav::Tasks(_) => PaneId::Tasks,
-            Nav::Logs(_) => PaneId::Logs,
-            Nav::Rollouts(_) => PaneId::Rollouts,
-        };
-        let restore = self.panes.scope_of(target);
+        let restore = self.panes.place_of(nav.pane());
         self.back.push(Back {
             from: self.pane,
             restore,
@@ -631,26 +637,17 @@ impl App {
     }
 
     fn navigate(&mut self, nav: Nav, fx: &mut Vec<Effect>) {
-        match nav {
-            Nav::Pane(p) => self.pane = p,
-            Nav::Tasks(scope) => {
-                self.panes.tasks.set_scope(&self.data, scope);
-                self.pane = PaneId::Tasks;
-            }
-            Nav::Logs(target) => {
+        let pane = nav.pane();
+        if !matches!(nav, Nav::Pane(_)) {
+            // Only a log stream needs a request ID.
+            if matches!(nav, Nav::Logs(_)) {
                 self.next_id += 1;
-                if let Some(e) = self.panes.logs.open(&self.data, target, self.next_id) {
-                    fx.push(e);
-                }
-                self.pane = PaneId::Logs;
             }
-            Nav::Rollouts(svc) => {
-                if let Some(s) = svc {
-                    self.panes.rollouts.select(&self.data, &s);
-                }
-                self.pane = PaneId::Rollouts;
+            if let Some(e) = self.panes.get_mut(pane).go(&self.data, nav, self.next_id) {
+                fx.push(e);
             }
         }
+        self.pane = pane;
     }
 }
 

@@ -6,17 +6,16 @@ pub mod panes;
 pub mod table;
 pub mod text;
 
-use crate::app::data::Data;
-use crate::app::keymap::Keymap;
 use crate::app::ops::Op;
-use crate::app::theme::Theme;
-use crate::app::{App, InputKind, Level};
+use crate::app::{
+    App, Components as AppComponents, Config, InputKind, Level, Overlay, OverlaySpec, Pane, PaneId,
+};
+use crate::backend::BackendInfo;
 use crate::backend::view::wall_ms;
 use opsconsole_sim::base::time::{
     SimDuration, SimTime, human_duration, human_duration_next_change,
 };
 use opsconsole_sim::model::TaskState;
-use panes::PaneId;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -25,15 +24,39 @@ use ratatui::widgets::{Block, Paragraph};
 use std::cell::Cell;
 use text::truncate;
 
-/// What components see while drawing.
-pub struct RenderCx<'a> {
-    pub theme: &'a Theme,
-    pub data: &'a Data,
-    pub keymap: &'a Keymap,
-    pub info: &'a crate::backend::BackendInfo,
-    /// The backend's time for this frame.
-    pub now: SimTime,
-    redraw_at: Cell<Option<SimTime>>,
+pub use crate::app::RenderCx;
+
+/// The UI's panes and windows, for the App.
+pub struct Components;
+
+impl AppComponents for Components {
+    fn panes(&self) -> Vec<Box<dyn Pane>> {
+        panes::all()
+    }
+
+    fn overlay(&self, spec: OverlaySpec, app: &App) -> Box<dyn Overlay> {
+        use overlays::*;
+        match spec {
+            OverlaySpec::Help => Box::new(help::Help::new(app)),
+            OverlaySpec::Prompt(p) => Box::new(prompt::PromptView::new(p)),
+            OverlaySpec::Confirm(c) => Box::new(confirm::ConfirmView::new(c)),
+            OverlaySpec::Output { title, text } => Box::new(output::OutputView::new(title, text)),
+            OverlaySpec::Inspect { id, kind, label } => {
+                Box::new(inspect::InspectView::new(id, kind, label))
+            }
+            OverlaySpec::Plan { id, title, words } => {
+                Box::new(plan::PlanView::new(id, title, words))
+            }
+            OverlaySpec::Editor => Box::new(editor::EditorView::new()),
+        }
+    }
+}
+
+impl App {
+    /// The console's App, with the UI's panes and windows.
+    pub fn new(config: Config, info: BackendInfo) -> App {
+        App::with_components(config, info, Box::new(Components))
+    }
 }
 
 impl RenderCx<'_> {

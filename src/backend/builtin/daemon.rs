@@ -6,14 +6,10 @@
 //! On standard output it says `ready` once it listens, or `busy` (another process has the
 //! state) or `error MESSAGE`, then nothing more.
 
-use super::host::{Host, Request};
-use super::proto;
-use opsconsole_sim as orch;
+use super::{bootstrap, proto};
 use opsconsole_sim::base::time::SimTime;
-use opsconsole_sim::store::{Store, StoreError};
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -40,25 +36,6 @@ fn say(line: &str) {
 }
 
 pub fn serve(o: ServeOpts) -> i32 {
-    let mut created = false;
-    let (store, cl) = match Store::open(&o.dir, Duration::from_secs(2), || {
-        created = true;
-        orch::seed_cluster(o.seed, o.start)
-    }) {
-        Ok(x) => x,
-        Err(StoreError::Busy(_)) => {
-            say("busy");
-            return BUSY;
-        }
-        Err(e) => {
-            say(&format!("error {e}"));
-            return 1;
-        }
-    };
-    let mut host = Host::new(store, cl, o.speed);
-    if created && o.demo_if_new {
-        host.load_demo();
-    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -70,41 +47,40 @@ pub fn serve(o: ServeOpts) -> i32 {
         }
     };
     rt.block_on(async move {
-        // We hold the state, so a socket left in the directory is a dead process's.
-        let sock = proto::socket_path(&o.dir);
-        let _ = std::fs::remove_file(&sock);
-        let listener = match tokio::net::UnixListener::bind(&sock) {
-            Ok(l) => l,
-            Err(e) => {
-                say(&format!("error cannot listen on {}: {e}", sock.display()));
+        let started = match bootstrap::start(&bootstrap::Start {
+            dir: o.dir.clone(),
+            speed: o.speed,
+            demo_if_new: o.demo_if_new,
+            seed: o.seed,
+            start: o.start,
+            wait: Duration::from_secs(2),
+        }) {
+            Ok(s) => s,
+            Err(bootstrap::StartError::Busy(_)) => {
+                say("busy");
+                return BUSY;
+            }
+            Err(bootstrap::StartError::Failed(e)) => {
+                say(&format!("error {e}"));
                 return 1;
             }
         };
-        let (tx, rx) = std::sync::mpsc::channel::<Request>();
-        let thread = std::thread::Builder::new()
-            .name("opsconsole-cluster".into())
-            .spawn(move || host.run(rx));
-        let thread = match thread {
-            Ok(t) => t,
-            Err(e) => {
-                say(&format!("error cannot start the cluster thread: {e}"));
-                return 1;
-            }
-        };
-        let clients = Arc::new(proto::Clients::default());
-        let server = tokio::spawn(proto::serve(listener, tx.clone(), clients.clone()));
+        if let Err(why) = &started.server {
+            say(&format!("error {why}"));
+            started.stop();
+            return 1;
+        }
+        let clients = started.clients.clone();
         say("ready");
         wait_until_unneeded(&clients, o.linger).await;
         // New clients start a new server (which waits for this one to save and let go);
         // one that connected just now is still served for a moment.
-        let _ = std::fs::remove_file(&sock);
+        let _ = std::fs::remove_file(proto::socket_path(&o.dir));
         let drain = Instant::now() + Duration::from_secs(3);
         while clients.open.load(Ordering::SeqCst) > 0 && Instant::now() < drain {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        server.abort();
-        let _ = tx.send(Request::Shutdown);
-        let _ = thread.join();
+        started.stop();
         0
     })
 }

@@ -5,6 +5,7 @@
 //! host goes away, a client takes over: it opens the state (everything acknowledged was saved)
 //! and starts serving it itself.
 
+pub mod bootstrap;
 pub mod convert;
 pub mod daemon;
 pub mod host;
@@ -12,10 +13,8 @@ pub mod proto;
 
 use crate::backend::*;
 use futures::{FutureExt, StreamExt};
-use host::{Host, Request, RunMsg, RunReq};
-use opsconsole_sim as orch;
+use host::{Request, RunMsg, RunReq};
 use opsconsole_sim::base::time::SimTime;
-use opsconsole_sim::store::{Store, StoreError};
 use proto::{ClientMsg, Conn, ServerMsg};
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
@@ -140,39 +139,29 @@ impl Builtin {
             return Ok(());
         }
         let o = &self.shared.opts;
-        let mut created = false;
-        let (store, cl) = Store::open(&o.dir, Duration::ZERO, || {
-            created = true;
-            orch::seed_cluster(o.seed, o.start)
+        let started = bootstrap::start(&bootstrap::Start {
+            dir: o.dir.clone(),
+            speed: o.speed,
+            demo_if_new: o.demo_if_new,
+            seed: o.seed,
+            start: o.start,
+            wait: Duration::ZERO,
         })
         .map_err(|e| match e {
-            StoreError::Busy(_) => BackendError::unavailable(e.to_string()),
-            other => BackendError::failed(other.to_string()),
+            bootstrap::StartError::Busy(m) => BackendError::unavailable(m),
+            bootstrap::StartError::Failed(m) => BackendError::failed(m),
         })?;
-        let mut host = Host::new(store, cl, o.speed);
-        if created && o.demo_if_new {
-            host.load_demo();
-        }
-        let (tx, rx) = std::sync::mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("opsconsole-cluster".into())
-            .spawn(move || host.run(rx))
-            .map_err(|e| BackendError::failed(format!("cannot start the cluster thread: {e}")))?;
-        // We hold the state, so a socket left in the directory is a dead process's.
-        let sock = proto::socket_path(&o.dir);
-        let _ = std::fs::remove_file(&sock);
-        let server = match tokio::net::UnixListener::bind(&sock) {
-            Ok(l) => {
-                Some(tokio::spawn(proto::serve(l, tx.clone(), Default::default())).abort_handle())
-            }
-            Err(e) => {
-                let _ = self.shared.notice.set(format!(
-                    "not shared with other processes: cannot listen on {}: {e}",
-                    sock.display()
-                ));
+        let server = match started.server {
+            Ok(s) => Some(s.abort_handle()),
+            Err(why) => {
+                let _ = self
+                    .shared
+                    .notice
+                    .set(format!("not shared with other processes: {why}"));
                 None
             }
         };
+        let (tx, thread) = (started.tx, started.thread);
         let _ = self.shared.host.set(HostHandle {
             tx,
             thread: Mutex::new(Some(thread)),

@@ -9,88 +9,13 @@ pub mod output;
 pub mod plan;
 pub mod prompt;
 
-use super::RenderCx;
-use crate::app::action::Reply;
-use crate::app::data::Delta;
-use crate::app::keys::Key;
+pub use crate::app::intents::answer;
 use crate::app::ops::{Context, Op};
-use crate::app::{Cx, Intent, Then};
+pub use crate::app::{Flow, Overlay, RenderCx};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-
-/// What happens to an overlay after it handled something.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Flow {
-    Stay,
-    Close,
-    /// Not handled: the App may handle it (global operations).
-    Pass,
-}
-
-pub trait Overlay {
-    /// The keymap context for its operations (none: navigation and global only).
-    fn context(&self) -> Option<Context> {
-        None
-    }
-    /// It reads keys itself (text input, buttons) before the keymap sees them.
-    fn takes_keys(&self) -> bool {
-        false
-    }
-    fn key(&mut self, _k: Key, _cx: &mut Cx) -> Flow {
-        Flow::Pass
-    }
-    fn op(&mut self, op: Op, cx: &mut Cx) -> Flow;
-    /// The result of a request it made.
-    fn reply(&mut self, _id: u64, _r: &Reply, _cx: &mut Cx) -> Flow {
-        Flow::Stay
-    }
-    /// The cluster changed.
-    fn deltas(&mut self, _d: &[Delta], _cx: &mut Cx) -> Flow {
-        Flow::Stay
-    }
-    fn paste(&mut self, _s: &str) {}
-    fn render(&mut self, f: &mut Frame, area: Rect, rc: &RenderCx);
-    /// Key hints for the footer.
-    fn hints(&self, rc: &RenderCx) -> Vec<(String, String)>;
-}
-
-/// What a prompt's answer (or a confirmation, with an empty answer) does.
-pub fn answer(then: &Then, text: &str) -> Result<Vec<Intent>, String> {
-    match then {
-        Then::Run { words, on } => {
-            let needs_text = words.iter().any(|w| w.contains("{}") || w == "{words}");
-            if needs_text && text.trim().is_empty() {
-                return Err("nothing entered".into());
-            }
-            let mut out = Vec::new();
-            for w in words {
-                if w == "{words}" {
-                    // The text as several words (shell quoting rules).
-                    out.extend(
-                        opsconsole_sim::lang::flags::split_line(text)
-                            .map_err(|e| format!("cannot read that: {e}"))?,
-                    );
-                } else {
-                    out.push(w.replace("{}", text.trim()));
-                }
-            }
-            Ok(vec![
-                Intent::Run {
-                    words: out,
-                    on: on.clone(),
-                },
-                Intent::Close,
-            ])
-        }
-        Then::LogsSearch => Ok(vec![Intent::LogsSearch(text.to_string()), Intent::Close]),
-        Then::LogsTail => match text.trim().parse::<u64>() {
-            Ok(n) if n > 0 => Ok(vec![Intent::LogsTail(n), Intent::Close]),
-            _ => Err(format!("{text:?} is not a number of lines")),
-        },
-    }
-}
 
 /// Draws a popup's frame (clearing what is under it); returns its inside.
 pub fn frame(f: &mut Frame, area: Rect, rc: &RenderCx, title: &str) -> Rect {

@@ -7,6 +7,7 @@ use super::Pane;
 use crate::app::data::{Data, Delta, Filter};
 use crate::app::ops::Op;
 use crate::app::{Cx, Effect, Intent, Level, Prompt, Then};
+use crate::app::{Nav, PaneQuestion};
 use crate::backend::view::{LogLineView, ViewKind};
 use crate::backend::{LogEvent, LogRequest, LogTarget};
 use crate::ui::RenderCx;
@@ -311,6 +312,35 @@ impl LogsPane {
 impl Pane for LogsPane {
     fn on_delta(&mut self, _data: &Data, _d: &Delta) {}
 
+    fn go(&mut self, data: &Data, nav: Nav, id: u64) -> Option<Effect> {
+        match nav {
+            Nav::Logs(target) => self.open(data, target, id),
+            _ => None,
+        }
+    }
+
+    fn place(&self) -> Option<Nav> {
+        self.target().map(|t| Nav::Logs(t.clone()))
+    }
+
+    fn leave(&mut self) {
+        self.close();
+    }
+
+    fn on_log(&mut self, id: u64, ev: LogEvent) -> bool {
+        LogsPane::on_log(self, id, ev)
+    }
+
+    fn answer(&mut self, what: PaneQuestion, text: &str, id: u64) -> Option<Effect> {
+        match what {
+            PaneQuestion::LogsSearch => {
+                self.search(text);
+                None
+            }
+            PaneQuestion::LogsTail => self.set_tail(text.parse().ok()?, id),
+        }
+    }
+
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
         let page = self.height.max(1) as isize;
         match op {
@@ -356,7 +386,7 @@ impl Pane for LogsPane {
                     .as_ref()
                     .map(|f| f.text.clone())
                     .unwrap_or_default(),
-                then: Then::LogsSearch,
+                then: Then::Pane(PaneQuestion::LogsSearch),
             })),
             Op::LogsNext | Op::LogsPrev => {
                 if self.search.is_none() {
@@ -369,7 +399,7 @@ impl Pane for LogsPane {
                 title: "Show the last N lines".into(),
                 label: "lines".into(),
                 initial: self.tail.to_string(),
-                then: Then::LogsTail,
+                then: Then::Pane(PaneQuestion::LogsTail),
             })),
             Op::LogsClear => {
                 self.lines.clear();

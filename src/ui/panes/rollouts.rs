@@ -3,6 +3,7 @@
 //! spec against the current one. Pause, resume, roll back.
 
 use super::{Pane, TaskScope};
+use crate::app::Effect;
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
@@ -229,6 +230,17 @@ impl RolloutsPane {
 }
 
 impl Pane for RolloutsPane {
+    fn go(&mut self, data: &Data, nav: Nav, _id: u64) -> Option<Effect> {
+        if let Nav::Rollouts(Some(s)) = nav {
+            self.select(data, &s);
+        }
+        None
+    }
+
+    fn place(&self) -> Option<Nav> {
+        Some(Nav::Rollouts(self.selected_id()))
+    }
+
     fn on_delta(&mut self, data: &Data, d: &Delta) {
         self.t.delta(d, ViewKind::Service, &data.services, wanted);
     }

@@ -6,6 +6,7 @@ use super::{Pane, words};
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
+use crate::app::{Effect, TaskScope};
 use crate::backend::LogTarget;
 use crate::backend::view::{TaskView, ViewKind};
 use crate::ui::RenderCx;
@@ -17,14 +18,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use std::cmp::Reverse;
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum TaskScope {
-    #[default]
-    All,
-    Service(String),
-    Node(String),
-}
 
 /// docker's order: by service, slot (global tasks: node), newest first.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -166,6 +159,17 @@ impl TasksPane {
 }
 
 impl Pane for TasksPane {
+    fn go(&mut self, data: &Data, nav: Nav, _id: u64) -> Option<Effect> {
+        if let Nav::Tasks(scope) = nav {
+            self.set_scope(data, scope);
+        }
+        None
+    }
+
+    fn place(&self) -> Option<Nav> {
+        Some(Nav::Tasks(self.scope.clone()))
+    }
+
     fn on_delta(&mut self, data: &Data, d: &Delta) {
         let (scope, history) = (&self.scope, self.history);
         self.t.delta(d, ViewKind::Task, &data.tasks, |f, t| {

@@ -16,8 +16,10 @@
 //! Strings are in double quotes, with `\"` and `\\` inside. A malformed macro is reported with
 //! its file, line and reason before anything is played.
 
+pub mod player;
+
+use crate::app::config::duration;
 use crate::app::keys::Key;
-use opsconsole_sim::base::time::parse_go_duration;
 use std::time::Duration;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -84,17 +86,6 @@ fn words(line: &str) -> Result<Vec<String>, String> {
         }
     }
     Ok(out)
-}
-
-/// `500ms`, `2s`, `1m30s`; at most an hour.
-pub fn duration(s: &str) -> Result<Duration, String> {
-    let d = parse_go_duration(s).map_err(|_| {
-        format!("invalid duration {s:?} (use a number with a unit: 500ms, 2s, 1m30s)")
-    })?;
-    if d.0 < 0 || d.0 > 3_600_000_000_000 {
-        return Err(format!("duration {s:?} is out of range (0 to 1h)"));
-    }
-    Ok(Duration::from_nanos(d.0 as u64))
 }
 
 fn one_string(verb: &str, args: &[String]) -> Result<String, String> {

@@ -1,0 +1,95 @@
+//! Where the console can be: the panes, and the places a drill-down leads to.
+
+use super::ops::{Context, Op};
+use crate::backend::LogTarget;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PaneId {
+    Nodes,
+    Services,
+    Tasks,
+    Logs,
+    Volumes,
+    Rollouts,
+}
+
+impl PaneId {
+    pub const ALL: [PaneId; 6] = [
+        PaneId::Nodes,
+        PaneId::Services,
+        PaneId::Tasks,
+        PaneId::Logs,
+        PaneId::Volumes,
+        PaneId::Rollouts,
+    ];
+
+    /// Its position in [`PaneId::ALL`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Nodes => "Nodes",
+            PaneId::Services => "Services",
+            PaneId::Tasks => "Tasks",
+            PaneId::Logs => "Logs",
+            PaneId::Volumes => "Volumes",
+            PaneId::Rollouts => "Rollouts",
+        }
+    }
+
+    pub fn context(self) -> Context {
+        match self {
+            PaneId::Nodes => Context::Nodes,
+            PaneId::Services => Context::Services,
+            PaneId::Tasks => Context::Tasks,
+            PaneId::Logs => Context::Logs,
+            PaneId::Volumes => Context::Volumes,
+            PaneId::Rollouts => Context::Rollouts,
+        }
+    }
+
+    /// The operation that switches to it.
+    pub fn op(self) -> Op {
+        match self {
+            PaneId::Nodes => Op::PaneNodes,
+            PaneId::Services => Op::PaneServices,
+            PaneId::Tasks => Op::PaneTasks,
+            PaneId::Logs => Op::PaneLogs,
+            PaneId::Volumes => Op::PaneVolumes,
+            PaneId::Rollouts => Op::PaneRollouts,
+        }
+    }
+}
+
+/// Which tasks the tasks pane shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum TaskScope {
+    #[default]
+    All,
+    Service(String),
+    Node(String),
+}
+
+/// Where a navigation goes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Nav {
+    Pane(PaneId),
+    Tasks(TaskScope),
+    Logs(LogTarget),
+    Rollouts(Option<String>),
+}
+
+impl Nav {
+    /// The pane it shows.
+    pub fn pane(&self) -> PaneId {
+        match self {
+            Nav::Pane(p) => *p,
+            Nav::Tasks(_) => PaneId::Tasks,
+            Nav::Logs(_) => PaneId::Logs,
+            Nav::Rollouts(_) => PaneId::Rollouts,
+        }
+    }
+}

@@ -6,10 +6,9 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use opsconsole::app::Action;
 use opsconsole::app::keys::Key;
 use opsconsole::backend::WatchEvent;
-use opsconsole::backend::view::{Change, TaskView};
+use opsconsole::backend::view::{Change, Phase, ReplicaView, View, Word};
 use opsconsole::fixtures;
 use opsconsole_sim::base::time::SimDuration;
-use opsconsole_sim::model::TaskState;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
@@ -42,20 +41,20 @@ fn changes(c: &mut Criterion) {
     let (view, now) = fixtures::big_view(100, 1_000_000);
     let mut app = fixtures::app_with(view, now);
     app.update(Action::Key(Key::ch('3')));
-    let mut t: TaskView = app.data.tasks.values().next().cloned().unwrap();
+    let mut t: ReplicaView = app.data.store.replicas.values().next().cloned().unwrap();
     let mut i = 0i64;
     c.bench_function("one_task_change_1M", |b| {
         b.iter(|| {
             i += 1;
             // A state change that moves the row (new creation time).
-            t.state = if i % 2 == 0 {
-                TaskState::Running
+            (t.phase, t.status) = if i % 2 == 0 {
+                (Phase::Running, Word::new("running"))
             } else {
-                TaskState::Preparing
+                (Phase::Starting, Word::new("preparing"))
             };
-            t.created_at = now + SimDuration(i);
-            app.update(Action::Backend(WatchEvent::Changes(vec![Change::Task(
-                t.clone(),
+            t.c.created = now + SimDuration(i);
+            app.update(Action::Backend(WatchEvent::Changes(vec![Change::Upsert(
+                View::Replica(t.clone()),
             )])));
         })
     });

@@ -6,13 +6,12 @@ use crate::app::keymap::Keymap;
 use crate::app::theme::{Depth, Theme};
 use crate::app::{Action, App, Config};
 use crate::backend::builtin::convert::Tracker;
+use crate::backend::convert::swarm::{self as conv, Counts, NodeFacts, ServiceFacts, TaskFacts};
 use crate::backend::view::*;
 use crate::backend::{BackendInfo, BackendKind, WatchEvent};
 use opsconsole_sim::base::time::{SimDuration, SimTime};
 use opsconsole_sim::exec::{self, Env, FastForward, Io};
-use opsconsole_sim::model::TaskState;
 use opsconsole_sim::{self as orch, Cluster};
-use std::collections::BTreeMap;
 
 /// Runs one command line on a cluster (fast-forwarding waits); panics on failure, as a
 /// fixture that does not build is a bug.
@@ -95,7 +94,9 @@ pub fn info() -> BackendInfo {
         endpoint: "built-in · fixture".into(),
         read_only: false,
         simulated: true,
-        swarm: true,
+        flavor: Flavor::Swarm,
+        caps: conv::builtin_caps(),
+        creates: conv::SWARM_CREATES.to_vec(),
     }
 }
 
@@ -109,7 +110,7 @@ pub fn frozen(t: SimTime) -> ClockInfo {
 }
 
 /// A console showing `view`, its clock frozen at `now`.
-pub fn app_with(view: ClusterView, now: SimTime) -> App {
+pub fn app_with(view: Snapshot, now: SimTime) -> App {
     let mut app = App::new(config(), info());
     app.update(Action::Backend(WatchEvent::Snapshot(
         Box::new(view),
@@ -125,102 +126,97 @@ pub fn app_for(cl: &Cluster) -> App {
 
 /// A synthetic cluster of `nodes` nodes and `tasks` tasks (in services of 1,000, a third of
 /// them history rows), for measuring the console at sizes no simulation needs to reach.
-pub fn big_view(nodes: usize, tasks: usize) -> (ClusterView, SimTime) {
+pub fn big_view(nodes: usize, tasks: usize) -> (Snapshot, SimTime) {
     let now = SimTime::parse_rfc3339("2026-11-22T10:00:00Z").expect("valid time");
-    let node_views: Vec<NodeView> = (0..nodes)
-        .map(|i| NodeView {
-            id: format!("{:025}", i),
-            hostname: format!("node{i}"),
-            ip: format!("10.0.{}.{}", i / 250, i % 250 + 1),
-            manager: i < 3,
-            status: "Ready".into(),
-            availability: "Active".into(),
-            manager_status: if i == 0 {
-                "Leader".into()
-            } else {
-                String::new()
-            },
-            engine: "18.06.1-ce".into(),
-            platform: "linux/x86_64".into(),
-            labels: BTreeMap::new(),
-            nano_cpus: 4_000_000_000,
-            memory: 8 << 30,
-            reserved_cpus: 0,
-            reserved_memory: 0,
-            tasks: (tasks / nodes.max(1)) as u32,
-            engine_up: true,
+    let caps = |k| conv::caps_of(&conv::builtin_caps(), k);
+    let mut out: Snapshot = (0..nodes)
+        .map(|i| {
+            let facts = NodeFacts {
+                id: format!("{:025}", i),
+                hostname: format!("node{i}"),
+                ip: format!("10.0.{}.{}", i / 250, i % 250 + 1),
+                manager: i < 3,
+                status: HostStatus::Ready,
+                availability: Schedulable::Active,
+                manager_status: if i == 0 {
+                    ManagerStatus::Leader
+                } else {
+                    ManagerStatus::None
+                },
+                engine: "18.06.1-ce".into(),
+                platform: "linux/x86_64".into(),
+                labels: Labels::new(),
+                created: now,
+                nano_cpus: 4_000_000_000,
+                memory: 8 << 30,
+                engine_up: true,
+            };
+            let usage = conv::Usage {
+                tasks: (tasks / nodes.max(1)) as u32,
+                ..conv::Usage::default()
+            };
+            View::Host(conv::host(
+                ResKind::SwarmNode,
+                facts,
+                usage,
+                caps(ResKind::SwarmNode),
+            ))
         })
         .collect();
     let per_service = 1000;
     let services = tasks.div_ceil(per_service);
-    let service_views: Vec<ServiceView> = (0..services)
-        .map(|s| ServiceView {
+    for s in 0..services {
+        let facts = ServiceFacts {
             id: format!("svc{:022}", s),
             name: format!("service{s}"),
-            mode: "replicated".into(),
-            running: 667,
-            desired: 667,
-            replicas: "667/667".into(),
+            mode: WorkloadMode::Replicated,
+            labels: Labels::new(),
+            created: now,
+            updated: now,
             image: "nginx:latest".into(),
-            ports: String::new(),
-            stack: None,
-            labels: BTreeMap::new(),
-            update_status: None,
+            ports: Vec::new(),
+            max_per_node: 0,
+            update: None,
             update_config: None,
             rollback_config: None,
-            progress: None,
             spec: serde_json::Value::Null,
             previous_spec: None,
-            created_at: now,
-            updated_at: now,
-            replicated: true,
-        })
-        .collect();
-    let task_views: Vec<TaskView> = (0..tasks)
-        .map(|i| {
-            let s = i / per_service;
-            let k = i % per_service;
-            // Two tasks per slot: the current one and a history row.
-            let slot = (k / 3 * 2 + k % 3).max(1) as u64 / 2 + 1;
-            let old = k % 3 == 2;
-            TaskView {
-                id: format!("t{:024}", i),
-                service_id: format!("svc{:022}", s),
-                service_name: format!("service{s}"),
-                slot,
-                node_id: format!("{:025}", i % nodes.max(1)),
-                node_name: format!("node{}", i % nodes.max(1)),
-                image: "nginx:latest".into(),
-                desired: if old {
-                    TaskState::Shutdown
-                } else {
-                    TaskState::Running
-                },
-                state: if old {
-                    TaskState::Shutdown
-                } else {
-                    TaskState::Running
-                },
-                state_since: now - SimDuration::from_secs((i % 7200) as i64),
-                err: String::new(),
-                message: "started".into(),
-                exit_code: None,
-                created_at: now
-                    - SimDuration::from_secs((i % 7200 + if old { 7200 } else { 0 }) as i64),
-                container_id: None,
-                ports: String::new(),
-                name: None,
-            }
-        })
-        .collect();
-    (
-        ClusterView {
-            nodes: node_views,
-            services: service_views,
-            tasks: task_views,
-            volumes: Vec::new(),
-            networks: Vec::new(),
-        },
-        now,
-    )
+        };
+        let counts = Counts {
+            running: 667,
+            desired: 667,
+            completed: None,
+        };
+        let (w, revs) = conv::workload(facts, counts, None, caps(ResKind::SwarmService));
+        out.push(View::Workload(Box::new(w)));
+        out.extend(revs.into_iter().map(|r| View::Revision(Box::new(r))));
+    }
+    out.extend((0..tasks).map(|i| {
+        let s = i / per_service;
+        let k = i % per_service;
+        // Two tasks per slot: the current one and a history row.
+        let slot = (k / 3 * 2 + k % 3).max(1) as u64 / 2 + 1;
+        let old = k % 3 == 2;
+        let state = if old { "shutdown" } else { "running" };
+        let facts = TaskFacts {
+            id: format!("t{:024}", i),
+            service_id: format!("svc{:022}", s),
+            service_name: format!("service{s}"),
+            slot,
+            node_id: format!("{:025}", i % nodes.max(1)),
+            node_name: format!("node{}", i % nodes.max(1)),
+            image: "nginx:latest".into(),
+            state: Word::new(state),
+            desired: Word::new(state),
+            since: now - SimDuration::from_secs((i % 7200) as i64),
+            err: String::new(),
+            message: "started".into(),
+            exit_code: None,
+            created: now - SimDuration::from_secs((i % 7200 + if old { 7200 } else { 0 }) as i64),
+            container_id: None,
+            ports: String::new(),
+        };
+        View::Replica(conv::replica(facts, caps(ResKind::SwarmTask)))
+    }));
+    (out, now)
 }

@@ -7,6 +7,7 @@ mod common;
 use common::watch::{run, running, watch_until};
 use futures::StreamExt;
 use opsconsole::backend::builtin::{Builtin, Hosting, Options};
+use opsconsole::backend::view::{ObjRef, Phase, ResKind, Store};
 use opsconsole::backend::*;
 use opsconsole_sim::base::time::SimTime;
 use std::time::Duration;
@@ -30,8 +31,8 @@ async fn watch_run_logs_inspect_and_plan() {
         .unwrap();
     assert!(b.is_host());
     let mut w = b.watch();
-    let mut view = ClusterView::default();
-    watch_until(&mut w, &mut view, 5, |v| v.nodes.len() == 3).await;
+    let mut view = Store::default();
+    watch_until(&mut w, &mut view, 5, |v| v.hosts.len() == 3).await;
 
     let out = run(&b, "service create --name web --replicas 3 nginx").await;
     assert_eq!(out.code, 0, "{out:?}");
@@ -43,9 +44,9 @@ async fn watch_run_logs_inspect_and_plan() {
     // At 60x, the service converges within a couple of seconds of wall time.
     watch_until(&mut w, &mut view, 10, |v| running(v, "web") == Some((3, 3))).await;
     let tasks = view
-        .tasks
-        .iter()
-        .filter(|t| t.service_name == "web")
+        .replicas
+        .values()
+        .filter(|t| t.service_name() == "web")
         .count();
     assert_eq!(tasks, 3);
 
@@ -55,7 +56,10 @@ async fn watch_run_logs_inspect_and_plan() {
     assert!(out.summary().contains("nosuch"), "{out:?}");
 
     // Inspect returns the engine's JSON without the simulator's fields.
-    let v = b.inspect(ViewKind::Service, "web".into()).await.unwrap();
+    let v = b
+        .inspect(ObjRef::new(ResKind::SwarmService, "web", "web"))
+        .await
+        .unwrap();
     assert_eq!(v["Spec"]["Name"], "web");
     assert!(v.get("x-sim").is_none());
 
@@ -88,11 +92,9 @@ async fn watch_run_logs_inspect_and_plan() {
         .await
         .unwrap();
     let on139 = view
-        .tasks
-        .iter()
-        .filter(|t| {
-            t.node_name == "node139" && t.desired <= opsconsole_sim::model::TaskState::Running
-        })
+        .replicas
+        .values()
+        .filter(|t| t.node_name == "node139" && t.desired <= Phase::Running)
         .count();
     assert_eq!(plan.moves.len(), on139, "{plan:?}");
     for m in &plan.moves {
@@ -103,7 +105,10 @@ async fn watch_run_logs_inspect_and_plan() {
         );
     }
     // Planning changed nothing.
-    let v = b.inspect(ViewKind::Node, "node139".into()).await.unwrap();
+    let v = b
+        .inspect(ObjRef::new(ResKind::SwarmNode, "node139", "node139"))
+        .await
+        .unwrap();
     assert_eq!(v["Spec"]["Availability"], "active");
 }
 
@@ -120,14 +125,14 @@ async fn a_second_process_shares_the_cluster_and_takes_over() {
         .unwrap();
     assert!(!second.is_host());
     let mut w = second.watch();
-    let mut view = ClusterView::default();
-    watch_until(&mut w, &mut view, 5, |v| v.nodes.len() == 3).await;
+    let mut view = Store::default();
+    watch_until(&mut w, &mut view, 5, |v| v.hosts.len() == 3).await;
     let out = run(&second, "service create --name api --replicas 2 nginx").await;
     assert_eq!(out.code, 0, "{out:?}");
     watch_until(&mut w, &mut view, 10, |v| running(v, "api") == Some((2, 2))).await;
     // What the client did is visible to the host.
     let v = first
-        .inspect(ViewKind::Service, "api".into())
+        .inspect(ObjRef::new(ResKind::SwarmService, "api", "api"))
         .await
         .unwrap();
     assert_eq!(v["Spec"]["Mode"]["Replicated"]["Replicas"], 2);
@@ -144,10 +149,10 @@ async fn a_second_process_shares_the_cluster_and_takes_over() {
         match ev {
             WatchEvent::Lost(_) => lost = true,
             WatchEvent::Snapshot(v, _) if lost => {
-                view = *v;
+                view = Store::from_snapshot(*v);
                 break;
             }
-            other => view.apply(other),
+            other => view.apply_event(other),
         }
     }
     assert!(second.is_host());

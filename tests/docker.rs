@@ -15,6 +15,7 @@ use futures::StreamExt;
 use opsconsole::backend::builtin::{Builtin, Hosting, Options};
 use opsconsole::backend::docker::Docker;
 use opsconsole::backend::docker::endpoint::Endpoint;
+use opsconsole::backend::view::{ReplicaView, ResKind, Store};
 use opsconsole::backend::*;
 use opsconsole_sim::base::time::SimTime;
 use opsconsole_sim::model::{TaskState, UpdateState};
@@ -55,13 +56,27 @@ async fn service_spec(c: &bollard::Docker, name: &str) -> serde_json::Value {
     serde_json::to_value(c.inspect_service(name, None).await.unwrap()).unwrap()
 }
 
-fn update_state(v: &ClusterView, svc: &str) -> Option<UpdateState> {
-    v.services
-        .iter()
-        .find(|s| s.name == svc)?
-        .update_status
-        .as_ref()
-        .map(|u| u.state)
+fn update_state(v: &Store, svc: &str) -> Option<UpdateState> {
+    let u = v
+        .workloads
+        .values()
+        .find(|s| s.name() == svc)?
+        .rollout
+        .as_ref()?;
+    serde_json::from_value(serde_json::json!(u.status.as_str())).ok()
+}
+
+/// A replica's state and desired state, in docker's task states.
+fn task_state(t: &ReplicaView) -> TaskState {
+    TaskState::parse(t.status.as_str()).unwrap()
+}
+fn task_desired(t: &ReplicaView) -> TaskState {
+    TaskState::parse(t.desired_status.as_str()).unwrap()
+}
+
+/// The one node of a single-node swarm (or the one engine).
+fn node0(v: &Store) -> &opsconsole::backend::view::HostView {
+    v.hosts.values().next().unwrap()
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -75,9 +90,9 @@ async fn swarm_service_lifecycle() {
     assert_eq!(info.kind, BackendKind::Docker);
     assert!(info.endpoint.contains("docker.sock"), "{}", info.endpoint);
     let mut w = d.watch();
-    let mut view = ClusterView::default();
-    watch_until(&mut w, &mut view, 10, |v| !v.nodes.is_empty()).await;
-    assert_eq!(view.nodes[0].manager_status, "Leader");
+    let mut view = Store::default();
+    watch_until(&mut w, &mut view, 10, |v| !v.hosts.is_empty()).await;
+    assert_eq!(node0(&view).manager_status.title(), "Leader");
 
     // Create.
     let out = run(
@@ -135,10 +150,10 @@ async fn swarm_service_lifecycle() {
     let most = std::cell::Cell::new(0);
     watch_until(&mut w, &mut view, 90, |v| {
         if let Some((done, 3)) = v
-            .services
-            .iter()
-            .find(|s| s.name == "life")
-            .and_then(|s| s.progress)
+            .workloads
+            .values()
+            .find(|s| s.name() == "life")
+            .and_then(|s| s.rollout.as_ref()?.progress)
         {
             most.set(most.get().max(done));
         }
@@ -147,16 +162,20 @@ async fn swarm_service_lifecycle() {
     })
     .await;
     assert!(most.get() >= 1, "the update's progress never moved");
-    let sv = view.services.iter().find(|s| s.name == "life").unwrap();
+    let sv = view
+        .workloads
+        .values()
+        .find(|s| s.name() == "life")
+        .unwrap();
     assert_eq!(sv.image, "busybox:1.31");
-    assert!(sv.previous_spec.is_some());
+    assert!(view.current_and_previous(sv.id()).1.is_some());
     // Each slot: the new task running, the old one shut down (a history row).
     for slot in 1..=3 {
         let mut states: Vec<TaskState> = view
-            .tasks
-            .iter()
-            .filter(|t| t.service_name == "life" && t.slot == slot)
-            .map(|t| t.desired)
+            .replicas
+            .values()
+            .filter(|t| t.service_name() == "life" && t.slot == slot)
+            .map(task_desired)
             .collect();
         states.sort();
         assert_eq!(
@@ -198,7 +217,7 @@ async fn swarm_service_lifecycle() {
         }
     }
     assert!(lines.len() >= 12, "only {} lines followed", lines.len());
-    let host = &view.nodes[0].hostname;
+    let host = node0(&view).hostname();
     for l in &lines {
         assert!(l.text.starts_with("hello from "), "{l:?}");
         let (name, at) = l.label.split_once('@').expect("label has @node");
@@ -211,7 +230,10 @@ async fn swarm_service_lifecycle() {
     drop(logs);
 
     // Inspect through the backend is the engine's JSON.
-    let v = d.inspect(ViewKind::Service, id.clone()).await.unwrap();
+    let v = d
+        .inspect(ObjRef::new(ResKind::SwarmService, "life", id.clone()))
+        .await
+        .unwrap();
     assert_eq!(v["Spec"]["Name"], "life");
 
     // Errors are the engine's, in the output.
@@ -234,10 +256,10 @@ async fn swarm_drain_and_activate_the_node() {
     let _swarm = lock_swarm();
     let c = d.client().await.unwrap();
     let mut w = d.watch();
-    let mut view = ClusterView::default();
-    watch_until(&mut w, &mut view, 10, |v| !v.nodes.is_empty()).await;
-    let node = view.nodes[0].hostname.clone();
-    let node_id = view.nodes[0].id.clone();
+    let mut view = Store::default();
+    watch_until(&mut w, &mut view, 10, |v| !v.hosts.is_empty()).await;
+    let node = node0(&view).hostname().to_string();
+    let node_id = node0(&view).id().to_string();
     run(
         &d,
         &format!(
@@ -265,7 +287,7 @@ async fn swarm_drain_and_activate_the_node() {
     assert_eq!(n["Spec"]["Availability"], "drain");
     // One node, drained: nothing can run, and the tasks say why.
     watch_until(&mut w, &mut view, 60, |v| {
-        v.nodes[0].availability == "Drain" && running(v, "drainme") == Some((0, 2))
+        node0(v).availability.title() == "Drain" && running(v, "drainme") == Some((0, 2))
     })
     .await;
 
@@ -283,7 +305,7 @@ async fn swarm_drain_and_activate_the_node() {
     let n = serde_json::to_value(c.inspect_node(&node_id).await.unwrap()).unwrap();
     assert_eq!(n["Spec"]["Labels"]["zone"], "east");
     run(&d, &format!("node update --label-rm zone {node}")).await;
-    watch_until(&mut w, &mut view, 30, |v| v.nodes[0].labels.is_empty()).await;
+    watch_until(&mut w, &mut view, 30, |v| node0(v).labels().is_empty()).await;
     run(&d, "service rm drainme").await;
 }
 
@@ -389,16 +411,20 @@ async fn plain_engine_containers_and_volumes() {
         .unwrap();
 
     let mut w = d.watch();
-    let mut view = ClusterView::default();
+    let mut view = Store::default();
     watch_until(&mut w, &mut view, 10, |v| {
-        v.tasks
-            .iter()
-            .any(|t| t.name() == "plain1" && t.state == TaskState::Running)
+        v.replicas
+            .values()
+            .any(|t| t.name() == "plain1" && task_state(t) == TaskState::Running)
     })
     .await;
-    assert_eq!(view.nodes.len(), 1, "the one engine is the one node");
-    assert!(view.services.is_empty());
-    let vol = view.volumes.iter().find(|v| v.name == "plaindata").unwrap();
+    assert_eq!(view.hosts.len(), 1, "the one engine is the one node");
+    assert!(view.workloads.is_empty());
+    let vol = view
+        .storage
+        .values()
+        .find(|v| v.name() == "plaindata")
+        .unwrap();
     assert_eq!(vol.used_by, ["plain1"]);
 
     // Swarm commands get docker's own answer.
@@ -454,9 +480,9 @@ async fn plain_engine_containers_and_volumes() {
     assert_eq!((out.code, out.stdout.trim()), (0, "plain1"), "{out:?}");
     assert_eq!(state("plain1").await, "exited");
     watch_until(&mut w, &mut view, 10, |v| {
-        v.tasks
-            .iter()
-            .any(|t| t.name() == "plain1" && t.state == TaskState::Complete)
+        v.replicas
+            .values()
+            .any(|t| t.name() == "plain1" && task_state(t) == TaskState::Complete)
     })
     .await;
     run(&d, "start plain1").await;
@@ -467,7 +493,7 @@ async fn plain_engine_containers_and_volumes() {
     assert_eq!(out.stdout.trim(), "plain1");
     assert!(c.inspect_container("plain1", None).await.is_err());
     watch_until(&mut w, &mut view, 10, |v| {
-        v.tasks.iter().all(|t| t.name() != "plain1")
+        v.replicas.values().all(|t| t.name() != "plain1")
     })
     .await;
     let out = run(&d, "volume rm plaindata").await;
@@ -564,8 +590,8 @@ async fn reconnects_and_resyncs_when_the_engine_comes_back() {
         tls: None,
     });
     let mut w = d.watch();
-    let mut view = ClusterView::default();
-    watch_until(&mut w, &mut view, 10, |v| !v.nodes.is_empty()).await;
+    let mut view = Store::default();
+    watch_until(&mut w, &mut view, 10, |v| !v.hosts.is_empty()).await;
 
     proxy.stop();
     let gone = Instant::now();
@@ -590,7 +616,8 @@ async fn reconnects_and_resyncs_when_the_engine_comes_back() {
     loop {
         match tokio::time::timeout(Duration::from_secs(6), w.next()).await {
             Ok(Some(WatchEvent::Snapshot(v, _))) => {
-                assert!(v.volumes.iter().any(|x| x.name == "while_away"));
+                let v = Store::from_snapshot(*v);
+                assert!(v.storage.values().any(|x| x.name() == "while_away"));
                 break;
             }
             Ok(Some(_)) => {}
@@ -613,25 +640,27 @@ struct Observed {
     pending: String,
 }
 
-fn observe(v: &ClusterView, svc: &str) -> Observed {
-    let s = v.services.iter().find(|s| s.name == svc).unwrap();
-    let mut slots: BTreeMap<u64, Vec<&TaskView>> = BTreeMap::new();
-    for t in v.tasks.iter().filter(|t| t.service_name == svc) {
+fn observe(v: &Store, svc: &str) -> Observed {
+    let s = v.workloads.values().find(|s| s.name() == svc).unwrap();
+    let mut slots: BTreeMap<u64, Vec<&ReplicaView>> = BTreeMap::new();
+    for t in v.replicas.values().filter(|t| t.service_name() == svc) {
         slots.entry(t.slot).or_default().push(t);
     }
     Observed {
         replicas: (s.running, s.desired),
-        update: s
-            .update_status
-            .as_ref()
-            .map(|u| (u.state, u.message.clone())),
+        update: s.rollout.as_ref().map(|u| {
+            (
+                serde_json::from_value(serde_json::json!(u.status.as_str())).unwrap(),
+                u.message.clone(),
+            )
+        }),
         slots: slots
             .into_iter()
             .map(|(k, mut ts)| {
-                ts.sort_by_key(|t| std::cmp::Reverse(t.created_at));
+                ts.sort_by_key(|t| std::cmp::Reverse(t.created_at()));
                 let v = ts
                     .iter()
-                    .map(|t| (t.desired, t.state, t.image.clone()))
+                    .map(|t| (task_desired(t), task_state(t), t.image.clone()))
                     .collect();
                 (k, v)
             })
@@ -643,15 +672,19 @@ fn observe(v: &ClusterView, svc: &str) -> Observed {
 /// Runs the scenario on a backend, recording what is observable after each step.
 async fn scenario(b: &dyn Backend, wait_secs: u64) -> Vec<Observed> {
     let mut w = b.watch();
-    let mut view = ClusterView::default();
-    watch_until(&mut w, &mut view, 10, |v| !v.nodes.is_empty()).await;
+    let mut view = Store::default();
+    watch_until(&mut w, &mut view, 10, |v| !v.hosts.is_empty()).await;
     let svc = "diff";
-    let settled = |v: &ClusterView, n: u64| {
+    let settled = |v: &Store, n: u64| {
         running(v, svc) == Some((n, n))
-            && v.tasks.iter().filter(|t| t.service_name == svc).all(|t| {
-                t.state == t.desired
-                    || t.desired > TaskState::Running && t.state > TaskState::Running
-            })
+            && v.replicas
+                .values()
+                .filter(|t| t.service_name() == svc)
+                .all(|t| {
+                    task_state(t) == task_desired(t)
+                        || task_desired(t) > TaskState::Running
+                            && task_state(t) > TaskState::Running
+                })
     };
     let mut seen = Vec::new();
     let out = run(
@@ -688,10 +721,10 @@ async fn scenario(b: &dyn Backend, wait_secs: u64) -> Vec<Observed> {
     run(b, &format!("service scale --detach {svc}=1")).await;
     watch_until(&mut w, &mut view, wait_secs, |v| {
         settled(v, 1)
-            && v.tasks
-                .iter()
-                .filter(|t| t.service_name == svc && t.slot > 1)
-                .all(|t| t.state > TaskState::Running)
+            && v.replicas
+                .values()
+                .filter(|t| t.service_name() == svc && t.slot > 1)
+                .all(|t| task_state(t) > TaskState::Running)
     })
     .await;
     let mut o = observe(&view, svc);
@@ -707,11 +740,11 @@ async fn scenario(b: &dyn Backend, wait_secs: u64) -> Vec<Observed> {
     )
     .await;
     assert_eq!(out.code, 0, "{out:?}");
-    let pending = |v: &ClusterView| {
-        v.tasks
-            .iter()
-            .find(|t| t.service_name == "nowhere" && !t.err.is_empty())
-            .map(|t| (t.state, t.err.clone()))
+    let pending = |v: &Store| {
+        v.replicas
+            .values()
+            .find(|t| t.service_name() == "nowhere" && !t.err.is_empty())
+            .map(|t| (task_state(t), t.err.clone()))
     };
     watch_until(&mut w, &mut view, wait_secs, |v| pending(v).is_some()).await;
     let (state, err) = pending(&view).unwrap();

@@ -145,12 +145,8 @@ impl Backend for Counting {
         }
         self.inner.run(inv, opts)
     }
-    fn inspect(
-        &self,
-        kind: ViewKind,
-        id: String,
-    ) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
-        self.inner.inspect(kind, id)
+    fn inspect(&self, r: ObjRef) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
+        self.inner.inspect(r)
     }
     fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>> {
         if inv.is_mutating() {

@@ -5,7 +5,7 @@
 
 use super::keys::Key;
 use super::ops::Op;
-use crate::backend::view::{StatsView, ViewKind};
+use crate::backend::view::{ObjRef, StatsView};
 use crate::backend::{
     BackendError, CmdOutput, Invocation, LogEvent, LogRequest, Plan, RunOpts, WatchEvent,
 };
@@ -66,8 +66,7 @@ pub enum Effect {
     },
     Inspect {
         id: u64,
-        kind: ViewKind,
-        key: String,
+        r: ObjRef,
     },
     Plan {
         id: u64,

@@ -2,6 +2,7 @@
 //! navigation commands, with tab completion of verbs, flags and object names.
 
 use super::data::Data;
+use crate::backend::view::Phase;
 use opsconsole_sim::lang::complete::{self, Names, Next};
 
 /// A console command typed on the `:` line.
@@ -42,16 +43,25 @@ pub fn nav(words: &[String]) -> Option<NavCmd> {
 }
 
 fn services(d: &Data) -> Vec<String> {
-    d.services.values().map(|s| s.name.clone()).collect()
+    d.store
+        .workloads
+        .values()
+        .map(|s| s.name().to_string())
+        .collect()
 }
 fn nodes(d: &Data) -> Vec<String> {
-    d.nodes.values().map(|n| n.hostname.clone()).collect()
+    d.store
+        .hosts
+        .values()
+        .map(|n| n.hostname().to_string())
+        .collect()
 }
 fn tasks(d: &Data) -> Vec<String> {
-    d.tasks
+    d.store
+        .replicas
         .values()
-        .filter(|t| t.desired <= opsconsole_sim::model::TaskState::Running)
-        .map(|t| t.name())
+        .filter(|t| t.desired <= Phase::Running)
+        .map(|t| t.name().to_string())
         .collect()
 }
 
@@ -98,10 +108,22 @@ fn names(d: &Data, n: Names) -> Vec<String> {
         Names::ServiceScales => services(d).into_iter().map(|s| format!("{s}=")).collect(),
         Names::Nodes => nodes(d),
         Names::Tasks => tasks(d),
-        Names::Volumes => sorted(d.volumes.values().map(|v| v.name.clone()).collect()),
-        Names::Networks => d.networks.values().map(|n| n.name.clone()).collect(),
+        Names::Volumes => sorted(
+            d.store
+                .storage
+                .values()
+                .map(|v| v.name().to_string())
+                .collect(),
+        ),
+        Names::Networks => d
+            .store
+            .networks
+            .values()
+            .map(|n| n.name().to_string())
+            .collect(),
         Names::Stacks => sorted(
-            d.services
+            d.store
+                .workloads
                 .values()
                 .filter_map(|s| s.stack.clone())
                 .collect(),

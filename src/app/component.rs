@@ -10,7 +10,7 @@ use super::nav::{Nav, PaneId};
 use super::ops::{Context, Op};
 use super::theme::Theme;
 use super::{App, Confirm, Cx, Prompt};
-use crate::backend::view::ViewKind;
+use crate::backend::view::ObjRef;
 use crate::backend::{BackendInfo, LogEvent};
 use opsconsole_sim::base::time::SimTime;
 use ratatui::Frame;
@@ -39,7 +39,7 @@ pub trait Pane {
     /// Operations the footer offers first.
     fn hints(&self) -> &'static [Op];
     /// The object `inspect` shows (and whose capabilities decide what is offered).
-    fn selected(&self, data: &Data) -> Option<(ViewKind, String)>;
+    fn selected(&self, data: &Data) -> Option<ObjRef>;
     fn filterable(&self) -> bool {
         true
     }
@@ -129,7 +129,7 @@ pub enum OverlaySpec {
     /// An object as the backend inspects it, arriving under request `id`.
     Inspect {
         id: u64,
-        kind: ViewKind,
+        r: ObjRef,
         label: String,
     },
     /// What a command would move, arriving under request `id`, then run if agreed to.

@@ -3,6 +3,7 @@
 
 use super::rows::Rows;
 use crate::backend::WatchEvent;
+pub use crate::backend::view::Delta;
 use crate::backend::view::*;
 use opsconsole_sim::base::time::SimTime;
 use opsconsole_sim::exec::format::natural_cmp;
@@ -12,36 +13,15 @@ use std::collections::HashMap;
 /// What the console knows about the cluster.
 #[derive(Default)]
 pub struct Data {
+    /// The backend's objects.
+    pub store: Store,
     /// The selected container's last two resource readings (real engines).
-    pub stats: Option<(
-        Option<crate::backend::view::StatsView>,
-        crate::backend::view::StatsView,
-    )>,
-    pub nodes: HashMap<String, NodeView>,
-    pub services: HashMap<String, ServiceView>,
-    pub tasks: HashMap<String, TaskView>,
-    pub volumes: HashMap<String, VolumeView>,
-    pub networks: HashMap<String, NetworkView>,
+    pub stats: Option<(Option<StatsView>, StatsView)>,
     pub clock: Option<ClockInfo>,
     /// Set while the backend is unreachable.
     pub lost: Option<String>,
     /// A snapshot has arrived.
     pub loaded: bool,
-    /// Tasks running that should (kept as tasks change, for the header).
-    pub running: usize,
-}
-
-fn counts_as_running(t: &TaskView) -> bool {
-    t.state == opsconsole_sim::model::TaskState::Running
-        && t.desired <= opsconsole_sim::model::TaskState::Running
-}
-
-/// What changed, for the panes to update their tables.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Delta {
-    /// Everything may have changed (a snapshot).
-    Reset,
-    Changed(ViewKind, String),
 }
 
 impl Data {
@@ -56,19 +36,13 @@ impl Data {
     pub fn apply(&mut self, ev: WatchEvent) -> Vec<Delta> {
         match ev {
             WatchEvent::Snapshot(v, clock) => {
-                let v = *v;
-                self.nodes = v.nodes.into_iter().map(|n| (n.id.clone(), n)).collect();
-                self.services = v.services.into_iter().map(|s| (s.id.clone(), s)).collect();
-                self.tasks = v.tasks.into_iter().map(|t| (t.id.clone(), t)).collect();
-                self.running = self.tasks.values().filter(|t| counts_as_running(t)).count();
-                self.volumes = v.volumes.into_iter().map(|x| (x.key(), x)).collect();
-                self.networks = v.networks.into_iter().map(|n| (n.id.clone(), n)).collect();
+                self.store = Store::from_snapshot(*v);
                 self.clock = Some(clock);
                 self.lost = None;
                 self.loaded = true;
                 vec![Delta::Reset]
             }
-            WatchEvent::Changes(cs) => cs.into_iter().map(|c| self.change(c)).collect(),
+            WatchEvent::Changes(cs) => cs.into_iter().map(|c| self.store.apply(c)).collect(),
             WatchEvent::Clock(c) => {
                 self.clock = Some(c);
                 Vec::new()
@@ -79,121 +53,6 @@ impl Data {
             }
             WatchEvent::Info(_) => Vec::new(),
         }
-    }
-
-    fn change(&mut self, c: Change) -> Delta {
-        match c {
-            Change::Node(n) => {
-                let id = n.id.clone();
-                self.nodes.insert(id.clone(), n);
-                Delta::Changed(ViewKind::Node, id)
-            }
-            Change::Service(s) => {
-                let id = s.id.clone();
-                self.services.insert(id.clone(), *s);
-                Delta::Changed(ViewKind::Service, id)
-            }
-            Change::Task(t) => {
-                let id = t.id.clone();
-                let now = counts_as_running(&t) as usize;
-                let before =
-                    self.tasks
-                        .insert(id.clone(), t)
-                        .is_some_and(|old| counts_as_running(&old)) as usize;
-                self.running = (self.running + now).saturating_sub(before);
-                Delta::Changed(ViewKind::Task, id)
-            }
-            Change::Volume(v) => {
-                let id = v.key();
-                self.volumes.insert(id.clone(), v);
-                Delta::Changed(ViewKind::Volume, id)
-            }
-            Change::Network(n) => {
-                let id = n.id.clone();
-                self.networks.insert(id.clone(), n);
-                Delta::Changed(ViewKind::Network, id)
-            }
-            Change::Removed(kind, id) => {
-                match kind {
-                    ViewKind::Node => {
-                        self.nodes.remove(&id);
-                    }
-                    ViewKind::Service => {
-                        self.services.remove(&id);
-                    }
-                    ViewKind::Task => {
-                        if self
-                            .tasks
-                            .remove(&id)
-                            .is_some_and(|t| counts_as_running(&t))
-                        {
-                            self.running = self.running.saturating_sub(1);
-                        }
-                    }
-                    ViewKind::Volume => {
-                        self.volumes.remove(&id);
-                    }
-                    ViewKind::Network => {
-                        self.networks.remove(&id);
-                    }
-                }
-                Delta::Changed(kind, id)
-            }
-        }
-    }
-
-    /// A service by ID, name or ID prefix.
-    pub fn find_service(&self, key: &str) -> Option<&ServiceView> {
-        self.services
-            .get(key)
-            .or_else(|| self.services.values().find(|s| s.name == key))
-            .or_else(|| {
-                let mut m = self.services.values().filter(|s| s.id.starts_with(key));
-                match (m.next(), m.next()) {
-                    (Some(s), None) => Some(s),
-                    _ => None,
-                }
-            })
-    }
-
-    /// A node by ID, hostname or ID prefix.
-    pub fn find_node(&self, key: &str) -> Option<&NodeView> {
-        self.nodes
-            .get(key)
-            .or_else(|| self.nodes.values().find(|n| n.hostname == key))
-            .or_else(|| {
-                let mut m = self.nodes.values().filter(|n| n.id.starts_with(key));
-                match (m.next(), m.next()) {
-                    (Some(n), None) => Some(n),
-                    _ => None,
-                }
-            })
-    }
-
-    /// A task by ID, ID prefix, or `svc.slot` (the newest task of the slot).
-    pub fn find_task(&self, key: &str) -> Option<&TaskView> {
-        if let Some(t) = self.tasks.get(key) {
-            return Some(t);
-        }
-        if key.len() >= 5 {
-            let mut m = self.tasks.values().filter(|t| t.id.starts_with(key));
-            if let (Some(t), None) = (m.next(), m.next()) {
-                return Some(t);
-            }
-        }
-        self.tasks
-            .values()
-            .filter(|t| t.name() == key)
-            .max_by_key(|t| {
-                (
-                    t.desired <= opsconsole_sim::model::TaskState::Running,
-                    t.created_at,
-                )
-            })
-    }
-
-    pub fn leader(&self) -> Option<&NodeView> {
-        self.nodes.values().find(|n| n.manager_status == "Leader")
     }
 }
 

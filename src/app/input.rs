@@ -161,7 +161,7 @@ impl App {
             )) = &inv.cmd
             && o.follow
         {
-            let target = match self.data.find_service(&o.target) {
+            let target = match self.data.store.find_workload(&o.target) {
                 Some(_) => LogTarget::Service(o.target.clone()),
                 None => LogTarget::Task(o.target.clone()),
             };
@@ -180,11 +180,11 @@ impl App {
             NavCmd::Quit => self.quit = true,
             NavCmd::Tasks(None) => self.open(Nav::Tasks(TaskScope::All), fx),
             NavCmd::Tasks(Some(x)) => {
-                if let Some(s) = self.data.find_service(&x) {
-                    let id = s.id.clone();
+                if let Some(s) = self.data.store.find_workload(&x) {
+                    let id = s.id().to_string();
                     self.open(Nav::Tasks(TaskScope::Service(id)), fx);
-                } else if let Some(n) = self.data.find_node(&x) {
-                    let id = n.id.clone();
+                } else if let Some(n) = self.data.store.find_host(&x) {
+                    let id = n.id().to_string();
                     self.open(Nav::Tasks(TaskScope::Node(id)), fx);
                 } else {
                     self.set_status(Level::Error, format!("no service or node named {x}"));
@@ -192,10 +192,10 @@ impl App {
             }
             NavCmd::Logs(None) => self.switch(PaneId::Logs),
             NavCmd::Logs(Some(x)) => {
-                if self.data.find_service(&x).is_some() {
+                if self.data.store.find_workload(&x).is_some() {
                     self.open(Nav::Logs(LogTarget::Service(x)), fx);
-                } else if let Some(t) = self.data.find_task(&x) {
-                    let id = t.id.clone();
+                } else if let Some(t) = self.data.store.find_replica(&x) {
+                    let id = t.id().to_string();
                     self.open(Nav::Logs(LogTarget::Task(id)), fx);
                 } else {
                     self.set_status(Level::Error, format!("no service or task named {x}"));
@@ -203,12 +203,17 @@ impl App {
             }
             NavCmd::Rollouts(x) => {
                 if let Some(x) = &x
-                    && self.data.find_service(x).is_none()
+                    && self.data.store.find_workload(x).is_none()
                 {
                     self.set_status(Level::Error, format!("no service named {x}"));
                     return;
                 }
-                let id = x.and_then(|x| self.data.find_service(&x).map(|s| s.id.clone()));
+                let id = x.and_then(|x| {
+                    self.data
+                        .store
+                        .find_workload(&x)
+                        .map(|s| s.id().to_string())
+                });
                 self.open(Nav::Rollouts(id), fx);
             }
         }

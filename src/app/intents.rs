@@ -1,7 +1,7 @@
 //! Carrying out what components ask for: overlays, navigation, commands and their results.
 
 use super::*;
-use crate::backend::view::ViewKind;
+use crate::backend::view::Family;
 use crate::backend::{CmdOutput, Invocation, RunOpts};
 
 impl App {
@@ -12,37 +12,46 @@ impl App {
                 Intent::Run { words, on } => {
                     self.run_words(words, on, false, fx);
                 }
+                Intent::Verb(v) => match crate::backend::verb::render(&v, &self.info) {
+                    Ok(l) => {
+                        self.run_words(l.words, l.on, false, fx);
+                    }
+                    Err(e) => self.set_status(Level::Error, e),
+                },
                 Intent::Prompt(p) => self.show(OverlaySpec::Prompt(p)),
                 Intent::Confirm(c) => self.show(OverlaySpec::Confirm(c)),
                 Intent::Open(nav) => self.open(nav, fx),
                 Intent::Status(l, s) => self.set_status(l, s),
-                Intent::Inspect(kind, key) => {
+                Intent::Inspect(r) => {
                     let id = self.request(Req::Overlay);
-                    let d = &self.data;
-                    let label = match kind {
-                        ViewKind::Node => d.nodes.get(&key).map(|n| n.hostname.clone()),
-                        ViewKind::Service => d.services.get(&key).map(|s| s.name.clone()),
-                        ViewKind::Task => {
-                            d.tasks.get(&key).map(|t| format!("{} ({key})", t.name()))
-                        }
-                        ViewKind::Volume => d
-                            .volumes
-                            .get(&key)
-                            .map(|v| format!("{} on {}", v.name, v.node_name)),
-                        ViewKind::Network => d.networks.get(&key).map(|n| n.name.clone()),
-                    }
-                    .unwrap_or_else(|| key.clone());
-                    self.show(OverlaySpec::Inspect { id, kind, label });
-                    fx.push(Effect::Inspect { id, kind, key });
+                    let label = match r.kind.family() {
+                        Family::Replica => format!("{} ({})", r.name, r.uid),
+                        Family::Storage => match self.data.store.storage.get(&r.uid) {
+                            Some(v) => format!("{} on {}", r.name, v.node_name),
+                            None => r.name.clone(),
+                        },
+                        _ => r.name.clone(),
+                    };
+                    self.show(OverlaySpec::Inspect {
+                        id,
+                        r: r.clone(),
+                        label,
+                    });
+                    fx.push(Effect::Inspect { id, r });
                 }
-                Intent::Plan { title, words } => match Invocation::new(&words) {
-                    Ok(inv) => {
-                        let id = self.request(Req::Overlay);
-                        self.show(OverlaySpec::Plan { id, title, words });
-                        fx.push(Effect::Plan { id, inv });
+                Intent::Plan { title, verb } => {
+                    match crate::backend::verb::render(&verb, &self.info).and_then(|l| {
+                        let inv = Invocation::new(&l.words).map_err(|e| e.message)?;
+                        Ok((inv, l.words))
+                    }) {
+                        Ok((inv, words)) => {
+                            let id = self.request(Req::Overlay);
+                            self.show(OverlaySpec::Plan { id, title, words });
+                            fx.push(Effect::Plan { id, inv });
+                        }
+                        Err(e) => self.set_status(Level::Error, first_line(&e)),
                     }
-                    Err(e) => self.set_status(Level::Error, first_line(&e.message)),
-                },
+                }
                 Intent::Editor => self.show(OverlaySpec::Editor),
                 Intent::CommandLine(text) => self.open_input(InputKind::Command, &text),
                 Intent::Effect(e) => fx.push(e),
@@ -217,31 +226,8 @@ impl App {
 /// What a prompt's answer (or a confirmation, with an empty answer) does.
 pub fn answer(then: &Then, text: &str) -> Result<Vec<Intent>, String> {
     match then {
-        Then::Run { words, on } => {
-            let needs_text = words.iter().any(|w| w.contains("{}") || w == "{words}");
-            if needs_text && text.trim().is_empty() {
-                return Err("nothing entered".into());
-            }
-            let mut out = Vec::new();
-            for w in words {
-                if w == "{words}" {
-                    // The text as several words (shell quoting rules).
-                    out.extend(
-                        opsconsole_sim::lang::flags::split_line(text)
-                            .map_err(|e| format!("cannot read that: {e}"))?,
-                    );
-                } else {
-                    out.push(w.replace("{}", text.trim()));
-                }
-            }
-            Ok(vec![
-                Intent::Run {
-                    words: out,
-                    on: on.clone(),
-                },
-                Intent::Close,
-            ])
-        }
+        Then::Verb(v) => Ok(vec![Intent::Verb(v.clone()), Intent::Close]),
+        Then::Fill(h) => Ok(vec![Intent::Verb(h.fill(text)?), Intent::Close]),
         Then::Pane(PaneQuestion::LogsSearch) => Ok(vec![
             Intent::Answer(PaneQuestion::LogsSearch, text.to_string()),
             Intent::Close,

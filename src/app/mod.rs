@@ -20,7 +20,8 @@ pub mod rows;
 pub mod theme;
 pub mod tomlfile;
 
-use crate::backend::view::ViewKind;
+use crate::backend::verb::{Hole, Verb};
+use crate::backend::view::{Caps, Family, ObjRef, Phase};
 use crate::backend::{BackendInfo, WatchEvent};
 pub use action::{Action, Effect, MacroEvent, Reply};
 use cmdline::NavCmd;
@@ -30,7 +31,7 @@ use keymap::{Keymap, Lookup};
 use keys::{Code, Key};
 use lineedit::{Completion, Edit, LineEdit};
 pub use nav::{Nav, PaneId, TaskScope};
-use ops::{Context, Op};
+use ops::{Context, Need, Op};
 use ratatui::layout::Rect;
 use std::collections::HashMap;
 use theme::Theme;
@@ -85,15 +86,13 @@ pub struct Status {
     pub text: String,
 }
 
-/// What to do with the text of a prompt.
+/// What a prompt's answer (or a confirmation) does.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Then {
-    /// Run these words with `{}` replaced by the text, on a node (container and volume
-    /// commands).
-    Run {
-        words: Vec<String>,
-        on: Option<String>,
-    },
+    /// Do this (a confirmation's yes).
+    Verb(Verb),
+    /// Do this with the answer in it.
+    Fill(Hole),
     /// An answer for the logs pane.
     Pane(PaneQuestion),
 }
@@ -123,15 +122,17 @@ pub enum Intent {
         words: Vec<String>,
         on: Option<String>,
     },
+    /// Do something to the cluster.
+    Verb(Verb),
     Prompt(Prompt),
     Confirm(Confirm),
     Open(Nav),
     Status(Level, String),
-    Inspect(ViewKind, String),
-    /// Show what the command will move, and run it when the user agrees.
+    Inspect(ObjRef),
+    /// Show what the verb will move, and do it when the user agrees.
     Plan {
         title: String,
-        words: Vec<String>,
+        verb: Verb,
     },
     Editor,
     CommandLine(String),
@@ -159,11 +160,9 @@ impl Cx<'_> {
         *self.next_id += 1;
         *self.next_id
     }
-    pub fn run(&mut self, words: &[&str]) {
-        self.out.push(Intent::Run {
-            words: words.iter().map(|s| s.to_string()).collect(),
-            on: None,
-        });
+    /// Does something to the cluster.
+    pub fn verb(&mut self, v: Verb) {
+        self.out.push(Intent::Verb(v));
     }
     pub fn status(&mut self, level: Level, text: impl Into<String>) {
         self.out.push(Intent::Status(level, text.into()));
@@ -373,7 +372,9 @@ impl App {
         v
     }
 
-    /// Whether an operation is offered (the backend can do it, and it is not read-only).
+    /// Whether an operation is offered: it is not refused by read-only or kiosk mode, and
+    /// what it acts on can have it done (the selected object's capabilities; with nothing
+    /// selected, what the backend can do to the pane's kinds of object).
     pub fn allowed(&self, op: Op) -> bool {
         if op.mutating() && self.info.read_only {
             return false;
@@ -382,18 +383,24 @@ impl App {
         if self.config.kiosk.is_some() && (op.mutating() || op == Op::CommandLine) {
             return false;
         }
-        match op {
-            Op::NodeDown | Op::NodeUp | Op::TaskStop | Op::TaskCrash | Op::RolloutPause => {
-                self.info.simulated
-            }
-            Op::ContainerStart | Op::ContainerStop | Op::ContainerRestart | Op::ContainerRemove => {
-                !self.info.swarm
-            }
-            // Swarm-only actions are hidden on a plain engine.
-            _ if op.mutating() => {
-                self.info.swarm || op == Op::VolumeCreate || op == Op::VolumeRemove
-            }
-            _ => true,
+        match op.need() {
+            Need::Nothing => true,
+            Need::Create(kind) => self.info.can_create(kind),
+            Need::Cap(c) => self.caps_for(op).has(c),
+        }
+    }
+
+    /// What can be done to what `op` would act on.
+    fn caps_for(&self, op: Op) -> Caps {
+        let selected = self
+            .panes
+            .get(self.pane)
+            .selected(&self.data)
+            .and_then(|r| self.data.store.get(&r));
+        match (selected, family_of(op.context())) {
+            (Some(c), _) => c.caps,
+            (None, Some(f)) => self.info.caps_in(f),
+            (None, None) => Caps::NONE,
         }
     }
 
@@ -409,19 +416,19 @@ impl App {
     /// Asks for the selected container's resource use (only that one: each reading costs
     /// the engine about 17 ms of CPU).
     fn stats_tick(&mut self, fx: &mut Vec<Effect>) {
-        if self.pane != PaneId::Tasks || self.info.simulated || self.overlay.is_some() {
+        if self.pane != PaneId::Tasks || self.overlay.is_some() {
             return;
         }
-        let Some((ViewKind::Task, id)) = self.panes.get(self.pane).selected(&self.data) else {
+        let Some(r) = self.panes.get(self.pane).selected(&self.data) else {
             return;
         };
-        let Some(t) = self.data.tasks.get(&id) else {
+        let Some(t) = self.data.store.replicas.get(&r.uid) else {
             return;
         };
         let Some(container) = t
             .container_id
             .clone()
-            .filter(|_| t.state == opsconsole_sim::model::TaskState::Running)
+            .filter(|_| t.phase == Phase::Running && t.c.caps.has(Caps::STATS))
         else {
             return;
         };
@@ -581,7 +588,7 @@ impl App {
             Op::Back if self.caption.is_some() && self.playing.is_none() => self.caption = None,
             Op::Back => self.go_back(fx),
             Op::Inspect => match self.panes.get(self.pane).selected(&self.data) {
-                Some((kind, key)) => self.apply(vec![Intent::Inspect(kind, key)], fx),
+                Some(r) => self.apply(vec![Intent::Inspect(r)], fx),
                 None => self.set_status(Level::Info, "nothing selected to inspect"),
             },
             _ => {
@@ -660,4 +667,15 @@ pub fn first_line(s: &str) -> String {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .to_string()
+}
+
+/// The family of object a pane's operations act on.
+fn family_of(c: Context) -> Option<Family> {
+    match c {
+        Context::Nodes => Some(Family::Host),
+        Context::Services | Context::Rollouts => Some(Family::Workload),
+        Context::Tasks => Some(Family::Replica),
+        Context::Volumes => Some(Family::Storage),
+        _ => None,
+    }
 }

@@ -1,8 +1,21 @@
 //! Everything a key can be bound to. Each operation has a name (what keymaps call it), a
-//! context (where it applies), a description (what help shows) and whether it changes the
-//! cluster (kiosk mode drops those).
+//! context (where it applies), whether it changes the cluster (kiosk mode drops those), the
+//! word the footer shows, what it needs to be offered, and a description (what help
+//! shows).
 
+use crate::backend::view::{Caps, ResKind};
 use serde::{Deserialize, Serialize};
+
+/// What an operation needs before the console offers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Nothing: it only moves around or shows things.
+    Nothing,
+    /// The selected object (or, with none selected, its pane's kinds) must have this.
+    Cap(Caps),
+    /// The backend must be able to create objects of this kind.
+    Create(ResKind),
+}
 
 /// Where a binding applies. Lookup goes from the most specific context to `Global`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -65,7 +78,7 @@ impl Context {
 }
 
 macro_rules! ops {
-    ($($variant:ident = $name:literal, $ctx:ident, $mutating:literal, $desc:literal;)*) => {
+    ($($variant:ident = $name:literal, $ctx:ident, $mutating:literal, $short:literal, $need:expr, $desc:literal;)*) => {
         /// A bindable operation.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum Op {
@@ -99,83 +112,98 @@ macro_rules! ops {
                     $(Op::$variant => $desc,)*
                 }
             }
+
+            /// The word a footer hint shows.
+            pub fn short(self) -> &'static str {
+                match self {
+                    $(Op::$variant => $short,)*
+                }
+            }
+
+            /// What it needs to be offered.
+            pub fn need(self) -> Need {
+                use Need::*;
+                match self {
+                    $(Op::$variant => $need,)*
+                }
+            }
         }
     };
 }
 
 ops! {
-    Quit = "quit", Global, false, "Quit";
-    Help = "help", Global, false, "Show the keys of this view";
-    CommandLine = "command_line", Global, false, "Type a command (docker or sim, or :nodes, :tasks web, ...)";
-    Filter = "filter", Global, false, "Filter the table (text or regex; ! in front inverts)";
-    NextPane = "next_pane", Global, false, "Next pane";
-    PrevPane = "prev_pane", Global, false, "Previous pane";
-    PaneNodes = "pane_nodes", Global, false, "Nodes pane";
-    PaneServices = "pane_services", Global, false, "Services pane";
-    PaneTasks = "pane_tasks", Global, false, "Tasks pane";
-    PaneLogs = "pane_logs", Global, false, "Logs pane";
-    PaneVolumes = "pane_volumes", Global, false, "Volumes pane";
-    PaneRollouts = "pane_rollouts", Global, false, "Rollouts pane";
-    Back = "back", Global, false, "Back (close, clear the filter, leave a drill-down)";
-    Inspect = "inspect", Global, false, "Inspect the selected object (YAML/JSON)";
+    Quit = "quit", Global, false, "quit", Nothing, "Quit";
+    Help = "help", Global, false, "help", Nothing, "Show the keys of this view";
+    CommandLine = "command_line", Global, false, "cmd", Nothing, "Type a command (docker or sim, or :nodes, :tasks web, ...)";
+    Filter = "filter", Global, false, "filter", Nothing, "Filter the table (text or regex; ! in front inverts)";
+    NextPane = "next_pane", Global, false, "next_pane", Nothing, "Next pane";
+    PrevPane = "prev_pane", Global, false, "prev_pane", Nothing, "Previous pane";
+    PaneNodes = "pane_nodes", Global, false, "pane_nodes", Nothing, "Nodes pane";
+    PaneServices = "pane_services", Global, false, "pane_services", Nothing, "Services pane";
+    PaneTasks = "pane_tasks", Global, false, "pane_tasks", Nothing, "Tasks pane";
+    PaneLogs = "pane_logs", Global, false, "pane_logs", Nothing, "Logs pane";
+    PaneVolumes = "pane_volumes", Global, false, "pane_volumes", Nothing, "Volumes pane";
+    PaneRollouts = "pane_rollouts", Global, false, "pane_rollouts", Nothing, "Rollouts pane";
+    Back = "back", Global, false, "back", Nothing, "Back (close, clear the filter, leave a drill-down)";
+    Inspect = "inspect", Global, false, "inspect", Nothing, "Inspect the selected object (YAML/JSON)";
 
-    Up = "up", Navigation, false, "Up";
-    Down = "down", Navigation, false, "Down";
-    Left = "left", Navigation, false, "Scroll left";
-    Right = "right", Navigation, false, "Scroll right";
-    PageUp = "page_up", Navigation, false, "Page up";
-    PageDown = "page_down", Navigation, false, "Page down";
-    Top = "top", Navigation, false, "First row";
-    Bottom = "bottom", Navigation, false, "Last row";
-    Select = "select", Navigation, false, "Open (service → tasks → logs; node → tasks)";
+    Up = "up", Navigation, false, "up", Nothing, "Up";
+    Down = "down", Navigation, false, "down", Nothing, "Down";
+    Left = "left", Navigation, false, "left", Nothing, "Scroll left";
+    Right = "right", Navigation, false, "right", Nothing, "Scroll right";
+    PageUp = "page_up", Navigation, false, "page_up", Nothing, "Page up";
+    PageDown = "page_down", Navigation, false, "page_down", Nothing, "Page down";
+    Top = "top", Navigation, false, "top", Nothing, "First row";
+    Bottom = "bottom", Navigation, false, "bottom", Nothing, "Last row";
+    Select = "select", Navigation, false, "open", Nothing, "Open (service → tasks → logs; node → tasks)";
 
-    NodeActivate = "node_activate", Nodes, true, "Availability active";
-    NodePause = "node_pause", Nodes, true, "Availability pause (no new tasks)";
-    NodeDrain = "node_drain", Nodes, true, "Drain: show which tasks move where, then move them";
-    NodePromote = "node_promote", Nodes, true, "Promote to manager";
-    NodeDemote = "node_demote", Nodes, true, "Demote to worker";
-    NodeLabelAdd = "node_label_add", Nodes, true, "Add a label (key=value)";
-    NodeLabelRm = "node_label_rm", Nodes, true, "Remove a label";
-    NodeDown = "node_down", Nodes, true, "Take the node down (built-in cluster)";
-    NodeUp = "node_up", Nodes, true, "Bring the node back up (built-in cluster)";
-    NodeTasks = "node_tasks", Nodes, false, "Tasks on this node";
+    NodeActivate = "node_activate", Nodes, true, "active", Cap(Caps::AVAILABILITY), "Availability active";
+    NodePause = "node_pause", Nodes, true, "pause", Cap(Caps::AVAILABILITY), "Availability pause (no new tasks)";
+    NodeDrain = "node_drain", Nodes, true, "drain", Cap(Caps::AVAILABILITY), "Drain: show which tasks move where, then move them";
+    NodePromote = "node_promote", Nodes, true, "promote", Cap(Caps::PROMOTE), "Promote to manager";
+    NodeDemote = "node_demote", Nodes, true, "demote", Cap(Caps::DEMOTE), "Demote to worker";
+    NodeLabelAdd = "node_label_add", Nodes, true, "label", Cap(Caps::LABEL), "Add a label (key=value)";
+    NodeLabelRm = "node_label_rm", Nodes, true, "unlabel", Cap(Caps::LABEL), "Remove a label";
+    NodeDown = "node_down", Nodes, true, "down", Cap(Caps::POWER), "Take the node down (built-in cluster)";
+    NodeUp = "node_up", Nodes, true, "up", Cap(Caps::POWER), "Bring the node back up (built-in cluster)";
+    NodeTasks = "node_tasks", Nodes, false, "tasks", Nothing, "Tasks on this node";
 
-    ServiceScale = "service_scale", Services, true, "Scale";
-    ServiceImage = "service_image", Services, true, "Update the image (rolling update)";
-    ServiceRollback = "service_rollback", Services, true, "Roll back to the previous spec";
-    ServiceRemove = "service_remove", Services, true, "Remove the service";
-    ServiceCreate = "service_create", Services, true, "Create a service in the spec editor";
-    StackDeploy = "stack_deploy", Services, true, "Deploy a stack from a compose file";
-    ServiceLogs = "service_logs", Services, false, "Logs of the service";
-    ServiceTasks = "service_tasks", Services, false, "Tasks of the service";
+    ServiceScale = "service_scale", Services, true, "scale", Cap(Caps::SCALE), "Scale";
+    ServiceImage = "service_image", Services, true, "image", Cap(Caps::SET_IMAGE), "Update the image (rolling update)";
+    ServiceRollback = "service_rollback", Services, true, "rollback", Cap(Caps::ROLLBACK), "Roll back to the previous spec";
+    ServiceRemove = "service_remove", Services, true, "remove", Cap(Caps::REMOVE), "Remove the service";
+    ServiceCreate = "service_create", Services, true, "new", Create(ResKind::SwarmService), "Create a service in the spec editor";
+    StackDeploy = "stack_deploy", Services, true, "stack", Create(ResKind::SwarmService), "Deploy a stack from a compose file";
+    ServiceLogs = "service_logs", Services, false, "logs", Nothing, "Logs of the service";
+    ServiceTasks = "service_tasks", Services, false, "tasks", Nothing, "Tasks of the service";
 
-    TaskLogs = "task_logs", Tasks, false, "Logs of the task";
-    TaskHistory = "task_history", Tasks, false, "Show or hide finished tasks (history rows)";
-    TaskStop = "task_stop", Tasks, true, "Stop the task's container (built-in cluster: exits 0)";
-    TaskCrash = "task_crash", Tasks, true, "Crash the task's container (built-in cluster: exits 1)";
-    ContainerStart = "container_start", Tasks, true, "Start the container (plain Docker engine)";
-    ContainerStop = "container_stop", Tasks, true, "Stop the container (plain Docker engine)";
-    ContainerRestart = "container_restart", Tasks, true, "Restart the container (plain Docker engine)";
-    ContainerRemove = "container_remove", Tasks, true, "Remove the container (plain Docker engine)";
+    TaskLogs = "task_logs", Tasks, false, "logs", Nothing, "Logs of the task";
+    TaskHistory = "task_history", Tasks, false, "history", Nothing, "Show or hide finished tasks (history rows)";
+    TaskStop = "task_stop", Tasks, true, "stop", Cap(Caps::EXIT), "Stop the task's container (built-in cluster: exits 0)";
+    TaskCrash = "task_crash", Tasks, true, "crash", Cap(Caps::EXIT), "Crash the task's container (built-in cluster: exits 1)";
+    ContainerStart = "container_start", Tasks, true, "start", Cap(Caps::START), "Start the container (plain Docker engine)";
+    ContainerStop = "container_stop", Tasks, true, "stop", Cap(Caps::STOP), "Stop the container (plain Docker engine)";
+    ContainerRestart = "container_restart", Tasks, true, "restart", Cap(Caps::RESTART), "Restart the container (plain Docker engine)";
+    ContainerRemove = "container_remove", Tasks, true, "remove", Cap(Caps::REMOVE), "Remove the container (plain Docker engine)";
 
-    LogsFollow = "logs_follow", Logs, false, "Follow on/off (stay at the newest line)";
-    LogsPause = "logs_pause", Logs, false, "Pause/resume taking new lines";
-    LogsTimestamps = "logs_timestamps", Logs, false, "Timestamps on/off";
-    LogsWrap = "logs_wrap", Logs, false, "Wrap long lines on/off";
-    LogsSearch = "logs_search", Logs, false, "Search (highlights matches)";
-    LogsNext = "logs_next", Logs, false, "Next match";
-    LogsPrev = "logs_prev", Logs, false, "Previous match";
-    LogsTail = "logs_tail", Logs, false, "Restart with the last N lines";
-    LogsClear = "logs_clear", Logs, false, "Clear the buffer";
+    LogsFollow = "logs_follow", Logs, false, "follow", Nothing, "Follow on/off (stay at the newest line)";
+    LogsPause = "logs_pause", Logs, false, "pause", Nothing, "Pause/resume taking new lines";
+    LogsTimestamps = "logs_timestamps", Logs, false, "time", Nothing, "Timestamps on/off";
+    LogsWrap = "logs_wrap", Logs, false, "wrap", Nothing, "Wrap long lines on/off";
+    LogsSearch = "logs_search", Logs, false, "search", Nothing, "Search (highlights matches)";
+    LogsNext = "logs_next", Logs, false, "next", Nothing, "Next match";
+    LogsPrev = "logs_prev", Logs, false, "prev", Nothing, "Previous match";
+    LogsTail = "logs_tail", Logs, false, "tail", Nothing, "Restart with the last N lines";
+    LogsClear = "logs_clear", Logs, false, "clear", Nothing, "Clear the buffer";
 
-    VolumeCreate = "volume_create", Volumes, true, "Create a volume on the selected node";
-    VolumeRemove = "volume_remove", Volumes, true, "Remove the volume";
+    VolumeCreate = "volume_create", Volumes, true, "new", Create(ResKind::Volume), "Create a volume on the selected node";
+    VolumeRemove = "volume_remove", Volumes, true, "remove", Cap(Caps::REMOVE), "Remove the volume";
 
-    RolloutPause = "rollout_pause", Rollouts, true, "Pause the update in progress (built-in cluster)";
-    RolloutResume = "rollout_resume", Rollouts, true, "Resume a paused update";
-    RolloutRollback = "rollout_rollback", Rollouts, true, "Roll back to the previous spec";
+    RolloutPause = "rollout_pause", Rollouts, true, "pause", Cap(Caps::PAUSE), "Pause the update in progress (built-in cluster)";
+    RolloutResume = "rollout_resume", Rollouts, true, "resume", Cap(Caps::RESUME), "Resume a paused update";
+    RolloutRollback = "rollout_rollback", Rollouts, true, "rollback", Cap(Caps::ROLLBACK), "Roll back to the previous spec";
 
-    InspectFormat = "inspect_format", Inspect, false, "Switch between YAML and JSON";
+    InspectFormat = "inspect_format", Inspect, false, "yaml/json", Nothing, "Switch between YAML and JSON";
 }
 
 impl Op {

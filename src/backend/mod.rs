@@ -6,8 +6,10 @@
 //! APIs. [`ReadOnly`] wraps any backend and refuses every mutating call (kiosk mode).
 
 pub mod builtin;
+pub mod convert;
 pub mod docker;
 pub mod readonly;
+pub mod verb;
 pub mod view;
 
 use futures::future::BoxFuture;
@@ -73,11 +75,41 @@ pub struct BackendInfo {
     /// "built-in · ~/.local/share/opsconsole/cluster", "unix:///var/run/docker.sock", ...
     pub endpoint: String,
     pub read_only: bool,
-    /// The simulator's verbs (node down/up, pause an update) are available.
+    /// Time is simulated (the built-in cluster).
     pub simulated: bool,
-    /// Swarm mode: nodes, services and tasks. A plain engine has containers instead, and the
-    /// swarm actions are hidden.
-    pub swarm: bool,
+    /// Whose commands it takes: a swarm's (nodes, services, tasks), or a plain engine's
+    /// (containers).
+    pub flavor: Flavor,
+    /// What it can do to objects of each kind it has (its objects carry the same).
+    pub caps: Vec<(ResKind, Caps)>,
+    /// The kinds of object it can create.
+    pub creates: Vec<ResKind>,
+}
+
+impl BackendInfo {
+    /// What it can do to objects of a kind.
+    pub fn caps_of(&self, kind: ResKind) -> Caps {
+        self.caps
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .fold(Caps::NONE, |a, (_, c)| a | *c)
+    }
+
+    /// What it can do to some object of a family.
+    pub fn caps_in(&self, family: Family) -> Caps {
+        self.caps
+            .iter()
+            .filter(|(k, _)| k.family() == family)
+            .fold(Caps::NONE, |a, (_, c)| a | *c)
+    }
+
+    pub fn can_create(&self, kind: ResKind) -> bool {
+        self.creates.contains(&kind)
+    }
+
+    pub fn swarm(&self) -> bool {
+        self.flavor == Flavor::Swarm
+    }
 }
 
 /// A command line, parsed once: the words travel to remote hosts, the typed command decides
@@ -170,7 +202,7 @@ impl CmdOutput {
 /// One event of a watch: a full view first, then changes as they happen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum WatchEvent {
-    Snapshot(Box<ClusterView>, ClockInfo),
+    Snapshot(Box<Snapshot>, ClockInfo),
     Changes(Vec<Change>),
     /// The backend's clock changed pace or jumped.
     Clock(ClockInfo),
@@ -240,12 +272,8 @@ pub trait Backend: Send + Sync {
         opts: RunOpts,
     ) -> BoxFuture<'static, Result<CmdOutput, BackendError>>;
 
-    /// The object as the engine's inspect API returns it.
-    fn inspect(
-        &self,
-        kind: ViewKind,
-        id: String,
-    ) -> BoxFuture<'static, Result<serde_json::Value, BackendError>>;
+    /// The object as the backend's inspect API returns it.
+    fn inspect(&self, r: ObjRef) -> BoxFuture<'static, Result<serde_json::Value, BackendError>>;
 
     /// Predicts what a command would move, without running it.
     fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>>;
@@ -281,49 +309,13 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
     ) -> BoxFuture<'static, Result<CmdOutput, BackendError>> {
         (**self).run(inv, opts)
     }
-    fn inspect(
-        &self,
-        kind: ViewKind,
-        id: String,
-    ) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
-        (**self).inspect(kind, id)
+    fn inspect(&self, r: ObjRef) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
+        (**self).inspect(r)
     }
     fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>> {
         (**self).plan(inv)
     }
     fn stats(&self, container: String) -> BoxFuture<'static, Result<StatsView, BackendError>> {
         (**self).stats(container)
-    }
-}
-
-impl ClusterView {
-    /// Takes one watch event into this view (what a client that keeps no indexes does).
-    pub fn apply(&mut self, ev: WatchEvent) {
-        match ev {
-            WatchEvent::Snapshot(v, _) => *self = *v,
-            WatchEvent::Changes(cs) => cs.into_iter().for_each(|c| self.apply_change(c)),
-            WatchEvent::Clock(_) | WatchEvent::Lost(_) | WatchEvent::Info(_) => {}
-        }
-    }
-
-    pub fn apply_change(&mut self, c: Change) {
-        fn put<T>(v: &mut Vec<T>, x: T, same: impl Fn(&T, &T) -> bool) {
-            match v.iter_mut().find(|o| same(o, &x)) {
-                Some(o) => *o = x,
-                None => v.push(x),
-            }
-        }
-        match c {
-            Change::Service(s) => put(&mut self.services, *s, |a, b| a.id == b.id),
-            Change::Task(t) => put(&mut self.tasks, t, |a, b| a.id == b.id),
-            Change::Node(n) => put(&mut self.nodes, n, |a, b| a.id == b.id),
-            Change::Volume(v) => put(&mut self.volumes, v, |a, b| a.key() == b.key()),
-            Change::Network(n) => put(&mut self.networks, n, |a, b| a.id == b.id),
-            Change::Removed(ViewKind::Service, id) => self.services.retain(|x| x.id != id),
-            Change::Removed(ViewKind::Task, id) => self.tasks.retain(|x| x.id != id),
-            Change::Removed(ViewKind::Node, id) => self.nodes.retain(|x| x.id != id),
-            Change::Removed(ViewKind::Volume, k) => self.volumes.retain(|x| x.key() != k),
-            Change::Removed(ViewKind::Network, id) => self.networks.retain(|x| x.id != id),
-        }
     }
 }

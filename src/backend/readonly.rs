@@ -63,12 +63,8 @@ impl<B: Backend + ?Sized> Backend for ReadOnly<B> {
         self.inner.run(inv, opts)
     }
 
-    fn inspect(
-        &self,
-        kind: ViewKind,
-        id: String,
-    ) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
-        self.inner.inspect(kind, id)
+    fn inspect(&self, r: ObjRef) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
+        self.inner.inspect(r)
     }
 
     fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>> {

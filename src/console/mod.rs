@@ -313,8 +313,8 @@ impl<B: TermBackend> Runner<B> {
                     let _ = tx.send(Action::Done(id, Reply::Ran(r)));
                 });
             }
-            Effect::Inspect { id, kind, key } => {
-                let f = self.backend.inspect(kind, key);
+            Effect::Inspect { id, r } => {
+                let f = self.backend.inspect(r);
                 tokio::spawn(async move {
                     let r = f.await;
                     let _ = tx.send(Action::Done(id, Reply::Inspected(r)));

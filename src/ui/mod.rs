@@ -12,10 +12,10 @@ use crate::app::{
 };
 use crate::backend::BackendInfo;
 use crate::backend::view::wall_ms;
+use crate::backend::view::{Phase, Word};
 use opsconsole_sim::base::time::{
     SimDuration, SimTime, human_duration, human_duration_next_change,
 };
-use opsconsole_sim::model::TaskState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -41,8 +41,8 @@ impl AppComponents for Components {
             OverlaySpec::Prompt(p) => Box::new(prompt::PromptView::new(p)),
             OverlaySpec::Confirm(c) => Box::new(confirm::ConfirmView::new(c)),
             OverlaySpec::Output { title, text } => Box::new(output::OutputView::new(title, text)),
-            OverlaySpec::Inspect { id, kind, label } => {
-                Box::new(inspect::InspectView::new(id, kind, label))
+            OverlaySpec::Inspect { id, r, label } => {
+                Box::new(inspect::InspectView::new(id, r, label))
             }
             OverlaySpec::Plan { id, title, words } => {
                 Box::new(plan::PlanView::new(id, title, words))
@@ -69,8 +69,8 @@ impl RenderCx<'_> {
     }
 
     /// "Running 2 minutes ago", remembering when it next reads differently.
-    pub fn state_ago(&self, state: TaskState, since: SimTime) -> String {
-        format!("{} {}", state.pretty(), self.ago(since).to_lowercase())
+    pub fn state_ago(&self, state: &Word, since: SimTime) -> String {
+        format!("{} {}", state.title(), self.ago(since).to_lowercase())
     }
 
     /// "2 minutes ago".
@@ -81,13 +81,13 @@ impl RenderCx<'_> {
         format!("{} ago", human_duration(d))
     }
 
-    pub fn state_style(&self, state: TaskState) -> Style {
+    pub fn state_style(&self, phase: Phase) -> Style {
         let t = self.theme;
-        match state {
-            TaskState::Running | TaskState::Complete => t.ok(),
-            TaskState::Failed | TaskState::Rejected | TaskState::Orphaned => t.error(),
-            TaskState::Shutdown | TaskState::Remove => t.muted(),
-            _ => t.warn(),
+        match phase {
+            Phase::Running | Phase::Succeeded => t.ok(),
+            Phase::Failed | Phase::Unknown => t.error(),
+            Phase::Stopped | Phase::Terminating => t.muted(),
+            Phase::Pending | Phase::Starting => t.warn(),
         }
     }
 }
@@ -144,8 +144,8 @@ pub fn draw(f: &mut Frame, app: &mut App) -> Option<SimTime> {
 fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
     let t = rc.theme;
     let d = &app.data;
-    let running = d.running;
-    let desired: u64 = d.services.values().map(|s| s.desired).sum();
+    let running = d.store.running;
+    let desired: u64 = d.store.workloads.values().map(|s| s.desired).sum();
     let mut spans = vec![
         Span::styled(" opsconsole ", t.header().add_modifier(Modifier::BOLD)),
         Span::styled("│ ", t.header()),
@@ -168,8 +168,8 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
             t.header().patch(t.error()).add_modifier(Modifier::BOLD),
         )),
         (None, false) => spans.push(Span::styled("connecting…", t.header())),
-        (None, true) if !app.info.swarm => {
-            let total = d.tasks.len();
+        (None, true) if !app.info.swarm() => {
+            let total = d.store.replicas.len();
             spans.push(Span::styled(
                 format!("engine (not in a swarm) · {running}/{total} containers running"),
                 t.header(),
@@ -177,14 +177,15 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
         }
         (None, true) => {
             let leader = d
+                .store
                 .leader()
-                .map(|n| format!("leader {}", n.hostname))
+                .map(|n| format!("leader {}", n.hostname()))
                 .unwrap_or_else(|| "no leader".into());
             spans.push(Span::styled(
                 format!(
                     "{leader} · {} nodes · {} services · {running}/{desired} tasks",
-                    d.nodes.len(),
-                    d.services.len()
+                    d.store.hosts.len(),
+                    d.store.workloads.len()
                 ),
                 t.header(),
             ));
@@ -284,7 +285,7 @@ fn draw_hints(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
             .filter(|o| app.allowed(*o))
         {
             if let Some(k) = rc.keymap.hint(&ctx, op) {
-                pairs.push((k, short_name(op).to_string()));
+                pairs.push((k, op.short().to_string()));
             }
         }
     }
@@ -297,54 +298,6 @@ fn draw_hints(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
         Paragraph::new(Line::from(truncate_spans(spans, area.width as usize))),
         area,
     );
-}
-
-/// The word a hint shows for an operation.
-pub fn short_name(op: Op) -> &'static str {
-    match op {
-        Op::Quit => "quit",
-        Op::Help => "help",
-        Op::CommandLine => "cmd",
-        Op::Filter => "filter",
-        Op::Inspect => "inspect",
-        Op::Select => "open",
-        Op::NodeActivate => "active",
-        Op::NodePause => "pause",
-        Op::NodeDrain => "drain",
-        Op::NodePromote => "promote",
-        Op::NodeDemote => "demote",
-        Op::NodeLabelAdd => "label",
-        Op::NodeLabelRm => "unlabel",
-        Op::NodeDown => "down",
-        Op::NodeUp => "up",
-        Op::NodeTasks | Op::ServiceTasks => "tasks",
-        Op::ServiceScale => "scale",
-        Op::ServiceImage => "image",
-        Op::ServiceRollback | Op::RolloutRollback => "rollback",
-        Op::ServiceRemove | Op::VolumeRemove => "remove",
-        Op::ServiceCreate | Op::VolumeCreate => "new",
-        Op::StackDeploy => "stack",
-        Op::ServiceLogs | Op::TaskLogs => "logs",
-        Op::TaskHistory => "history",
-        Op::TaskStop | Op::ContainerStop => "stop",
-        Op::TaskCrash => "crash",
-        Op::ContainerStart => "start",
-        Op::ContainerRestart => "restart",
-        Op::ContainerRemove => "remove",
-        Op::LogsFollow => "follow",
-        Op::LogsPause => "pause",
-        Op::LogsTimestamps => "time",
-        Op::LogsWrap => "wrap",
-        Op::LogsSearch => "search",
-        Op::LogsNext => "next",
-        Op::LogsPrev => "prev",
-        Op::LogsTail => "tail",
-        Op::LogsClear => "clear",
-        Op::RolloutPause => "pause",
-        Op::RolloutResume => "resume",
-        Op::InspectFormat => "yaml/json",
-        other => other.name(),
-    }
 }
 
 fn draw_bottom(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {

@@ -6,7 +6,7 @@
 use super::RenderCx;
 use crate::app::data::{Cursor, Delta, Filter, Table};
 use crate::app::ops::Op;
-use crate::backend::view::ViewKind;
+use crate::backend::view::Family;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -91,7 +91,7 @@ impl<K: Ord + Clone> TableView<K> {
     pub fn delta<V>(
         &mut self,
         d: &Delta,
-        kind: ViewKind,
+        kind: Family,
         items: &HashMap<String, V>,
         wanted: impl Fn(Option<&Filter>, &V) -> Option<K>,
     ) {

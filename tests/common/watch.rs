@@ -1,6 +1,7 @@
 //! Helpers for tests that drive a backend through the `Backend` trait.
 
 use futures::StreamExt;
+use opsconsole::backend::view::Store;
 use opsconsole::backend::*;
 use std::time::Duration;
 
@@ -13,9 +14,9 @@ pub async fn run(b: &dyn Backend, line: &str) -> CmdOutput {
 /// Applies watch events to a view until `pred` holds (or fails after `secs` seconds).
 pub async fn watch_until(
     s: &mut futures::stream::BoxStream<'static, WatchEvent>,
-    view: &mut ClusterView,
+    view: &mut Store,
     secs: u64,
-    pred: impl Fn(&ClusterView) -> bool,
+    pred: impl Fn(&Store) -> bool,
 ) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
     while !pred(view) {
@@ -23,14 +24,14 @@ pub async fn watch_until(
             .await
             .unwrap_or_else(|_| panic!("timed out waiting for the cluster; it shows {view:#?}"))
             .expect("watch ended");
-        view.apply(ev);
+        view.apply_event(ev);
     }
 }
 
 /// A service's running and desired replicas, as the view shows them.
-pub fn running(view: &ClusterView, svc: &str) -> Option<(u64, u64)> {
-    view.services
-        .iter()
-        .find(|s| s.name == svc)
+pub fn running(view: &Store, svc: &str) -> Option<(u64, u64)> {
+    view.workloads
+        .values()
+        .find(|s| s.name() == svc)
         .map(|s| (s.running, s.desired))
 }

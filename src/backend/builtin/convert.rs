@@ -1,15 +1,19 @@
-//! The built-in cluster as the console sees it: views of its objects, and the changes that
-//! follow from its change events.
+//! The built-in cluster as the console sees it: its typed objects read into the shared
+//! Swarm converter's facts ([`crate::backend::convert::swarm`]), and the changes that follow
+//! from its change events.
 
+use crate::backend::convert::swarm::{self as conv, Counts, NodeFacts, ServiceFacts, TaskFacts};
 use crate::backend::view::*;
 use opsconsole_sim::Cluster;
-use opsconsole_sim::exec::format::service_ports;
-use opsconsole_sim::exec::views::{manager_status, node_status, replicas_column};
+use opsconsole_sim::base::time::SimTime;
 use opsconsole_sim::infra::images;
-use opsconsole_sim::model::*;
-use opsconsole_sim::state::{Event, EventAction};
+use opsconsole_sim::model::{
+    Container, Network, Node, NodeState, Owner, Reachability, Service, ServiceMode, ServiceSpec,
+    Task, TaskState, UpdateConfig, Volume,
+};
+use opsconsole_sim::state::{Event, EventAction, Kind};
 use opsconsole_sim::swarm::tasks::{spec_hash, task_name};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 fn hostname(cl: &Cluster, node_id: &str) -> String {
     cl.state()
@@ -18,99 +22,148 @@ fn hostname(cl: &Cluster, node_id: &str) -> String {
         .unwrap_or_default()
 }
 
-pub fn node_view(cl: &Cluster, n: &Node) -> NodeView {
+fn caps(kind: ResKind) -> Caps {
+    conv::caps_of(&conv::builtin_caps(), kind)
+}
+
+pub fn node_view(cl: &Cluster, n: &Node) -> HostView {
     let usage = cl.state().index().usage.get(&n.id);
-    NodeView {
+    let status = match n.status.state {
+        NodeState::Ready => HostStatus::Ready,
+        NodeState::Down => HostStatus::Down,
+        NodeState::Unknown => HostStatus::Unknown,
+        NodeState::Disconnected => HostStatus::Disconnected,
+    };
+    let manager_status = match &n.manager_status {
+        None => ManagerStatus::None,
+        Some(m) if m.leader => ManagerStatus::Leader,
+        Some(m) => match m.reachability {
+            Reachability::Reachable => ManagerStatus::Reachable,
+            Reachability::Unreachable => ManagerStatus::Unreachable,
+            Reachability::Unknown => ManagerStatus::Unknown,
+        },
+    };
+    let facts = NodeFacts {
         id: n.id.clone(),
         hostname: n.hostname().to_string(),
         ip: n.ip().to_string(),
         manager: n.is_manager(),
-        status: node_status(n),
-        availability: opsconsole_sim::exec::format::title(n.spec.availability.as_str()),
-        manager_status: manager_status(n),
+        status,
+        availability: Schedulable::parse(n.spec.availability.as_str()),
+        manager_status,
         engine: n.description.engine.engine_version.clone(),
         platform: format!(
             "{}/{}",
             n.description.platform.os, n.description.platform.architecture
         ),
         labels: n.spec.labels.clone(),
+        created: n.created_at,
         nano_cpus: n.description.resources.nano_cpus,
         memory: n.description.resources.memory_bytes,
+        engine_up: n.sim.engine_up,
+    };
+    let usage = conv::Usage {
         reserved_cpus: usage.map_or(0, |u| u.reserved.nano_cpus),
         reserved_memory: usage.map_or(0, |u| u.reserved.memory_bytes),
         tasks: usage.map_or(0, |u| u.active),
-        engine_up: n.sim.engine_up,
-    }
+    };
+    conv::host(ResKind::SwarmNode, facts, usage, caps(ResKind::SwarmNode))
 }
 
-fn cfg_view(c: &UpdateConfig) -> UpdateCfgView {
-    UpdateCfgView {
+fn strategy(c: &UpdateConfig) -> StrategyView {
+    StrategyView {
         parallelism: c.parallelism,
         delay: c.delay,
-        failure_action: c.failure_action.as_str().to_string(),
+        failure_action: Word::new(c.failure_action.as_str()),
         monitor: c.monitor,
         max_failure_ratio: c.max_failure_ratio,
-        order: c.order.as_str().to_string(),
+        order: Word::new(c.order.as_str()),
     }
 }
 
-/// Slots running the current spec, and the slots the service wants.
-fn update_progress(cl: &Cluster, s: &Service, desired: u64) -> (u64, u64) {
-    let hash = spec_hash(&s.spec);
-    let updated = cl
-        .tasks_of_service(&s.id)
-        .iter()
-        .filter(|t| {
-            t.desired_state <= TaskState::Running
-                && t.sim.spec_hash == hash
-                && t.status.state == TaskState::Running
-        })
-        .count() as u64;
-    (updated.min(desired), desired)
+fn mode(m: &ServiceMode) -> WorkloadMode {
+    match m {
+        ServiceMode::Replicated { .. } => WorkloadMode::Replicated,
+        ServiceMode::Global {} => WorkloadMode::Global,
+        ServiceMode::ReplicatedJob { .. } => WorkloadMode::ReplicatedJob,
+        ServiceMode::GlobalJob {} => WorkloadMode::GlobalJob,
+    }
 }
 
-pub fn service_view(cl: &Cluster, s: &Service) -> ServiceView {
+/// Running, desired and (jobs) completed, as `docker service ls` counts them.
+fn counts(cl: &Cluster, s: &Service) -> Counts {
     let (running, desired) = cl.replica_counts(s);
-    let spec_json = |spec: &ServiceSpec| serde_json::to_value(spec).unwrap_or_default();
-    ServiceView {
-        id: s.id.clone(),
-        name: s.spec.name.clone(),
-        mode: s.spec.mode.name().to_string(),
+    let completed = || {
+        let it = s.job_status.as_ref().map(|j| j.job_iteration);
+        cl.tasks_of_service(&s.id)
+            .iter()
+            .filter(|t| t.job_iteration == it && t.status.state == TaskState::Complete)
+            .count() as u64
+    };
+    let completed = match s.spec.mode {
+        ServiceMode::ReplicatedJob {
+            total_completions, ..
+        } => Some((completed(), total_completions)),
+        ServiceMode::GlobalJob {} => Some((completed(), cl.state().all::<Node>().count() as u64)),
+        _ => None,
+    };
+    Counts {
         running,
         desired,
-        replicas: replicas_column(cl, s),
-        image: images::display(&s.spec.task_template.container_spec.image),
-        ports: service_ports(&s.endpoint.ports),
-        stack: s.spec.labels.get("com.docker.stack.namespace").cloned(),
+        completed,
+    }
+}
+
+/// A service's view and its revisions.
+pub fn service_view(cl: &Cluster, s: &Service) -> (WorkloadView, Vec<RevisionView>) {
+    let counts = counts(cl, s);
+    let spec_json = |spec: &ServiceSpec| serde_json::to_value(spec).unwrap_or_default();
+    let progress = s.update_status.as_ref().map(|_| {
+        let hash = spec_hash(&s.spec);
+        let tasks = cl.tasks_of_service(&s.id);
+        conv::update_progress(
+            counts.desired,
+            tasks.iter().map(|t| conv::TaskProgress {
+                wanted: t.desired_state <= TaskState::Running,
+                running: t.status.state == TaskState::Running,
+                current: t.sim.spec_hash == hash,
+            }),
+        )
+    });
+    let facts = ServiceFacts {
+        id: s.id.clone(),
+        name: s.spec.name.clone(),
+        mode: mode(&s.spec.mode),
         labels: s.spec.labels.clone(),
-        update_status: s.update_status.as_ref().map(|u| UpdateStatusView {
-            state: u.state,
+        created: s.created_at,
+        updated: s.updated_at,
+        image: images::display(&s.spec.task_template.container_spec.image),
+        ports: s.endpoint.ports.clone(),
+        max_per_node: match s.spec.mode {
+            ServiceMode::Replicated { .. } => s.spec.task_template.max_replicas(),
+            _ => 0,
+        },
+        update: s.update_status.as_ref().map(|u| conv::UpdateFacts {
+            state: Word::new(u.state.as_str()),
             message: u.message.clone(),
             started_at: u.started_at,
             completed_at: u.completed_at,
         }),
-        update_config: Some(cfg_view(&s.spec.update_cfg())),
-        rollback_config: Some(cfg_view(&s.spec.rollback_cfg())),
-        progress: s
-            .update_status
-            .as_ref()
-            .map(|_| update_progress(cl, s, desired)),
+        update_config: Some(strategy(&s.spec.update_cfg())),
+        rollback_config: Some(strategy(&s.spec.rollback_cfg())),
         spec: spec_json(&s.spec),
         previous_spec: s.previous_spec.as_ref().map(spec_json),
-        created_at: s.created_at,
-        updated_at: s.updated_at,
-        replicated: matches!(s.spec.mode, ServiceMode::Replicated { .. }),
-    }
+    };
+    conv::workload(facts, counts, progress, caps(ResKind::SwarmService))
 }
 
-pub fn task_view(cl: &Cluster, t: &Task) -> TaskView {
+pub fn task_view(cl: &Cluster, t: &Task) -> ReplicaView {
     let service_name = cl
         .state()
         .get::<Service>(&t.service_id)
         .map(|s| s.spec.name.clone())
         .unwrap_or_else(|| t.service_id.clone());
-    let container_id = cl.state().index().container_by_task.get(&t.id).cloned();
-    TaskView {
+    let facts = TaskFacts {
         id: t.id.clone(),
         service_id: t.service_id.clone(),
         service_name,
@@ -118,49 +171,58 @@ pub fn task_view(cl: &Cluster, t: &Task) -> TaskView {
         node_id: t.node_id.clone(),
         node_name: hostname(cl, &t.node_id),
         image: images::display(&t.spec.container_spec.image),
-        desired: t.desired_state,
-        state: t.status.state,
-        state_since: t.status.timestamp,
+        state: Word::new(t.status.state.as_str()),
+        desired: Word::new(t.desired_state.as_str()),
+        since: t.status.timestamp,
         err: t.status.err.clone(),
         message: t.status.message.to_string(),
-        exit_code: t
-            .status
-            .container_status
-            .as_ref()
-            .filter(|_| t.status.state > TaskState::Running)
-            .map(|c| c.exit_code),
-        created_at: t.created_at,
-        container_id,
-        ports: t
-            .sim
-            .host_ports
-            .iter()
-            .map(|(proto, p)| format!("*:{p}->{p}/{}", proto.as_str()))
-            .collect::<Vec<_>>()
-            .join(","),
-        name: None,
+        exit_code: t.status.container_status.as_ref().map(|c| c.exit_code),
+        created: t.created_at,
+        container_id: cl.state().index().container_by_task.get(&t.id).cloned(),
+        ports: conv::host_ports(
+            t.sim
+                .host_ports
+                .iter()
+                .map(|(proto, p)| (*p, *p, proto.as_str())),
+        ),
+    };
+    conv::replica(facts, caps(ResKind::SwarmTask))
+}
+
+fn storage(
+    kind: ResKind,
+    node_id: &str,
+    node_name: &str,
+    name: String,
+    created: SimTime,
+) -> Common {
+    let uid = StorageView::key_of(node_id, &name, kind == ResKind::Bind);
+    let _ = node_name;
+    Common {
+        r: ObjRef::new(kind, name, uid),
+        labels: Labels::new(),
+        created,
+        owner: None,
+        caps: caps(kind),
     }
 }
 
 /// Named volumes and bind-mounted paths of one node, with the containers using them.
-pub fn volume_views(cl: &Cluster, node_id: &str) -> Vec<VolumeView> {
+pub fn volume_views(cl: &Cluster, node_id: &str) -> Vec<StorageView> {
     let node_name = hostname(cl, node_id);
-    let mut users: BTreeMap<(VolumeKind, String), Vec<String>> = BTreeMap::new();
-    let mut binds: BTreeMap<String, opsconsole_sim::base::time::SimTime> = BTreeMap::new();
+    let mut users: BTreeMap<(bool, String), Vec<String>> = BTreeMap::new();
+    let mut binds: BTreeMap<String, SimTime> = BTreeMap::new();
     for c in cl.containers_on_node(node_id) {
         for m in &c.mounts {
             let ro = if m.rw { "" } else { ":ro" };
             let user = format!("{}{ro}", c.short_name());
             match m.r#type.as_str() {
-                "volume" => users
-                    .entry((VolumeKind::Volume, m.name.clone()))
-                    .or_default()
-                    .push(user),
+                "volume" => users.entry((false, m.name.clone())).or_default().push(user),
                 "bind" => {
                     let at = binds.entry(m.source.clone()).or_insert(c.created);
                     *at = (*at).min(c.created);
                     users
-                        .entry((VolumeKind::Bind, m.source.clone()))
+                        .entry((true, m.source.clone()))
                         .or_default()
                         .push(user)
                 }
@@ -168,37 +230,39 @@ pub fn volume_views(cl: &Cluster, node_id: &str) -> Vec<VolumeView> {
             }
         }
     }
-    let mut out: Vec<VolumeView> = cl
+    let mut out: Vec<StorageView> = cl
         .state()
         .with_prefix::<Volume>(&format!("{node_id}/"))
-        .map(|v| VolumeView {
-            kind: VolumeKind::Volume,
-            node_id: node_id.to_string(),
-            node_name: node_name.clone(),
-            name: v.name.clone(),
-            driver: v.driver.clone(),
-            scope: v.scope.clone(),
-            mountpoint: v.mountpoint.clone(),
-            created_at: v.created_at,
-            anonymous: v.sim.anonymous,
-            used_by: users
-                .remove(&(VolumeKind::Volume, v.name.clone()))
-                .unwrap_or_default(),
+        .map(|v| {
+            let mut c = storage(
+                ResKind::Volume,
+                node_id,
+                &node_name,
+                v.name.clone(),
+                v.created_at,
+            );
+            c.labels = v.labels.clone();
+            StorageView {
+                c,
+                node_id: node_id.to_string(),
+                node_name: node_name.clone(),
+                driver: v.driver.clone(),
+                scope: v.scope.clone(),
+                mountpoint: v.mountpoint.clone(),
+                anonymous: v.sim.anonymous,
+                used_by: users.remove(&(false, v.name.clone())).unwrap_or_default(),
+            }
         })
         .collect();
     for (path, created_at) in binds {
-        out.push(VolumeView {
-            kind: VolumeKind::Bind,
+        out.push(StorageView {
+            c: storage(ResKind::Bind, node_id, &node_name, path.clone(), created_at),
             node_id: node_id.to_string(),
             node_name: node_name.clone(),
             mountpoint: path.clone(),
-            used_by: users
-                .remove(&(VolumeKind::Bind, path.clone()))
-                .unwrap_or_default(),
-            name: path,
+            used_by: users.remove(&(true, path)).unwrap_or_default(),
             driver: "bind".into(),
             scope: "local".into(),
-            created_at,
             anonymous: false,
         });
     }
@@ -208,8 +272,13 @@ pub fn volume_views(cl: &Cluster, node_id: &str) -> Vec<VolumeView> {
 pub fn network_view(n: &Network) -> NetworkView {
     let cfg = n.ipam.config.first();
     NetworkView {
-        id: n.id.clone(),
-        name: n.name.clone(),
+        c: Common {
+            r: ObjRef::new(ResKind::Network, n.name.clone(), n.id.clone()),
+            labels: n.labels.clone(),
+            created: n.created,
+            owner: None,
+            caps: caps(ResKind::Network),
+        },
         driver: n.driver.clone(),
         scope: n.scope.clone(),
         subnet: cfg.map(|c| c.subnet.clone()).unwrap_or_default(),
@@ -224,40 +293,60 @@ pub fn network_view(n: &Network) -> NetworkView {
 /// A task change also refreshes its service (replica counts) and node (reservations).
 #[derive(Default)]
 pub struct Tracker {
-    /// Volume view keys last published per node, to publish removals.
+    /// Storage view keys last published per node, to publish removals.
     volume_keys: HashMap<String, BTreeSet<String>>,
     /// Containers with mounts, and their nodes (a removed container's node is gone with it).
     mounting: HashMap<String, String>,
+    /// Services last published with a previous spec (whose revision may go).
+    with_previous: HashSet<String>,
+}
+
+fn removed(kind: ResKind, uid: &str) -> Change {
+    Change::Removed(ObjRef::new(kind, "", uid))
 }
 
 impl Tracker {
     /// A full view of the cluster; resets what the tracker knows.
-    pub fn snapshot(&mut self, cl: &Cluster) -> ClusterView {
+    pub fn snapshot(&mut self, cl: &Cluster) -> Snapshot {
         self.volume_keys.clear();
+        self.with_previous.clear();
         let st = cl.state();
         self.mounting = st
             .all::<Container>()
             .filter(|c| !c.mounts.is_empty())
             .map(|c| (c.id.clone(), c.sim.node.clone()))
             .collect();
-        let mut volumes = Vec::new();
+        let mut out: Snapshot = st
+            .all::<Node>()
+            .map(|n| View::Host(node_view(cl, n)))
+            .collect();
+        for s in st.all::<Service>() {
+            self.service(cl, s, &mut out);
+        }
+        out.extend(st.all::<Task>().map(|t| View::Replica(task_view(cl, t))));
         for n in st.all::<Node>() {
             let vs = volume_views(cl, &n.id);
-            self.volume_keys
-                .insert(n.id.clone(), vs.iter().map(|v| v.key()).collect());
-            volumes.extend(vs);
+            self.volume_keys.insert(
+                n.id.clone(),
+                vs.iter().map(|v| v.key().to_string()).collect(),
+            );
+            out.extend(vs.into_iter().map(View::Storage));
         }
-        ClusterView {
-            nodes: st.all::<Node>().map(|n| node_view(cl, n)).collect(),
-            services: st.all::<Service>().map(|s| service_view(cl, s)).collect(),
-            tasks: st.all::<Task>().map(|t| task_view(cl, t)).collect(),
-            volumes,
-            networks: st.all::<Network>().map(network_view).collect(),
+        out.extend(st.all::<Network>().map(|n| View::Network(network_view(n))));
+        out
+    }
+
+    /// A service and its revisions.
+    fn service(&mut self, cl: &Cluster, s: &Service, out: &mut Vec<View>) {
+        let (w, revs) = service_view(cl, s);
+        if s.previous_spec.is_some() {
+            self.with_previous.insert(s.id.clone());
         }
+        out.push(View::Workload(Box::new(w)));
+        out.extend(revs.into_iter().map(|r| View::Revision(Box::new(r))));
     }
 
     pub fn changes(&mut self, cl: &Cluster, events: &[Event]) -> Vec<Change> {
-        use opsconsole_sim::state::Kind;
         let st = cl.state();
         let mut nodes = BTreeSet::new();
         let mut services = BTreeSet::new();
@@ -317,42 +406,57 @@ impl Tracker {
         // A node removal takes its tasks' node names with it; a rename changes them.
         for id in &nodes {
             match st.get::<Node>(id) {
-                Some(n) => out.push(Change::Node(node_view(cl, n))),
-                None => out.push(Change::Removed(ViewKind::Node, id.clone())),
+                Some(n) => out.push(Change::Upsert(View::Host(node_view(cl, n)))),
+                None => out.push(removed(ResKind::SwarmNode, id)),
             }
         }
         for id in &services {
+            let [cur, prev] = conv::revision_uids(id);
             match st.get::<Service>(id) {
-                Some(s) => out.push(Change::Service(Box::new(service_view(cl, s)))),
-                None => out.push(Change::Removed(ViewKind::Service, id.clone())),
+                Some(s) => {
+                    let had_previous = self.with_previous.remove(id);
+                    let mut views = Vec::new();
+                    self.service(cl, s, &mut views);
+                    out.extend(views.into_iter().map(Change::Upsert));
+                    if had_previous && s.previous_spec.is_none() {
+                        out.push(removed(ResKind::SwarmSpec, &prev));
+                    }
+                }
+                None => {
+                    out.push(removed(ResKind::SwarmService, id));
+                    out.push(removed(ResKind::SwarmSpec, &cur));
+                    if self.with_previous.remove(id) {
+                        out.push(removed(ResKind::SwarmSpec, &prev));
+                    }
+                }
             }
         }
         for id in &tasks {
             match st.get::<Task>(id) {
-                Some(t) => out.push(Change::Task(task_view(cl, t))),
-                None => out.push(Change::Removed(ViewKind::Task, id.clone())),
+                Some(t) => out.push(Change::Upsert(View::Replica(task_view(cl, t)))),
+                None => out.push(removed(ResKind::SwarmTask, id)),
             }
         }
         for node in &volume_nodes {
-            let now: Vec<VolumeView> = if st.get::<Node>(node).is_some() {
+            let now: Vec<StorageView> = if st.get::<Node>(node).is_some() {
                 volume_views(cl, node)
             } else {
                 Vec::new()
             };
-            let keys: BTreeSet<String> = now.iter().map(|v| v.key()).collect();
+            let keys: BTreeSet<String> = now.iter().map(|v| v.key().to_string()).collect();
             let before = self.volume_keys.remove(node).unwrap_or_default();
             for gone in before.difference(&keys) {
-                out.push(Change::Removed(ViewKind::Volume, gone.clone()));
+                out.push(removed(ResKind::Volume, gone));
             }
-            out.extend(now.into_iter().map(Change::Volume));
+            out.extend(now.into_iter().map(|v| Change::Upsert(View::Storage(v))));
             if !keys.is_empty() {
                 self.volume_keys.insert(node.clone(), keys);
             }
         }
         for id in &networks {
             match st.get::<Network>(id) {
-                Some(n) => out.push(Change::Network(network_view(n))),
-                None => out.push(Change::Removed(ViewKind::Network, id.clone())),
+                Some(n) => out.push(Change::Upsert(View::Network(network_view(n)))),
+                None => out.push(removed(ResKind::Network, id)),
             }
         }
         out

@@ -6,8 +6,10 @@
 //! thread sleeps until the next request, simulated timer, poll or save.
 
 use super::convert::{Tracker, task_label};
-use crate::backend::view::{ClockInfo, LogLineView, ViewKind, wall_ms};
-use crate::backend::{BackendError, LogEvent, LogRequest, LogTarget, Plan, PlannedMove, RunOpts};
+use crate::backend::view::{ClockInfo, LogLineView, ObjRef, ResKind, wall_ms};
+use crate::backend::{
+    BackendError, ErrorKind, LogEvent, LogRequest, LogTarget, Plan, PlannedMove, RunOpts,
+};
 use crate::backend::{CmdOutput, WatchEvent};
 use opsconsole_sim::Cluster;
 use opsconsole_sim::base::time::{SimDuration, SimTime};
@@ -60,8 +62,7 @@ pub enum Request {
         reply: UnboundedSender<LogEvent>,
     },
     Inspect {
-        kind: ViewKind,
-        id: String,
+        r: ObjRef,
         reply: oneshot::Sender<Result<Value, BackendError>>,
     },
     Plan {
@@ -288,8 +289,8 @@ impl Host {
                 }
             }
             Request::Logs { req, reply } => self.start_logs(req, reply),
-            Request::Inspect { kind, id, reply } => {
-                let _ = reply.send(self.inspect(kind, &id));
+            Request::Inspect { r, reply } => {
+                let _ = reply.send(self.inspect(&r));
             }
             Request::Plan { words, reply } => {
                 let _ = reply.send(self.plan(&words));
@@ -434,25 +435,34 @@ impl Host {
         });
     }
 
-    fn inspect(&self, kind: ViewKind, id: &str) -> Result<Value, BackendError> {
+    fn inspect(&self, r: &ObjRef) -> Result<Value, BackendError> {
         let st = self.cl.state();
+        let id = r.uid.as_str();
         let missing = || BackendError::failed(format!("Error: No such object: {id}"));
-        let v = match kind {
-            ViewKind::Node => views::node_json(self.cl.find_node(id).ok_or_else(missing)?),
-            ViewKind::Service => views::service_json(self.cl.find_service(id).ok_or_else(missing)?),
-            ViewKind::Task => {
+        let v = match r.kind {
+            ResKind::SwarmNode => views::node_json(self.cl.find_node(id).ok_or_else(missing)?),
+            ResKind::SwarmService => {
+                views::service_json(self.cl.find_service(id).ok_or_else(missing)?)
+            }
+            ResKind::SwarmTask => {
                 serde_json::to_value(self.cl.find_task(id).ok_or_else(missing)?).unwrap_or_default()
             }
-            ViewKind::Volume => {
+            ResKind::Volume => {
                 let v = st.get::<Volume>(id).ok_or_else(missing)?;
                 views::volume_json(v)
             }
-            ViewKind::Network => {
+            ResKind::Network => {
                 let n = self.cl.find_network(id).ok_or_else(missing)?;
                 let leader = self.cl.leader().ok_or_else(|| {
                     BackendError::failed("the swarm has no leader to inspect networks on")
                 })?;
                 views::network_json(&self.cl, n, leader)
+            }
+            other => {
+                return Err(BackendError::new(
+                    ErrorKind::Unsupported,
+                    format!("a {} cannot be inspected", other.noun()),
+                ));
             }
         };
         Ok(format::strip_sim(&v))

@@ -441,7 +441,9 @@ impl Backend for Builtin {
             endpoint,
             read_only: false,
             simulated: true,
-            swarm: true,
+            flavor: Flavor::Swarm,
+            caps: crate::backend::convert::swarm::builtin_caps(),
+            creates: crate::backend::convert::swarm::SWARM_CREATES.to_vec(),
         }
     }
 
@@ -472,16 +474,12 @@ impl Backend for Builtin {
         self.clone().run_async(req).boxed()
     }
 
-    fn inspect(
-        &self,
-        kind: ViewKind,
-        id: String,
-    ) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
-        let id2 = id.clone();
+    fn inspect(&self, r: ObjRef) -> BoxFuture<'static, Result<serde_json::Value, BackendError>> {
+        let r2 = r.clone();
         self.clone()
             .one_reply(
-                move |reply| Request::Inspect { kind, id, reply },
-                ClientMsg::Inspect { kind, id: id2 },
+                move |reply| Request::Inspect { r, reply },
+                ClientMsg::Inspect(r2),
                 |m| match m {
                     ServerMsg::Inspect(r) => Some(r),
                     _ => None,

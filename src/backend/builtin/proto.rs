@@ -5,7 +5,7 @@
 //! interrupts what it asked for, as Ctrl-C on `docker service scale` does.
 
 use super::host::{Request, RunMsg, RunReq};
-use crate::backend::view::ViewKind;
+use crate::backend::view::ObjRef;
 use crate::backend::{BackendError, LogEvent, LogRequest, Plan, WatchEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -37,7 +37,7 @@ pub enum ClientMsg {
     Run(RunReq),
     Watch,
     Logs(LogRequest),
-    Inspect { kind: ViewKind, id: String },
+    Inspect(ObjRef),
     Plan { words: Vec<String> },
 }
 
@@ -155,16 +155,9 @@ async fn serve_one(stream: UnixStream, host: std::sync::mpsc::Sender<Request>) {
             )
             .await;
         }
-        ClientMsg::Inspect { kind, id } => {
+        ClientMsg::Inspect(r) => {
             let (tx, rx) = tokio::sync::oneshot::channel();
-            let msg = if host
-                .send(Request::Inspect {
-                    kind,
-                    id,
-                    reply: tx,
-                })
-                .is_ok()
-            {
+            let msg = if host.send(Request::Inspect { r, reply: tx }).is_ok() {
                 rx.await.map(ServerMsg::Inspect).unwrap_or_else(|_| gone())
             } else {
                 gone()

@@ -1,11 +1,12 @@
-//! The engine's objects (as the API returns them, in JSON) turned into the console's views.
-//! Everything is computed from one [`Raw`] listing, so a refresh is: list what changed, build
-//! the views again, and send the difference.
+//! The engine's objects (as the API returns them, in JSON) read into the shared Swarm
+//! converter's facts ([`crate::backend::convert::swarm`]). Everything is computed from one
+//! [`Raw`] listing, so a refresh is: list what changed, build the views again, and send the
+//! difference.
 
+use crate::backend::convert::swarm::{self as conv, Counts, NodeFacts, ServiceFacts, TaskFacts};
 use crate::backend::view::*;
 use opsconsole_sim::base::time::{SimDuration, SimTime};
-use opsconsole_sim::exec::format::{service_ports, title};
-use opsconsole_sim::model::{PortConfig, TaskState, UpdateState};
+use opsconsole_sim::engine::PortConfig;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -27,6 +28,17 @@ pub struct Raw {
     pub times: HashMap<String, (SimTime, SimTime)>,
 }
 
+impl Raw {
+    /// What this engine can do to each kind of object.
+    pub fn caps(&self) -> Vec<(ResKind, Caps)> {
+        if self.swarm {
+            conv::swarm_caps()
+        } else {
+            conv::engine_caps()
+        }
+    }
+}
+
 pub fn s<'a>(v: &'a Value, path: &str) -> &'a str {
     v.pointer(path).and_then(Value::as_str).unwrap_or("")
 }
@@ -39,7 +51,7 @@ pub fn time(v: &Value, path: &str) -> SimTime {
     SimTime::parse_rfc3339(s(v, path)).unwrap_or_default()
 }
 
-fn labels(v: &Value, path: &str) -> BTreeMap<String, String> {
+fn labels(v: &Value, path: &str) -> Labels {
     v.pointer(path)
         .and_then(Value::as_object)
         .map(|m| {
@@ -53,14 +65,6 @@ fn labels(v: &Value, path: &str) -> BTreeMap<String, String> {
 /// `busybox:latest@sha256:...` → `busybox:latest`.
 pub fn strip_digest(image: &str) -> String {
     image.split('@').next().unwrap_or(image).to_string()
-}
-
-pub fn task_state(s: &str) -> TaskState {
-    serde_json::from_value(Value::String(s.to_string())).unwrap_or(TaskState::New)
-}
-
-fn update_state(s: &str) -> Option<UpdateState> {
-    serde_json::from_value(Value::String(s.to_string())).ok()
 }
 
 /// The engine's node ID and hostname (of this engine, for local objects).
@@ -86,12 +90,14 @@ fn node_names(raw: &Raw) -> HashMap<String, String> {
         .collect()
 }
 
+/// Assigned and running or about to, and meant to.
 fn active(t: &Value) -> bool {
-    task_state(s(t, "/DesiredState")) <= TaskState::Running
-        && task_state(s(t, "/Status/State")) <= TaskState::Running
+    let (state, desired) = (s(t, "/Status/State"), s(t, "/DesiredState"));
+    Phase::of_task_state(desired) <= Phase::Running && Phase::of_task_state(state) <= Phase::Running
 }
 
-pub fn node_views(raw: &Raw, endpoint_ip: &str) -> Vec<NodeView> {
+pub fn node_views(raw: &Raw, endpoint_ip: &str) -> Vec<HostView> {
+    let caps = raw.caps();
     if !raw.swarm {
         let (id, name) = local_node(raw);
         let running = raw
@@ -100,55 +106,58 @@ pub fn node_views(raw: &Raw, endpoint_ip: &str) -> Vec<NodeView> {
             .filter(|c| s(c, "/State") == "running")
             .count() as u32;
         let info = &raw.info;
-        return vec![NodeView {
+        let facts = NodeFacts {
             id,
             hostname: name,
             ip: endpoint_ip.to_string(),
             manager: false,
-            status: "Ready".into(),
-            availability: "Active".into(),
-            manager_status: String::new(),
+            status: HostStatus::Ready,
+            availability: Schedulable::Active,
+            manager_status: ManagerStatus::None,
             engine: s(info, "/ServerVersion").to_string(),
             platform: format!("{}/{}", s(info, "/OSType"), s(info, "/Architecture")),
-            labels: BTreeMap::new(),
+            labels: Labels::new(),
+            created: SimTime::default(),
             nano_cpus: i(info, "/NCPU") * 1_000_000_000,
             memory: i(info, "/MemTotal"),
-            reserved_cpus: 0,
-            reserved_memory: 0,
-            tasks: running,
             engine_up: true,
-        }];
+        };
+        let usage = conv::Usage {
+            tasks: running,
+            ..conv::Usage::default()
+        };
+        let caps = conv::caps_of(&caps, ResKind::Engine);
+        return vec![conv::host(ResKind::Engine, facts, usage, caps)];
     }
-    let mut usage: HashMap<&str, (i64, i64, u32)> = HashMap::new();
+    let mut usage: HashMap<&str, conv::Usage> = HashMap::new();
     for t in raw.tasks.iter().filter(|t| active(t)) {
         let u = usage.entry(s(t, "/NodeID")).or_default();
-        u.0 += i(t, "/Spec/Resources/Reservations/NanoCPUs");
-        u.1 += i(t, "/Spec/Resources/Reservations/MemoryBytes");
-        u.2 += 1;
+        u.reserved_cpus += i(t, "/Spec/Resources/Reservations/NanoCPUs");
+        u.reserved_memory += i(t, "/Spec/Resources/Reservations/MemoryBytes");
+        u.tasks += 1;
     }
     raw.nodes
         .iter()
         .map(|n| {
             let id = s(n, "/ID");
-            let u = usage.get(id).copied().unwrap_or_default();
             let manager_status = if n.pointer("/ManagerStatus").is_none() {
-                String::new()
+                ManagerStatus::None
             } else if n
                 .pointer("/ManagerStatus/Leader")
                 .and_then(Value::as_bool)
                 .unwrap_or(false)
             {
-                "Leader".into()
+                ManagerStatus::Leader
             } else {
-                title(s(n, "/ManagerStatus/Reachability"))
+                ManagerStatus::of_reachability(s(n, "/ManagerStatus/Reachability"))
             };
-            NodeView {
+            let facts = NodeFacts {
                 id: id.to_string(),
                 hostname: s(n, "/Description/Hostname").to_string(),
                 ip: s(n, "/Status/Addr").to_string(),
                 manager: s(n, "/Spec/Role") == "manager",
-                status: title(s(n, "/Status/State")),
-                availability: title(s(n, "/Spec/Availability")),
+                status: HostStatus::parse(s(n, "/Status/State")),
+                availability: Schedulable::parse(s(n, "/Spec/Availability")),
                 manager_status,
                 engine: s(n, "/Description/Engine/EngineVersion").to_string(),
                 platform: format!(
@@ -157,51 +166,49 @@ pub fn node_views(raw: &Raw, endpoint_ip: &str) -> Vec<NodeView> {
                     s(n, "/Description/Platform/Architecture")
                 ),
                 labels: labels(n, "/Spec/Labels"),
+                created: time(n, "/CreatedAt"),
                 nano_cpus: i(n, "/Description/Resources/NanoCPUs"),
                 memory: i(n, "/Description/Resources/MemoryBytes"),
-                reserved_cpus: u.0,
-                reserved_memory: u.1,
-                tasks: u.2,
                 engine_up: true,
-            }
+            };
+            let u = usage.get(id).copied().unwrap_or_default();
+            let caps = conv::caps_of(&caps, ResKind::SwarmNode);
+            conv::host(ResKind::SwarmNode, facts, u, caps)
         })
         .collect()
 }
 
-fn cfg_view(v: Option<&Value>) -> Option<UpdateCfgView> {
+fn strategy(v: Option<&Value>) -> Option<StrategyView> {
     let v = v?;
     let dur = |p: &str| SimDuration(i(v, p));
-    let str_or = |p: &str, d: &str| {
+    let word_or = |p: &str, d: &str| {
         let x = s(v, p);
-        if x.is_empty() { d } else { x }.to_string()
+        Word::new(if x.is_empty() { d } else { x })
     };
-    Some(UpdateCfgView {
+    Some(StrategyView {
         parallelism: i(v, "/Parallelism").max(0) as u64,
         delay: dur("/Delay"),
-        failure_action: str_or("/FailureAction", "pause"),
+        failure_action: word_or("/FailureAction", "pause"),
         monitor: dur("/Monitor"),
         max_failure_ratio: v
             .pointer("/MaxFailureRatio")
             .and_then(Value::as_f64)
             .unwrap_or(0.0) as f32,
-        order: str_or("/Order", "stop-first"),
+        order: word_or("/Order", "stop-first"),
     })
 }
 
-fn mode_of(spec: &Value) -> (&'static str, Option<i64>) {
+fn mode_of(spec: &Value) -> WorkloadMode {
     let m = spec.pointer("/Mode");
     let has = |k: &str| m.and_then(|m| m.get(k)).is_some();
     if has("Global") {
-        ("global", None)
+        WorkloadMode::Global
     } else if has("ReplicatedJob") {
-        (
-            "replicated job",
-            Some(i(spec, "/Mode/ReplicatedJob/TotalCompletions").max(1)),
-        )
+        WorkloadMode::ReplicatedJob
     } else if has("GlobalJob") {
-        ("global job", None)
+        WorkloadMode::GlobalJob
     } else {
-        ("replicated", Some(i(spec, "/Mode/Replicated/Replicas")))
+        WorkloadMode::Replicated
     }
 }
 
@@ -222,7 +229,43 @@ fn comparable(v: &Value) -> Value {
     v
 }
 
-pub fn service_views(raw: &Raw) -> Vec<ServiceView> {
+/// Running, desired and (jobs) completed, as `docker service ls` counts them.
+fn counts(
+    sv: &Value,
+    spec: &Value,
+    mode: WorkloadMode,
+    tasks: &[&Value],
+    up: &HashMap<&str, bool>,
+) -> Counts {
+    let running = tasks
+        .iter()
+        .filter(|t| {
+            s(t, "/Status/State") == "running" && up.get(s(t, "/NodeID")).copied().unwrap_or(true)
+        })
+        .count() as u64;
+    let desired = match mode {
+        WorkloadMode::Replicated => i(spec, "/Mode/Replicated/Replicas").max(0) as u64,
+        WorkloadMode::ReplicatedJob => {
+            i(spec, "/Mode/ReplicatedJob/TotalCompletions").max(1) as u64
+        }
+        _ => i(sv, "/ServiceStatus/DesiredTasks").max(0) as u64,
+    };
+    let completed = mode.is_job().then(|| {
+        (
+            i(sv, "/ServiceStatus/CompletedTasks").max(0) as u64,
+            desired,
+        )
+    });
+    Counts {
+        running,
+        desired,
+        completed,
+    }
+}
+
+/// Each service's view and its revisions.
+pub fn service_views(raw: &Raw) -> Vec<(WorkloadView, Vec<RevisionView>)> {
+    let caps = conv::caps_of(&raw.caps(), ResKind::SwarmService);
     let mut by_service: HashMap<&str, Vec<&Value>> = HashMap::new();
     for t in &raw.tasks {
         by_service.entry(s(t, "/ServiceID")).or_default().push(t);
@@ -238,88 +281,63 @@ pub fn service_views(raw: &Raw) -> Vec<ServiceView> {
             let id = s(sv, "/ID");
             let spec = sv.get("Spec").cloned().unwrap_or(Value::Null);
             let tasks = by_service.get(id).cloned().unwrap_or_default();
-            let running = tasks
-                .iter()
-                .filter(|t| {
-                    s(t, "/Status/State") == "running"
-                        && nodes_up.get(s(t, "/NodeID")).copied().unwrap_or(true)
-                })
-                .count() as u64;
-            let (mode, replicas) = mode_of(&spec);
-            let desired = match replicas {
-                Some(r) => r.max(0) as u64,
-                None => i(sv, "/ServiceStatus/DesiredTasks").max(0) as u64,
-            };
-            let mut column = format!("{running}/{desired}");
-            let max = i(&spec, "/TaskTemplate/Placement/MaxReplicas");
-            if max > 0 {
-                column.push_str(&format!(" (max {max} per node)"));
-            }
-            if mode.ends_with("job") {
-                let done = i(sv, "/ServiceStatus/CompletedTasks");
-                column.push_str(&format!(" ({done}/{desired} completed)"));
-            }
+            let mode = mode_of(&spec);
+            let counts = counts(sv, &spec, mode, &tasks, &nodes_up);
             let ports: Vec<PortConfig> = sv
                 .pointer("/Endpoint/Ports")
                 .and_then(|p| serde_json::from_value(p.clone()).ok())
                 .unwrap_or_default();
-            let update_status = sv.get("UpdateStatus").and_then(|u| {
-                Some(UpdateStatusView {
-                    state: update_state(s(u, "/State"))?,
-                    message: s(u, "/Message").to_string(),
-                    started_at: Some(time(u, "/StartedAt")).filter(|t| t.0 != 0),
-                    completed_at: Some(time(u, "/CompletedAt")).filter(|t| t.0 != 0),
-                })
+            let update = sv.get("UpdateStatus").map(|u| conv::UpdateFacts {
+                state: Word::new(s(u, "/State")),
+                message: s(u, "/Message").to_string(),
+                started_at: Some(time(u, "/StartedAt")).filter(|t| t.0 != 0),
+                completed_at: Some(time(u, "/CompletedAt")).filter(|t| t.0 != 0),
             });
-            let updating = update_status.as_ref().is_some_and(|u| {
-                matches!(
-                    u.state,
-                    UpdateState::Updating | UpdateState::RollbackStarted | UpdateState::Paused
-                )
+            let updating = update.as_ref().is_some_and(|u| {
+                matches!(u.state.as_str(), "updating" | "rollback_started" | "paused")
             });
             let progress = updating.then(|| {
                 let template = comparable(spec.get("TaskTemplate").unwrap_or(&Value::Null));
-                let done = tasks
-                    .iter()
-                    .filter(|t| {
-                        s(t, "/DesiredState") == "running"
-                            && s(t, "/Status/State") == "running"
-                            && t.get("Spec").map(comparable).as_ref() == Some(&template)
-                    })
-                    .count() as u64;
-                (done.min(desired), desired)
+                conv::update_progress(
+                    counts.desired,
+                    tasks.iter().map(|t| conv::TaskProgress {
+                        wanted: s(t, "/DesiredState") == "running",
+                        running: s(t, "/Status/State") == "running",
+                        current: t.get("Spec").map(comparable).as_ref() == Some(&template),
+                    }),
+                )
             });
-            let labels = labels(&spec, "/Labels");
-            let stack = labels.get(opsconsole_sim::model::STACK_LABEL).cloned();
-            ServiceView {
+            let facts = ServiceFacts {
                 id: id.to_string(),
                 name: s(&spec, "/Name").to_string(),
-                mode: mode.to_string(),
-                running,
-                desired,
-                replicas: column,
+                mode,
+                labels: labels(&spec, "/Labels"),
+                created: time(sv, "/CreatedAt"),
+                updated: time(sv, "/UpdatedAt"),
                 image: strip_digest(s(&spec, "/TaskTemplate/ContainerSpec/Image")),
-                ports: service_ports(&ports),
-                stack,
-                labels,
-                update_status,
-                update_config: cfg_view(spec.get("UpdateConfig")),
-                rollback_config: cfg_view(spec.get("RollbackConfig")),
-                progress,
+                ports,
+                max_per_node: match mode {
+                    WorkloadMode::Replicated => {
+                        i(&spec, "/TaskTemplate/Placement/MaxReplicas").max(0) as u64
+                    }
+                    _ => 0,
+                },
+                update,
+                update_config: strategy(spec.get("UpdateConfig")),
+                rollback_config: strategy(spec.get("RollbackConfig")),
                 previous_spec: sv.get("PreviousSpec").cloned(),
                 spec,
-                created_at: time(sv, "/CreatedAt"),
-                updated_at: time(sv, "/UpdatedAt"),
-                replicated: mode == "replicated",
-            }
+            };
+            conv::workload(facts, counts, progress, caps)
         })
         .collect()
 }
 
-pub fn task_views(raw: &Raw) -> Vec<TaskView> {
+pub fn task_views(raw: &Raw) -> Vec<ReplicaView> {
     if !raw.swarm {
         return container_tasks(raw);
     }
+    let caps = conv::caps_of(&raw.caps(), ResKind::SwarmTask);
     let names = node_names(raw);
     let services: HashMap<&str, &str> = raw
         .services
@@ -329,14 +347,21 @@ pub fn task_views(raw: &Raw) -> Vec<TaskView> {
     raw.tasks
         .iter()
         .map(|t| {
-            let state = task_state(s(t, "/Status/State"));
             let node_id = s(t, "/NodeID").to_string();
             let ports: Vec<PortConfig> = t
                 .pointer("/Status/PortStatus/Ports")
                 .and_then(|p| serde_json::from_value(p.clone()).ok())
                 .unwrap_or_default();
-            let exit = t.pointer("/Status/ContainerStatus/ExitCode");
-            TaskView {
+            let protos: Vec<String> = ports
+                .iter()
+                .map(|p| {
+                    serde_json::to_value(p.protocol)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                })
+                .collect();
+            let facts = TaskFacts {
                 id: s(t, "/ID").to_string(),
                 service_id: s(t, "/ServiceID").to_string(),
                 service_name: services
@@ -348,41 +373,28 @@ pub fn task_views(raw: &Raw) -> Vec<TaskView> {
                 node_name: names.get(&node_id).cloned().unwrap_or_default(),
                 node_id,
                 image: strip_digest(s(t, "/Spec/ContainerSpec/Image")),
-                desired: task_state(s(t, "/DesiredState")),
-                state,
-                state_since: time(t, "/Status/Timestamp"),
+                state: Word::new(s(t, "/Status/State")),
+                desired: Word::new(s(t, "/DesiredState")),
+                since: time(t, "/Status/Timestamp"),
                 err: s(t, "/Status/Err").to_string(),
                 message: s(t, "/Status/Message").to_string(),
-                exit_code: (state > TaskState::Running)
-                    .then(|| exit.and_then(Value::as_i64))
-                    .flatten(),
-                created_at: time(t, "/CreatedAt"),
+                exit_code: t
+                    .pointer("/Status/ContainerStatus/ExitCode")
+                    .and_then(Value::as_i64),
+                created: time(t, "/CreatedAt"),
                 container_id: Some(s(t, "/Status/ContainerStatus/ContainerID"))
                     .filter(|c| !c.is_empty())
                     .map(str::to_string),
-                ports: host_ports(&ports),
-                name: None,
-            }
+                ports: conv::host_ports(
+                    ports
+                        .iter()
+                        .zip(&protos)
+                        .map(|(p, proto)| (p.published_port, p.target_port, proto.as_str())),
+                ),
+            };
+            conv::replica(facts, caps)
         })
         .collect()
-}
-
-fn host_ports(ports: &[PortConfig]) -> String {
-    ports
-        .iter()
-        .map(|p| {
-            format!(
-                "*:{}->{}/{}",
-                p.published_port,
-                p.target_port,
-                serde_json::to_value(p.protocol)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default()
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// A container's name, without docker's leading slash.
@@ -396,8 +408,10 @@ fn exit_code_of(status: &str) -> Option<i64> {
     rest.split(')').next()?.parse().ok()
 }
 
-/// A plain engine's containers, shown as tasks (like `docker ps -a`).
-fn container_tasks(raw: &Raw) -> Vec<TaskView> {
+/// A plain engine's containers, shown as replicas (like `docker ps -a`), in docker's task
+/// states.
+fn container_tasks(raw: &Raw) -> Vec<ReplicaView> {
+    let caps = conv::caps_of(&raw.caps(), ResKind::Container);
     let (node_id, node_name) = local_node(raw);
     raw.containers
         .iter()
@@ -405,15 +419,14 @@ fn container_tasks(raw: &Raw) -> Vec<TaskView> {
             let status = s(c, "/Status");
             let exit_code = exit_code_of(status);
             let state = match s(c, "/State") {
-                "running" | "paused" => TaskState::Running,
-                "restarting" => TaskState::Starting,
-                "created" => TaskState::Ready,
-                "removing" => TaskState::Remove,
-                "exited" if exit_code == Some(0) => TaskState::Complete,
-                "exited" => TaskState::Failed,
-                _ => TaskState::Failed,
+                "running" | "paused" => "running",
+                "restarting" => "starting",
+                "created" => "ready",
+                "removing" => "remove",
+                "exited" if exit_code == Some(0) => "complete",
+                _ => "failed",
             };
-            let name = container_name(c);
+            let phase = Phase::of_task_state(state);
             let ports = c
                 .get("Ports")
                 .and_then(Value::as_array)
@@ -435,29 +448,33 @@ fn container_tasks(raw: &Raw) -> Vec<TaskView> {
                 .unwrap_or_default();
             let created = SimTime(i(c, "/Created") * 1_000_000_000);
             let (started, finished) = raw.times.get(s(c, "/Id")).copied().unwrap_or_default();
-            let since = match state {
-                TaskState::Running | TaskState::Starting if started.0 > 0 => started,
-                TaskState::Complete | TaskState::Failed if finished.0 > 0 => finished,
+            let since = match phase {
+                Phase::Running | Phase::Starting if started.0 > 0 => started,
+                Phase::Succeeded | Phase::Failed if finished.0 > 0 => finished,
                 _ => created,
             };
-            TaskView {
-                id: s(c, "/Id").to_string(),
-                service_id: String::new(),
-                service_name: String::new(),
+            let running = phase == Phase::Running;
+            let desired = if running { "running" } else { "shutdown" };
+            ReplicaView {
+                c: Common {
+                    r: ObjRef::new(ResKind::Container, container_name(c), s(c, "/Id")),
+                    labels: labels(c, "/Labels"),
+                    created,
+                    owner: None,
+                    caps,
+                },
                 slot: 0,
                 node_id: node_id.clone(),
                 node_name: node_name.clone(),
                 image: s(c, "/Image").to_string(),
-                desired: if state == TaskState::Running {
-                    TaskState::Running
-                } else {
-                    TaskState::Shutdown
-                },
-                state,
-                state_since: since,
+                phase,
+                desired: Phase::of_task_state(desired),
+                status: Word::new(state),
+                desired_status: Word::new(desired),
+                since,
                 // How it ended, as `docker ps` says it ("Exited (137)"; the time is the
                 // CURRENT STATE column's).
-                err: if state == TaskState::Running {
+                err: if running {
                     String::new()
                 } else {
                     status.split(')').next().map_or(String::new(), |s| {
@@ -470,16 +487,15 @@ fn container_tasks(raw: &Raw) -> Vec<TaskView> {
                 },
                 message: status.to_string(),
                 exit_code,
-                created_at: created,
                 container_id: Some(s(c, "/Id").to_string()),
                 ports,
-                name: Some(name),
             }
         })
         .collect()
 }
 
-pub fn volume_views(raw: &Raw) -> Vec<VolumeView> {
+pub fn volume_views(raw: &Raw) -> Vec<StorageView> {
+    let caps = raw.caps();
     let (node_id, node_name) = local_node(raw);
     let mut used: HashMap<String, Vec<String>> = HashMap::new();
     let mut binds: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -509,34 +525,51 @@ pub fn volume_views(raw: &Raw) -> Vec<VolumeView> {
             }
         }
     }
-    let mut out: Vec<VolumeView> = raw
+    let common = |kind: ResKind, name: String, labels: Labels, created: SimTime| Common {
+        r: ObjRef::new(
+            kind,
+            name.clone(),
+            StorageView::key_of(&node_id, &name, kind == ResKind::Bind),
+        ),
+        labels,
+        created,
+        owner: None,
+        caps: conv::caps_of(&caps, kind),
+    };
+    let mut out: Vec<StorageView> = raw
         .volumes
         .iter()
         .map(|v| {
             let name = s(v, "/Name").to_string();
-            VolumeView {
-                kind: VolumeKind::Volume,
+            StorageView {
+                anonymous: name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit()),
+                used_by: used.remove(&name).unwrap_or_default(),
+                c: common(
+                    ResKind::Volume,
+                    name,
+                    labels(v, "/Labels"),
+                    time(v, "/CreatedAt"),
+                ),
                 node_id: node_id.clone(),
                 node_name: node_name.clone(),
                 driver: s(v, "/Driver").to_string(),
                 scope: s(v, "/Scope").to_string(),
                 mountpoint: s(v, "/Mountpoint").to_string(),
-                created_at: time(v, "/CreatedAt"),
-                anonymous: name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit()),
-                used_by: used.remove(&name).unwrap_or_default(),
-                name,
             }
         })
         .collect();
-    out.extend(binds.into_iter().map(|(path, users)| VolumeView {
-        kind: VolumeKind::Bind,
+    out.extend(binds.into_iter().map(|(path, users)| StorageView {
+        c: common(
+            ResKind::Bind,
+            path.clone(),
+            Labels::new(),
+            SimTime::default(),
+        ),
         node_id: node_id.clone(),
         node_name: node_name.clone(),
-        name: path.clone(),
         driver: "bind".into(),
         scope: "local".into(),
         mountpoint: path,
-        created_at: SimTime::default(),
         anonymous: false,
         used_by: users,
     }));
@@ -544,11 +577,17 @@ pub fn volume_views(raw: &Raw) -> Vec<VolumeView> {
 }
 
 pub fn network_views(raw: &Raw) -> Vec<NetworkView> {
+    let caps = conv::caps_of(&raw.caps(), ResKind::Network);
     raw.networks
         .iter()
         .map(|n| NetworkView {
-            id: s(n, "/Id").to_string(),
-            name: s(n, "/Name").to_string(),
+            c: Common {
+                r: ObjRef::new(ResKind::Network, s(n, "/Name"), s(n, "/Id")),
+                labels: labels(n, "/Labels"),
+                created: time(n, "/Created"),
+                owner: None,
+                caps,
+            },
             driver: s(n, "/Driver").to_string(),
             scope: s(n, "/Scope").to_string(),
             subnet: s(n, "/IPAM/Config/0/Subnet").to_string(),
@@ -563,84 +602,23 @@ pub fn network_views(raw: &Raw) -> Vec<NetworkView> {
         .collect()
 }
 
-pub fn cluster_view(raw: &Raw, endpoint_ip: &str) -> ClusterView {
-    ClusterView {
-        nodes: node_views(raw, endpoint_ip),
-        services: service_views(raw),
-        tasks: task_views(raw),
-        volumes: volume_views(raw),
-        networks: network_views(raw),
+/// Everything, as the watch's snapshot holds it.
+pub fn cluster_view(raw: &Raw, endpoint_ip: &str) -> Snapshot {
+    let mut out: Snapshot = node_views(raw, endpoint_ip)
+        .into_iter()
+        .map(View::Host)
+        .collect();
+    for (w, revs) in service_views(raw) {
+        out.push(View::Workload(Box::new(w)));
+        out.extend(revs.into_iter().map(|r| View::Revision(Box::new(r))));
     }
-}
-
-/// The changes that turn `old` into `new`.
-pub fn diff(old: &ClusterView, new: &ClusterView) -> Vec<Change> {
-    fn kind<T: PartialEq + Clone>(
-        old: &[T],
-        new: &[T],
-        key: impl Fn(&T) -> String,
-        vk: ViewKind,
-        wrap: impl Fn(T) -> Change,
-        out: &mut Vec<Change>,
-    ) {
-        let before: HashMap<String, &T> = old.iter().map(|x| (key(x), x)).collect();
-        let mut seen = std::collections::HashSet::new();
-        for x in new {
-            let k = key(x);
-            if before.get(&k).is_none_or(|o| *o != x) {
-                out.push(wrap(x.clone()));
-            }
-            seen.insert(k);
-        }
-        for k in before.keys() {
-            if !seen.contains(k) {
-                out.push(Change::Removed(vk, k.clone()));
-            }
-        }
-    }
-    let mut out = Vec::new();
-    kind(
-        &old.nodes,
-        &new.nodes,
-        |n| n.id.clone(),
-        ViewKind::Node,
-        Change::Node,
-        &mut out,
-    );
-    kind(
-        &old.services,
-        &new.services,
-        |x| x.id.clone(),
-        ViewKind::Service,
-        |x| Change::Service(Box::new(x)),
-        &mut out,
-    );
-    kind(
-        &old.tasks,
-        &new.tasks,
-        |t| t.id.clone(),
-        ViewKind::Task,
-        Change::Task,
-        &mut out,
-    );
-    kind(
-        &old.volumes,
-        &new.volumes,
-        VolumeView::key,
-        ViewKind::Volume,
-        Change::Volume,
-        &mut out,
-    );
-    kind(
-        &old.networks,
-        &new.networks,
-        |n| n.id.clone(),
-        ViewKind::Network,
-        Change::Network,
-        &mut out,
-    );
+    out.extend(task_views(raw).into_iter().map(View::Replica));
+    out.extend(volume_views(raw).into_iter().map(View::Storage));
+    out.extend(network_views(raw).into_iter().map(View::Network));
     out
 }
+
+pub use conv::diff;
 
 #[cfg(test)]
 mod tests {
@@ -674,26 +652,27 @@ mod tests {
             ],
             ..Raw::default()
         };
-        let v = cluster_view(&raw, "");
-        assert_eq!(v.nodes[0].manager_status, "Leader");
-        assert_eq!(v.nodes[0].tasks, 1);
-        let sv = &v.services[0];
+        let v = Store::from_snapshot(cluster_view(&raw, ""));
+        let node = v.hosts.values().next().unwrap();
+        assert_eq!(node.manager_status, ManagerStatus::Leader);
+        assert_eq!(node.tasks, 1);
+        let sv = v.workloads.values().next().unwrap();
         assert_eq!(
             (sv.replicas.as_str(), sv.image.as_str()),
             ("1/2", "busybox:latest")
         );
         assert_eq!(sv.ports, "*:8080->80/tcp");
-        let t0 = v.tasks.iter().find(|t| t.id == "t0").unwrap();
-        assert_eq!((t0.state, t0.exit_code), (TaskState::Failed, Some(1)));
+        let t0 = &v.replicas["t0"];
+        assert_eq!((t0.phase, t0.exit_code), (Phase::Failed, Some(1)));
         assert_eq!(t0.name(), "web.1");
         // A change of one task is one change.
         let mut raw2 = raw.clone();
         raw2.tasks[0]["Status"]["State"] = json!("shutdown");
-        let changes = diff(&v, &cluster_view(&raw2, ""));
+        let changes = diff(&cluster_view(&raw, ""), &cluster_view(&raw2, ""));
         assert!(
             changes
                 .iter()
-                .any(|c| matches!(c, Change::Task(t) if t.id == "t1"))
+                .any(|c| matches!(c, Change::Upsert(View::Replica(t)) if t.id() == "t1"))
         );
         assert!(changes.iter().all(|c| !matches!(c, Change::Removed(..))));
     }
@@ -708,13 +687,14 @@ mod tests {
             volumes: vec![json!({"Name": "data", "Driver": "local", "Scope": "local"})],
             ..Raw::default()
         };
-        let v = cluster_view(&raw, "");
-        assert_eq!(v.nodes.len(), 1);
-        let t = &v.tasks[0];
+        let v = Store::from_snapshot(cluster_view(&raw, ""));
+        assert_eq!(v.hosts.len(), 1);
+        let t = v.replicas.values().next().unwrap();
         assert_eq!(
-            (t.name().as_str(), t.state, t.exit_code),
-            ("web", TaskState::Failed, Some(137))
+            (t.name(), t.phase, t.exit_code),
+            ("web", Phase::Failed, Some(137))
         );
-        assert_eq!(v.volumes[0].used_by, vec!["web:ro".to_string()]);
+        let vol = v.storage.values().next().unwrap();
+        assert_eq!(vol.used_by, vec!["web:ro".to_string()]);
     }
 }

@@ -5,7 +5,7 @@ use super::{Flow, Overlay, TextView, big, frame, hint, scroll_hints};
 use crate::app::Cx;
 use crate::app::action::Reply;
 use crate::app::ops::{Context, Op};
-use crate::backend::view::ViewKind;
+use crate::backend::view::ObjRef;
 use crate::ui::RenderCx;
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 
 pub struct InspectView {
     id: u64,
-    kind: ViewKind,
+    r: ObjRef,
     /// How the title names the object.
     label: String,
     value: Option<Result<serde_json::Value, String>>,
@@ -22,10 +22,10 @@ pub struct InspectView {
 }
 
 impl InspectView {
-    pub fn new(id: u64, kind: ViewKind, label: String) -> InspectView {
+    pub fn new(id: u64, r: ObjRef, label: String) -> InspectView {
         InspectView {
             id,
-            kind,
+            r,
             label,
             value: None,
             yaml: true,
@@ -86,13 +86,7 @@ impl Overlay for InspectView {
         if self.view.lines.is_empty() {
             self.refresh();
         }
-        let kind = match self.kind {
-            ViewKind::Node => "node",
-            ViewKind::Service => "service",
-            ViewKind::Task => "task",
-            ViewKind::Volume => "volume",
-            ViewKind::Network => "network",
-        };
+        let kind = self.r.kind.noun();
         let fmt = if self.yaml { "YAML" } else { "JSON" };
         self.view.height = big(area).height.saturating_sub(2) as usize;
         let title = format!("{kind} {} · {fmt} {}", self.label, self.view.position());

@@ -7,9 +7,9 @@ use crate::app::data::{Data, Delta};
 use crate::app::keys::{Code, Key};
 use crate::app::ops::Op;
 use crate::app::{Cx, Intent};
+use crate::backend::view::Phase as ReplicaPhase;
 use crate::backend::{Plan, PlannedMove};
 use crate::ui::RenderCx;
-use opsconsole_sim::model::TaskState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -41,17 +41,18 @@ pub enum Progress {
 /// How far one move got, from the live tasks.
 pub fn progress(data: &Data, m: &PlannedMove) -> Progress {
     let current = data
-        .tasks
+        .store
+        .replicas
         .values()
-        .filter(|t| t.name() == m.task && t.desired <= TaskState::Running)
-        .max_by_key(|t| t.created_at);
+        .filter(|t| t.name() == m.task && t.desired <= ReplicaPhase::Running)
+        .max_by_key(|t| t.created_at());
     match (&m.to, current) {
-        (Some(to), Some(t)) if t.node_name == *to && t.state == TaskState::Running => {
+        (Some(to), Some(t)) if t.node_name == *to && t.phase == ReplicaPhase::Running => {
             Progress::Done(format!("running on {to}"))
         }
         (Some(_), Some(t)) => Progress::Moving(format!(
             "{} on {}",
-            t.state.as_str(),
+            t.status,
             if t.node_name.is_empty() {
                 "no node yet"
             } else {
@@ -60,9 +61,9 @@ pub fn progress(data: &Data, m: &PlannedMove) -> Progress {
         )),
         (Some(_), None) => Progress::Moving("waiting for the replacement".into()),
         (None, _) => {
-            let old_running = data.tasks.values().any(|t| {
+            let old_running = data.store.replicas.values().any(|t| {
                 t.name() == m.task
-                    && t.state == TaskState::Running
+                    && t.phase == ReplicaPhase::Running
                     && Some(t.node_name.as_str()) == m.from.as_deref()
             });
             if old_running {

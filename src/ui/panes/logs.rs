@@ -8,7 +8,7 @@ use crate::app::data::{Data, Delta, Filter};
 use crate::app::ops::Op;
 use crate::app::{Cx, Effect, Intent, Level, Prompt, Then};
 use crate::app::{Nav, PaneQuestion};
-use crate::backend::view::{LogLineView, ViewKind};
+use crate::backend::view::{LogLineView, ObjRef};
 use crate::backend::{LogEvent, LogRequest, LogTarget};
 use crate::ui::RenderCx;
 use crate::ui::text::highlight;
@@ -92,12 +92,14 @@ impl LogsPane {
         }
         self.title = match &target {
             LogTarget::Service(s) => data
-                .find_service(s)
-                .map(|s| s.name.clone())
+                .store
+                .find_workload(s)
+                .map(|s| s.name().to_string())
                 .unwrap_or_else(|| s.clone()),
             LogTarget::Task(t) => data
-                .find_task(t)
-                .map(|t| format!("{} ({})", t.name(), &t.id[..t.id.len().min(12)]))
+                .store
+                .find_replica(t)
+                .map(|t| format!("{} ({})", t.name(), &t.id()[..t.id().len().min(12)]))
                 .unwrap_or_else(|| t.clone()),
         };
         self.target = Some(target.clone());
@@ -499,12 +501,10 @@ impl Pane for LogsPane {
         ]
     }
 
-    fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {
+    fn selected(&self, data: &Data) -> Option<ObjRef> {
         match &self.target {
-            Some(LogTarget::Service(s)) => data
-                .find_service(s)
-                .map(|s| (ViewKind::Service, s.id.clone())),
-            Some(LogTarget::Task(t)) => data.find_task(t).map(|t| (ViewKind::Task, t.id.clone())),
+            Some(LogTarget::Service(s)) => data.store.find_workload(s).map(|s| s.c.r.clone()),
+            Some(LogTarget::Task(t)) => data.store.find_replica(t).map(|t| t.c.r.clone()),
             None => None,
         }
     }

@@ -22,8 +22,3 @@ pub fn all() -> Vec<Box<dyn Pane>> {
         Box::new(rollouts::RolloutsPane::default()),
     ]
 }
-
-/// A command line as words.
-fn words(w: &[&str]) -> Vec<String> {
-    w.iter().map(|s| s.to_string()).collect()
-}

@@ -6,7 +6,8 @@ use super::{Pane, TaskScope};
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
 use crate::app::{Cx, Intent, Level, Nav, Prompt, Then};
-use crate::backend::view::{NodeView, ViewKind};
+use crate::backend::verb::{Hole, Verb};
+use crate::backend::view::{Family, HostStatus, HostView, ObjRef, Schedulable};
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
 use crate::ui::text::bar;
@@ -35,26 +36,30 @@ const COLS: [Col; 11] = [
     flex("LABELS", 6, 60, 3),
 ];
 
-fn key(n: &NodeView) -> Key {
-    (Nat(n.hostname.clone()), n.id.clone())
+fn key(n: &HostView) -> Key {
+    (Nat(n.hostname().to_string()), n.id().to_string())
 }
 
-fn haystack(n: &NodeView) -> String {
-    let labels: Vec<String> = n.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+fn role(n: &HostView) -> &'static str {
+    if n.is_manager() { "manager" } else { "worker" }
+}
+
+fn haystack(n: &HostView) -> String {
+    let labels: Vec<String> = n.labels().iter().map(|(k, v)| format!("{k}={v}")).collect();
     format!(
         "{} {} {} {} {} {} {} {}",
-        n.id,
-        n.hostname,
-        n.status,
-        n.availability,
-        n.manager_status,
+        n.id(),
+        n.hostname(),
+        n.status.title(),
+        n.availability.title(),
+        n.manager_status.title(),
         n.engine,
-        if n.manager { "manager" } else { "worker" },
+        role(n),
         labels.join(" ")
     )
 }
 
-fn wanted(f: Option<&Filter>, n: &NodeView) -> Option<Key> {
+fn wanted(f: Option<&Filter>, n: &HostView) -> Option<Key> {
     match f {
         Some(f) if !f.matches(&haystack(n)) => None,
         _ => Some(key(n)),
@@ -63,24 +68,26 @@ fn wanted(f: Option<&Filter>, n: &NodeView) -> Option<Key> {
 
 impl NodesPane {
     fn rebuild(&mut self, data: &Data) {
-        self.t.rebuild(&data.nodes, wanted);
+        self.t.rebuild(&data.store.hosts, wanted);
     }
 
-    fn current<'a>(&self, data: &'a Data) -> Option<&'a NodeView> {
-        self.t.selected().and_then(|(_, id)| data.nodes.get(id))
+    fn current<'a>(&self, data: &'a Data) -> Option<&'a HostView> {
+        self.t
+            .selected()
+            .and_then(|(_, id)| data.store.hosts.get(id))
     }
 
-    fn row(n: &NodeView, rc: &RenderCx) -> Vec<Cell> {
+    fn row(n: &HostView, rc: &RenderCx) -> Vec<Cell> {
         let t = rc.theme;
-        let status_style = if n.status == "Ready" {
+        let status_style = if n.status == HostStatus::Ready {
             t.ok()
         } else {
             t.error()
         };
-        let avail_style = match n.availability.as_str() {
-            "Active" => t.ok(),
-            "Drain" => t.error(),
-            _ => t.warn(),
+        let avail_style = match n.availability {
+            Schedulable::Active => t.ok(),
+            Schedulable::Drain => t.error(),
+            Schedulable::Pause => t.warn(),
         };
         let bar_cell = |used: i64, total: i64| -> Cell {
             let (a, b, p) = bar(used, total, 8);
@@ -90,15 +97,15 @@ impl NodesPane {
                 Span::styled(format!(" {p}"), t.base()),
             ]
         };
-        let labels: Vec<String> = n.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let labels: Vec<String> = n.labels().iter().map(|(k, v)| format!("{k}={v}")).collect();
         vec![
-            cell(n.id.clone(), t.muted()),
-            cell(n.hostname.clone(), t.base()),
-            cell(n.status.clone(), status_style),
-            cell(n.availability.clone(), avail_style),
-            cell(n.manager_status.clone(), t.info()),
+            cell(n.id().to_string(), t.muted()),
+            cell(n.hostname().to_string(), t.base()),
+            cell(n.status.title(), status_style),
+            cell(n.availability.title(), avail_style),
+            cell(n.manager_status.title(), t.info()),
             cell(n.engine.clone(), t.base()),
-            cell(if n.manager { "manager" } else { "worker" }, t.base()),
+            cell(role(n), t.base()),
             bar_cell(n.reserved_cpus, n.nano_cpus),
             bar_cell(n.reserved_memory, n.memory),
             cell(n.tasks.to_string(), t.base()),
@@ -109,7 +116,7 @@ impl NodesPane {
 
 impl Pane for NodesPane {
     fn on_delta(&mut self, data: &Data, d: &Delta) {
-        self.t.delta(d, ViewKind::Node, &data.nodes, wanted);
+        self.t.delta(d, Family::Host, &data.store.hosts, wanted);
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -119,71 +126,58 @@ impl Pane for NodesPane {
         let Some(n) = self.current(cx.data) else {
             return;
         };
-        let host = n.hostname.clone();
-        let id = n.id.clone();
-        let avail = |cx: &mut Cx, a: &str| {
-            cx.run(&["node", "update", "--availability", a, &host]);
+        let host = n.hostname().to_string();
+        let id = n.id().to_string();
+        let target = || n.c.r.clone();
+        let avail = |cx: &mut Cx, to: Schedulable| {
+            cx.verb(Verb::SetAvailability {
+                target: target(),
+                to,
+            })
         };
         match op {
-            Op::NodeActivate => avail(cx, "active"),
-            Op::NodePause => avail(cx, "pause"),
+            Op::NodeActivate => avail(cx, Schedulable::Active),
+            Op::NodePause => avail(cx, Schedulable::Pause),
             Op::NodeDrain => {
-                if n.availability == "Drain" {
+                if n.availability == Schedulable::Drain {
                     cx.status(Level::Info, format!("{host} is already drained"));
                 } else {
                     cx.push(Intent::Plan {
                         title: format!("Drain {host}"),
-                        words: ["node", "update", "--availability", "drain", &host]
-                            .iter()
-                            .map(|s| s.to_string())
-                            .collect(),
+                        verb: Verb::SetAvailability {
+                            target: target(),
+                            to: Schedulable::Drain,
+                        },
                     });
                 }
             }
-            Op::NodePromote => cx.run(&["node", "promote", &host]),
-            Op::NodeDemote => cx.run(&["node", "demote", &host]),
+            Op::NodePromote => cx.verb(Verb::Promote { target: target() }),
+            Op::NodeDemote => cx.verb(Verb::Demote { target: target() }),
             Op::NodeLabelAdd => cx.push(Intent::Prompt(Prompt {
                 title: format!("Add a label to {host}"),
                 label: "key=value".into(),
                 initial: String::new(),
-                then: Then::Run {
-                    words: vec![
-                        "node".into(),
-                        "update".into(),
-                        "--label-add".into(),
-                        "{}".into(),
-                        host.clone(),
-                    ],
-                    on: None,
-                },
+                then: Then::Fill(Hole::LabelAdd(target())),
             })),
             Op::NodeLabelRm => {
-                if n.labels.is_empty() {
+                let labels = n.labels();
+                if labels.is_empty() {
                     cx.status(Level::Info, format!("{host} has no labels"));
                 } else {
-                    let first = n.labels.keys().next().cloned().unwrap_or_default();
+                    let first = labels.keys().next().cloned().unwrap_or_default();
                     cx.push(Intent::Prompt(Prompt {
                         title: format!("Remove a label from {host}"),
                         label: format!(
                             "key ({})",
-                            n.labels.keys().cloned().collect::<Vec<_>>().join(", ")
+                            labels.keys().cloned().collect::<Vec<_>>().join(", ")
                         ),
                         initial: first,
-                        then: Then::Run {
-                            words: vec![
-                                "node".into(),
-                                "update".into(),
-                                "--label-rm".into(),
-                                "{}".into(),
-                                host.clone(),
-                            ],
-                            on: None,
-                        },
+                        then: Then::Fill(Hole::LabelRm(target())),
                     }));
                 }
             }
-            Op::NodeDown => cx.run(&["sim", "node", "down", &host]),
-            Op::NodeUp => cx.run(&["sim", "node", "up", &host]),
+            Op::NodeDown => cx.verb(Verb::PowerDown { target: target() }),
+            Op::NodeUp => cx.verb(Verb::PowerUp { target: target() }),
             Op::NodeTasks | Op::Select => cx.open(Nav::Tasks(TaskScope::Node(id))),
             _ => {}
         }
@@ -195,9 +189,9 @@ impl Pane for NodesPane {
             area,
             rc,
             "Nodes",
-            rc.data.nodes.len(),
+            rc.data.store.hosts.len(),
             &COLS,
-            |(_, id)| rc.data.nodes.get(id),
+            |(_, id)| rc.data.store.hosts.get(id),
             |n| NodesPane::row(n, rc),
             "no nodes",
         )
@@ -217,8 +211,8 @@ impl Pane for NodesPane {
         ]
     }
 
-    fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {
-        self.current(data).map(|n| (ViewKind::Node, n.id.clone()))
+    fn selected(&self, data: &Data) -> Option<ObjRef> {
+        self.current(data).map(|n| n.c.r.clone())
     }
 
     table::table_pane_filter!();

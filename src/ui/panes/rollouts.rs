@@ -7,13 +7,13 @@ use crate::app::Effect;
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
-use crate::backend::view::{ServiceView, UpdateCfgView, ViewKind};
+use crate::backend::verb::Verb;
+use crate::backend::view::{Family, ObjRef, StrategyView, WorkloadView};
 use crate::ui::RenderCx;
 use crate::ui::panes::services::{update_style, update_text};
 use crate::ui::table::{self, Col, TableView, cell, col};
 use crate::ui::text::{bar, to_yaml};
 use opsconsole_sim::base::time::format_go_duration;
-use opsconsole_sim::model::UpdateState;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -51,7 +51,7 @@ const COLS: [Col; 3] = [
     col("IMAGE", 8, 30, 1),
 ];
 
-fn cfg_text(c: &UpdateCfgView) -> String {
+fn cfg_text(c: &StrategyView) -> String {
     format!(
         "parallelism {} · delay {} · on failure {} · monitor {} · max failure ratio {} · order {}",
         c.parallelism,
@@ -64,11 +64,8 @@ fn cfg_text(c: &UpdateCfgView) -> String {
 }
 
 /// The previous spec against the current one, changed lines with two lines of context.
-fn diff_lines(s: &ServiceView) -> Vec<(Tag, String)> {
-    let Some(prev) = &s.previous_spec else {
-        return Vec::new();
-    };
-    let (a, b) = (to_yaml(prev), to_yaml(&s.spec));
+fn diff_lines(prev: &serde_json::Value, cur: &serde_json::Value) -> Vec<(Tag, String)> {
+    let (a, b) = (to_yaml(prev), to_yaml(cur));
     let d = similar::TextDiff::from_lines(&a, &b);
     let mut out = Vec::new();
     for (gi, group) in d.grouped_ops(2).iter().enumerate() {
@@ -89,22 +86,24 @@ fn diff_lines(s: &ServiceView) -> Vec<(Tag, String)> {
     out
 }
 
-fn wanted(f: Option<&Filter>, s: &ServiceView) -> Option<Key> {
+fn wanted(f: Option<&Filter>, s: &WorkloadView) -> Option<Key> {
     if let Some(f) = f
-        && !f.matches(&format!("{} {} {}", s.name, s.image, update_text(s)))
+        && !f.matches(&format!("{} {} {}", s.name(), s.image, update_text(s)))
     {
         return None;
     }
-    Some((Nat(s.name.clone()), s.id.clone()))
+    Some((Nat(s.name().to_string()), s.id().to_string()))
 }
 
 impl RolloutsPane {
     fn rebuild(&mut self, data: &Data) {
-        self.t.rebuild(&data.services, wanted);
+        self.t.rebuild(&data.store.workloads, wanted);
     }
 
-    fn current<'a>(&self, data: &'a Data) -> Option<&'a ServiceView> {
-        self.t.selected().and_then(|(_, id)| data.services.get(id))
+    fn current<'a>(&self, data: &'a Data) -> Option<&'a WorkloadView> {
+        self.t
+            .selected()
+            .and_then(|(_, id)| data.store.workloads.get(id))
     }
 
     pub fn selected_id(&self) -> Option<String> {
@@ -112,7 +111,7 @@ impl RolloutsPane {
     }
 
     pub fn select(&mut self, data: &Data, id: &str) {
-        if let Some(s) = data.services.get(id)
+        if let Some(s) = data.store.workloads.get(id)
             && let Some(k) = wanted(self.t.filter.as_ref(), s)
             && let Ok(i) = self.t.table.position(&k)
         {
@@ -121,20 +120,21 @@ impl RolloutsPane {
         }
     }
 
-    fn detail(&mut self, s: &ServiceView, rc: &RenderCx) -> Vec<Line<'static>> {
+    fn detail(&mut self, s: &WorkloadView, rc: &RenderCx) -> Vec<Line<'static>> {
+        let (cur, prev) = rc.data.store.current_and_previous(s.id());
         let t = rc.theme;
         let label = |l: &str| Span::styled(format!("{l:<10}"), t.accent());
         let mut lines = vec![Line::from(vec![
             Span::styled(
-                s.name.clone(),
+                s.name().to_string(),
                 t.base().add_modifier(ratatui::style::Modifier::BOLD),
             ),
             Span::styled(
-                format!(" · {} · {} · {}", s.mode, s.image, s.replicas),
+                format!(" · {} · {} · {}", s.mode.name(), s.image, s.replicas),
                 t.muted(),
             ),
         ])];
-        match &s.update_status {
+        match &s.rollout {
             None => lines.push(Line::from(vec![
                 label("Status"),
                 Span::styled("no update yet", t.muted()),
@@ -142,7 +142,7 @@ impl RolloutsPane {
             Some(u) => {
                 let mut v = vec![
                     label("Status"),
-                    Span::styled(u.state.as_str().to_string(), update_style(rc, s)),
+                    Span::styled(u.status.to_string(), update_style(rc, s)),
                     Span::styled(format!(" — {}", u.message), t.base()),
                 ];
                 if let Some(at) = u.started_at {
@@ -158,14 +158,9 @@ impl RolloutsPane {
                     ));
                 }
                 lines.push(Line::from(v));
-                let (done, total) = s.progress.unwrap_or((0, 0));
+                let (done, total) = u.progress.unwrap_or((0, 0));
                 let (a, b, p) = bar(done as i64, total as i64, 24);
-                let what = if matches!(
-                    u.state,
-                    UpdateState::RollbackStarted
-                        | UpdateState::RollbackPaused
-                        | UpdateState::RollbackCompleted
-                ) {
+                let what = if u.state.rollback() {
                     "rolled back"
                 } else {
                     "updated"
@@ -194,12 +189,16 @@ impl RolloutsPane {
         let stale = self
             .diff
             .as_ref()
-            .is_none_or(|(id, at, _)| *id != s.id || *at != s.updated_at);
+            .is_none_or(|(id, at, _)| id != s.id() || *at != s.updated_at);
         if stale {
-            self.diff = Some((s.id.clone(), s.updated_at, diff_lines(s)));
+            let lines = match (prev, cur) {
+                (Some(p), Some(c)) => diff_lines(&p.template, &c.template),
+                _ => Vec::new(),
+            };
+            self.diff = Some((s.id().to_string(), s.updated_at, lines));
         }
         let diff = self.diff.as_ref().map(|d| &d.2);
-        match (&s.previous_spec, diff) {
+        match (prev, diff) {
             (None, _) => lines.push(Line::from(Span::styled(
                 "No previous spec: nothing to compare or roll back to.",
                 t.muted(),
@@ -242,7 +241,8 @@ impl Pane for RolloutsPane {
     }
 
     fn on_delta(&mut self, data: &Data, d: &Delta) {
-        self.t.delta(d, ViewKind::Service, &data.services, wanted);
+        self.t
+            .delta(d, Family::Workload, &data.store.workloads, wanted);
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -258,26 +258,20 @@ impl Pane for RolloutsPane {
         let Some(s) = self.current(cx.data) else {
             return;
         };
-        let name = s.name.clone();
-        let state = s.update_status.as_ref().map(|u| u.state);
+        let name = s.name().to_string();
+        let target = || s.c.r.clone();
+        let state = s.rollout.as_ref().map(|u| u.state);
         match op {
             Op::RolloutPause => match state {
-                Some(st) if st.in_progress() => cx.run(&["sim", "update", "pause", &name]),
+                Some(st) if st.in_progress() => cx.verb(Verb::Pause { target: target() }),
                 _ => cx.status(Level::Info, format!("{name} has no update in progress")),
             },
             Op::RolloutResume => match state {
-                Some(UpdateState::Paused) | Some(UpdateState::RollbackPaused) => {
-                    if cx.info.simulated {
-                        cx.run(&["sim", "update", "resume", &name])
-                    } else {
-                        // A real engine resumes a paused update on the next service update.
-                        cx.run(&["service", "update", "--detach", &name])
-                    }
-                }
+                Some(st) if st.paused() => cx.verb(Verb::Resume { target: target() }),
                 _ => cx.status(Level::Info, format!("{name} has no paused update")),
             },
             Op::RolloutRollback => {
-                if s.previous_spec.is_none() {
+                if cx.data.store.current_and_previous(s.id()).1.is_none() {
                     cx.status(
                         Level::Info,
                         format!("{name} has no previous spec to roll back to"),
@@ -287,14 +281,11 @@ impl Pane for RolloutsPane {
                         title: "Roll back".into(),
                         message: format!("Roll {name} back to its previous spec?"),
                         ok: "Roll back".into(),
-                        then: Then::Run {
-                            words: vec!["service".into(), "rollback".into(), name],
-                            on: None,
-                        },
+                        then: Then::Verb(Verb::Rollback { target: target() }),
                     }));
                 }
             }
-            Op::Select => cx.open(Nav::Tasks(TaskScope::Service(s.id.clone()))),
+            Op::Select => cx.open(Nav::Tasks(TaskScope::Service(s.id().to_string()))),
             _ => {}
         }
     }
@@ -309,17 +300,17 @@ impl Pane for RolloutsPane {
             left,
             rc,
             "Rollouts",
-            rc.data.services.len(),
+            rc.data.store.workloads.len(),
             &COLS,
-            |(_, id)| rc.data.services.get(id),
+            |(_, id)| rc.data.store.workloads.get(id),
             |s| {
                 vec![
-                    cell(s.name.clone(), t.base()),
+                    cell(s.name().to_string(), t.base()),
                     cell(update_text(s), update_style(rc, s)),
                     cell(s.image.clone(), t.muted()),
                 ]
             },
-            if rc.info.swarm {
+            if rc.info.swarm() {
                 "no services"
             } else {
                 super::services::NOT_A_MANAGER
@@ -354,9 +345,8 @@ impl Pane for RolloutsPane {
         ]
     }
 
-    fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {
-        self.current(data)
-            .map(|s| (ViewKind::Service, s.id.clone()))
+    fn selected(&self, data: &Data) -> Option<ObjRef> {
+        self.current(data).map(|s| s.c.r.clone())
     }
 
     table::table_pane_filter!();

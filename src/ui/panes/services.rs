@@ -2,16 +2,16 @@
 //! remove (after a confirmation that defaults to Cancel), create in the spec editor, deploy a
 //! stack; Enter shows the service's tasks.
 
-use super::{Pane, TaskScope, words};
+use super::{Pane, TaskScope};
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Prompt, Then};
 use crate::backend::LogTarget;
-use crate::backend::view::{ServiceView, ViewKind};
+use crate::backend::verb::{Hole, Verb};
+use crate::backend::view::{Family, ObjRef, RolloutState, WorkloadView};
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
 use opsconsole_sim::exec::format::trunc_id;
-use opsconsole_sim::model::UpdateState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -37,39 +37,37 @@ const COLS: [Col; 7] = [
 pub const NOT_A_MANAGER: &str = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
 
 /// "updating", "paused: update paused due to failure ..." for the UPDATE column.
-pub fn update_text(s: &ServiceView) -> String {
-    match &s.update_status {
+pub fn update_text(s: &WorkloadView) -> String {
+    match &s.rollout {
         None => String::new(),
         Some(u) => {
-            let (done, total) = s.progress.unwrap_or((0, 0));
+            let (done, total) = u.progress.unwrap_or((0, 0));
             match u.state {
-                UpdateState::Updating | UpdateState::RollbackStarted => {
-                    format!("{} {done}/{total}", u.state.as_str())
+                RolloutState::Progressing | RolloutState::RollingBack => {
+                    format!("{} {done}/{total}", u.status)
                 }
-                UpdateState::Completed | UpdateState::RollbackCompleted => {
-                    u.state.as_str().to_string()
-                }
-                _ => format!("{}: {}", u.state.as_str(), u.message),
+                RolloutState::Complete | RolloutState::RolledBack => u.status.to_string(),
+                _ => format!("{}: {}", u.status, u.message),
             }
         }
     }
 }
 
-pub fn update_style(rc: &RenderCx, s: &ServiceView) -> Style {
-    match s.update_status.as_ref().map(|u| u.state) {
-        Some(UpdateState::Paused) | Some(UpdateState::RollbackPaused) => rc.theme.error(),
-        Some(UpdateState::Updating) | Some(UpdateState::RollbackStarted) => rc.theme.warn(),
+pub fn update_style(rc: &RenderCx, s: &WorkloadView) -> Style {
+    match s.rollout.as_ref().map(|u| u.state) {
+        Some(st) if st.paused() => rc.theme.error(),
+        Some(st) if st.in_progress() => rc.theme.warn(),
         _ => rc.theme.muted(),
     }
 }
 
-fn wanted(f: Option<&Filter>, s: &ServiceView) -> Option<Key> {
+fn wanted(f: Option<&Filter>, s: &WorkloadView) -> Option<Key> {
     if let Some(f) = f {
         let hay = format!(
             "{} {} {} {} {} {}",
-            s.id,
-            s.name,
-            s.mode,
+            s.id(),
+            s.name(),
+            s.mode.name(),
             s.image,
             s.ports,
             update_text(s)
@@ -78,19 +76,21 @@ fn wanted(f: Option<&Filter>, s: &ServiceView) -> Option<Key> {
             return None;
         }
     }
-    Some((Nat(s.name.clone()), s.id.clone()))
+    Some((Nat(s.name().to_string()), s.id().to_string()))
 }
 
 impl ServicesPane {
     fn rebuild(&mut self, data: &Data) {
-        self.t.rebuild(&data.services, wanted);
+        self.t.rebuild(&data.store.workloads, wanted);
     }
 
-    fn current<'a>(&self, data: &'a Data) -> Option<&'a ServiceView> {
-        self.t.selected().and_then(|(_, id)| data.services.get(id))
+    fn current<'a>(&self, data: &'a Data) -> Option<&'a WorkloadView> {
+        self.t
+            .selected()
+            .and_then(|(_, id)| data.store.workloads.get(id))
     }
 
-    fn row(s: &ServiceView, rc: &RenderCx) -> Vec<Cell> {
+    fn row(s: &WorkloadView, rc: &RenderCx) -> Vec<Cell> {
         let t = rc.theme;
         let rs = if s.running == s.desired {
             t.ok()
@@ -100,9 +100,9 @@ impl ServicesPane {
             t.warn()
         };
         vec![
-            cell(trunc_id(&s.id), t.muted()),
-            cell(s.name.clone(), t.base()),
-            cell(s.mode.clone(), t.base()),
+            cell(trunc_id(s.id()).to_string(), t.muted()),
+            cell(s.name().to_string(), t.base()),
+            cell(s.mode.name(), t.base()),
             cell(s.replicas.clone(), rs),
             cell(s.image.clone(), t.base()),
             cell(s.ports.clone(), t.info()),
@@ -113,7 +113,8 @@ impl ServicesPane {
 
 impl Pane for ServicesPane {
     fn on_delta(&mut self, data: &Data, d: &Delta) {
-        self.t.delta(d, ViewKind::Service, &data.services, wanted);
+        self.t
+            .delta(d, Family::Workload, &data.store.workloads, wanted);
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -127,10 +128,7 @@ impl Pane for ServicesPane {
                     title: "Deploy a stack (docker stack deploy -c FILE NAME)".into(),
                     label: "compose file and stack name".into(),
                     initial: "docker-compose.yml ".into(),
-                    then: Then::Run {
-                        words: words(&["stack", "deploy", "-c", "{words}"]),
-                        on: None,
-                    },
+                    then: Then::Fill(Hole::Stack),
                 }));
             }
             _ => {}
@@ -138,32 +136,27 @@ impl Pane for ServicesPane {
         let Some(s) = self.current(cx.data) else {
             return;
         };
-        let name = s.name.clone();
+        let name = s.name().to_string();
+        let target = || s.c.r.clone();
         match op {
-            Op::ServiceScale if !s.replicated => cx.status(
+            Op::ServiceScale if !s.scalable() => cx.status(
                 Level::Info,
-                format!("{name} is a {} service: it cannot be scaled", s.mode),
+                format!("{name} is a {} service: it cannot be scaled", s.mode.name()),
             ),
             Op::ServiceScale => cx.push(Intent::Prompt(Prompt {
                 title: format!("Scale {name}"),
                 label: "replicas".into(),
                 initial: s.desired.to_string(),
-                then: Then::Run {
-                    words: words(&["service", "scale", &format!("{name}={{}}")]),
-                    on: None,
-                },
+                then: Then::Fill(Hole::Scale(target())),
             })),
             Op::ServiceImage => cx.push(Intent::Prompt(Prompt {
                 title: format!("Update the image of {name} (rolling update)"),
                 label: "image".into(),
                 initial: s.image.clone(),
-                then: Then::Run {
-                    words: words(&["service", "update", "--image", "{}", &name]),
-                    on: None,
-                },
+                then: Then::Fill(Hole::Image(target())),
             })),
             Op::ServiceRollback => {
-                if s.previous_spec.is_none() {
+                if cx.data.store.current_and_previous(s.id()).1.is_none() {
                     cx.status(
                         Level::Info,
                         format!("{name} has no previous spec to roll back to"),
@@ -173,10 +166,7 @@ impl Pane for ServicesPane {
                         title: "Roll back".into(),
                         message: format!("Roll {name} back to its previous spec?"),
                         ok: "Roll back".into(),
-                        then: Then::Run {
-                            words: words(&["service", "rollback", &name]),
-                            on: None,
-                        },
+                        then: Then::Verb(Verb::Rollback { target: target() }),
                     }))
                 }
             }
@@ -187,13 +177,12 @@ impl Pane for ServicesPane {
                     s.running
                 ),
                 ok: "Remove".into(),
-                then: Then::Run {
-                    words: words(&["service", "rm", &name]),
-                    on: None,
-                },
+                then: Then::Verb(Verb::Remove { target: target() }),
             })),
             Op::ServiceLogs => cx.open(Nav::Logs(LogTarget::Service(name))),
-            Op::ServiceTasks | Op::Select => cx.open(Nav::Tasks(TaskScope::Service(s.id.clone()))),
+            Op::ServiceTasks | Op::Select => {
+                cx.open(Nav::Tasks(TaskScope::Service(s.id().to_string())))
+            }
             _ => {}
         }
     }
@@ -204,11 +193,11 @@ impl Pane for ServicesPane {
             area,
             rc,
             "Services",
-            rc.data.services.len(),
+            rc.data.store.workloads.len(),
             &COLS,
-            |(_, id)| rc.data.services.get(id),
+            |(_, id)| rc.data.store.workloads.get(id),
             |s| ServicesPane::row(s, rc),
-            if rc.info.swarm {
+            if rc.info.swarm() {
                 "no services — press n to create one, or type :service create --name web nginx"
             } else {
                 NOT_A_MANAGER
@@ -229,9 +218,8 @@ impl Pane for ServicesPane {
         ]
     }
 
-    fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {
-        self.current(data)
-            .map(|s| (ViewKind::Service, s.id.clone()))
+    fn selected(&self, data: &Data) -> Option<ObjRef> {
+        self.current(data).map(|s| s.c.r.clone())
     }
 
     table::table_pane_filter!();

@@ -2,18 +2,18 @@
 //! docker's relative times, and the error (a pending task says why: `no suitable node (...)`).
 //! All tasks, or those of one service or one node.
 
-use super::{Pane, words};
+use super::Pane;
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
 use crate::app::{Effect, TaskScope};
 use crate::backend::LogTarget;
-use crate::backend::view::{TaskView, ViewKind};
+use crate::backend::verb::Verb;
+use crate::backend::view::{Family, ObjRef, Phase, ReplicaView};
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
 use opsconsole_sim::base::time::SimTime;
 use opsconsole_sim::exec::format::trunc_id;
-use opsconsole_sim::model::TaskState;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -63,39 +63,39 @@ const COLS: [Col; 8] = [
     col("PORTS", 6, 24, 5),
 ];
 
-fn key(t: &TaskView) -> Key {
+fn key(t: &ReplicaView) -> Key {
     Key {
-        svc: Nat(t.service_name.clone()),
+        svc: Nat(t.service_name().to_string()),
         slot: t.slot,
         node: if t.slot == 0 {
             t.node_id.clone()
         } else {
             String::new()
         },
-        created: Reverse(t.created_at),
-        id: Reverse(t.id.clone()),
+        created: Reverse(t.created_at()),
+        id: Reverse(t.id().to_string()),
     }
 }
 
 /// Whether a task is a row of this table: in scope, not hidden history, passing the filter.
-fn wanted(scope: &TaskScope, history: bool, f: Option<&Filter>, t: &TaskView) -> Option<Key> {
+fn wanted(scope: &TaskScope, history: bool, f: Option<&Filter>, t: &ReplicaView) -> Option<Key> {
     let in_scope = match scope {
         TaskScope::All => true,
-        TaskScope::Service(s) => t.service_id == *s,
+        TaskScope::Service(s) => t.service_id() == s,
         TaskScope::Node(n) => t.node_id == *n,
     };
-    if !in_scope || (!history && t.desired > TaskState::Running) {
+    if !in_scope || (!history && t.desired > Phase::Running) {
         return None;
     }
     if let Some(f) = f {
         let hay = format!(
             "{} {} {} {} {} {} {}",
-            t.id,
+            t.id(),
             t.name(),
             t.image,
             t.node_name,
-            t.desired.pretty(),
-            t.state.pretty(),
+            t.desired_status.title(),
+            t.status.title(),
             t.err
         );
         if !f.matches(&hay) {
@@ -121,21 +121,23 @@ impl TasksPane {
     fn rebuild(&mut self, data: &Data) {
         let (scope, history) = (&self.scope, self.history);
         self.t
-            .rebuild(&data.tasks, |f, t| wanted(scope, history, f, t));
+            .rebuild(&data.store.replicas, |f, t| wanted(scope, history, f, t));
     }
 
-    fn current<'a>(&self, data: &'a Data) -> Option<&'a TaskView> {
-        self.t.selected().and_then(|k| data.tasks.get(&k.id.0))
+    fn current<'a>(&self, data: &'a Data) -> Option<&'a ReplicaView> {
+        self.t
+            .selected()
+            .and_then(|k| data.store.replicas.get(&k.id.0))
     }
 
-    fn row(t: &TaskView, history_row: bool, rc: &RenderCx) -> Vec<Cell> {
+    fn row(t: &ReplicaView, history_row: bool, rc: &RenderCx) -> Vec<Cell> {
         let th = rc.theme;
-        let old = t.desired > TaskState::Running;
+        let old = t.desired > Phase::Running;
         let base = if old { th.muted() } else { th.base() };
         let name = if history_row {
             format!(" \\_ {}", t.name())
         } else {
-            t.name()
+            t.name().to_string()
         };
         let err = if t.err.is_empty() {
             String::new()
@@ -143,15 +145,12 @@ impl TasksPane {
             format!("\"{}\"", t.err)
         };
         vec![
-            cell(trunc_id(&t.id), th.muted()),
+            cell(trunc_id(t.id()).to_string(), th.muted()),
             cell(name, base),
             cell(t.image.clone(), base),
             cell(t.node_name.clone(), base),
-            cell(t.desired.pretty(), base),
-            cell(
-                rc.state_ago(t.state, t.state_since),
-                rc.state_style(t.state),
-            ),
+            cell(t.desired_status.title(), base),
+            cell(rc.state_ago(&t.status, t.since), rc.state_style(t.phase)),
             cell(err, th.error()),
             cell(t.ports.clone(), th.info()),
         ]
@@ -172,9 +171,10 @@ impl Pane for TasksPane {
 
     fn on_delta(&mut self, data: &Data, d: &Delta) {
         let (scope, history) = (&self.scope, self.history);
-        self.t.delta(d, ViewKind::Task, &data.tasks, |f, t| {
-            wanted(scope, history, f, t)
-        });
+        self.t
+            .delta(d, Family::Replica, &data.store.replicas, |f, t| {
+                wanted(scope, history, f, t)
+            });
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -197,24 +197,28 @@ impl Pane for TasksPane {
         let Some(t) = self.current(cx.data) else {
             return;
         };
-        let id = t.id.clone();
+        let id = t.id().to_string();
+        let target = || t.c.r.clone();
         match op {
             Op::TaskLogs | Op::Select => cx.open(Nav::Logs(LogTarget::Task(id))),
-            Op::TaskStop => cx.run(&["sim", "task", "stop", &id]),
-            Op::TaskCrash => cx.run(&["sim", "task", "crash", &id]),
-            Op::ContainerStart => cx.run(&["start", &id]),
-            Op::ContainerStop => cx.run(&["stop", &id]),
-            Op::ContainerRestart => cx.run(&["restart", &id]),
+            Op::TaskStop => cx.verb(Verb::Exit {
+                target: target(),
+                crash: false,
+            }),
+            Op::TaskCrash => cx.verb(Verb::Exit {
+                target: target(),
+                crash: true,
+            }),
+            Op::ContainerStart => cx.verb(Verb::Start { target: target() }),
+            Op::ContainerStop => cx.verb(Verb::Stop { target: target() }),
+            Op::ContainerRestart => cx.verb(Verb::Restart { target: target() }),
             Op::ContainerRemove => {
                 let name = t.name();
                 cx.push(Intent::Confirm(Confirm {
                     title: "Remove container".into(),
                     message: format!("Remove container {name}? A running one is killed first."),
                     ok: "Remove".into(),
-                    then: Then::Run {
-                        words: words(&["rm", "--force", &id]),
-                        on: None,
-                    },
+                    then: Then::Verb(Verb::Remove { target: target() }),
                 }))
             }
             _ => {}
@@ -230,7 +234,7 @@ impl Pane for TasksPane {
         let mut rows: Vec<Vec<Cell>> = Vec::with_capacity(h);
         for k in self.t.table.iter_from(off).take(h) {
             let history_row = prev.as_ref().is_some_and(|p| p.same_slot(k));
-            if let Some(t) = rc.data.tasks.get(&k.id.0) {
+            if let Some(t) = rc.data.store.replicas.get(&k.id.0) {
                 rows.push(TasksPane::row(t, history_row, rc));
             }
             prev = Some(k.clone());
@@ -240,19 +244,21 @@ impl Pane for TasksPane {
             TaskScope::Service(s) => format!(
                 "Tasks of {}",
                 rc.data
-                    .services
+                    .store
+                    .workloads
                     .get(s)
-                    .map_or(s.as_str(), |s| s.name.as_str())
+                    .map_or(s.as_str(), |s| s.name())
             ),
             TaskScope::Node(n) => format!(
                 "Tasks on {}",
                 rc.data
-                    .nodes
+                    .store
+                    .hosts
                     .get(n)
-                    .map_or(n.as_str(), |n| n.hostname.as_str())
+                    .map_or(n.as_str(), |n| n.hostname())
             ),
         };
-        let title = table::title(rc, &name, self.t.table.len(), rc.data.tasks.len());
+        let title = table::title(rc, &name, self.t.table.len(), rc.data.store.replicas.len());
         // The selected task's error in full (the column may be cut), else its container's
         // resource use (real engines read it for the selected container only).
         let current = self.current(rc.data);
@@ -310,8 +316,8 @@ impl Pane for TasksPane {
         ]
     }
 
-    fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {
-        self.current(data).map(|t| (ViewKind::Task, t.id.clone()))
+    fn selected(&self, data: &Data) -> Option<ObjRef> {
+        self.current(data).map(|t| t.c.r.clone())
     }
 
     table::table_pane_filter!();
@@ -319,8 +325,8 @@ impl Pane for TasksPane {
     fn crumb(&self, data: &Data) -> Option<String> {
         match &self.scope {
             TaskScope::All => None,
-            TaskScope::Service(s) => data.services.get(s).map(|s| s.name.clone()),
-            TaskScope::Node(n) => data.nodes.get(n).map(|n| n.hostname.clone()),
+            TaskScope::Service(s) => data.store.workloads.get(s).map(|s| s.name().to_string()),
+            TaskScope::Node(n) => data.store.hosts.get(n).map(|n| n.hostname().to_string()),
         }
     }
 

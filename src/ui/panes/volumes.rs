@@ -6,13 +6,14 @@ use super::Pane;
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Prompt, Then};
-use crate::backend::view::{ViewKind, VolumeKind, VolumeView};
+use crate::backend::verb::{Hole, Verb};
+use crate::backend::view::{Family, ObjRef, ResKind, StorageView};
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-type Key = (Nat, VolumeKind, Nat, String);
+type Key = (Nat, ResKind, Nat, String);
 
 #[derive(Default)]
 pub struct VolumesPane {
@@ -29,22 +30,22 @@ const COLS: [Col; 7] = [
     flex("USED BY", 8, 80, 1),
 ];
 
-fn key(v: &VolumeView) -> Key {
+fn key(v: &StorageView) -> Key {
     (
         Nat(v.node_name.clone()),
-        v.kind,
-        Nat(v.name.clone()),
-        v.key(),
+        v.c.r.kind,
+        Nat(v.name().to_string()),
+        v.key().to_string(),
     )
 }
 
-fn wanted(f: Option<&Filter>, v: &VolumeView) -> Option<Key> {
+fn wanted(f: Option<&Filter>, v: &StorageView) -> Option<Key> {
     if let Some(f) = f {
         let hay = format!(
             "{} {} {} {} {}",
             v.node_name,
             v.driver,
-            v.name,
+            v.name(),
             v.mountpoint,
             v.used_by.join(" ")
         );
@@ -57,19 +58,16 @@ fn wanted(f: Option<&Filter>, v: &VolumeView) -> Option<Key> {
 
 impl VolumesPane {
     fn rebuild(&mut self, data: &Data) {
-        self.t.rebuild(&data.volumes, wanted);
+        self.t.rebuild(&data.store.storage, wanted);
     }
 
-    fn current<'a>(&self, data: &'a Data) -> Option<&'a VolumeView> {
-        self.t.selected().and_then(|k| data.volumes.get(&k.3))
+    fn current<'a>(&self, data: &'a Data) -> Option<&'a StorageView> {
+        self.t.selected().and_then(|k| data.store.storage.get(&k.3))
     }
 
-    fn row(v: &VolumeView, rc: &RenderCx) -> Vec<Cell> {
+    fn row(v: &StorageView, rc: &RenderCx) -> Vec<Cell> {
         let t = rc.theme;
-        let kind = match v.kind {
-            VolumeKind::Volume => "volume",
-            VolumeKind::Bind => "bind",
-        };
+        let kind = if v.is_bind() { "bind" } else { "volume" };
         let used = if v.used_by.is_empty() {
             cell("unused", t.muted())
         } else {
@@ -80,7 +78,7 @@ impl VolumesPane {
             cell(kind, t.muted()),
             cell(v.driver.clone(), t.base()),
             cell(
-                v.name.clone(),
+                v.name().to_string(),
                 if v.anonymous { t.muted() } else { t.base() },
             ),
             cell(v.scope.clone(), t.base()),
@@ -92,7 +90,8 @@ impl VolumesPane {
 
 impl Pane for VolumesPane {
     fn on_delta(&mut self, data: &Data, d: &Delta) {
-        self.t.delta(d, ViewKind::Volume, &data.volumes, wanted);
+        self.t
+            .delta(d, Family::Storage, &data.store.storage, wanted);
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -105,7 +104,7 @@ impl Pane for VolumesPane {
                 // On the selected volume's node, else the leader (docker's default node).
                 let node = cur
                     .map(|v| v.node_name.clone())
-                    .or_else(|| cx.data.leader().map(|n| n.hostname.clone()));
+                    .or_else(|| cx.data.store.leader().map(|n| n.hostname().to_string()));
                 let Some(node) = node else {
                     return cx.status(Level::Error, "no node to create the volume on");
                 };
@@ -113,33 +112,31 @@ impl Pane for VolumesPane {
                     title: format!("Create a volume on {node}"),
                     label: "name".into(),
                     initial: String::new(),
-                    then: Then::Run {
-                        words: vec!["volume".into(), "create".into(), "{}".into()],
-                        on: Some(node),
-                    },
+                    then: Then::Fill(Hole::Volume { node }),
                 }));
             }
             Op::VolumeRemove => {
                 let Some(v) = cur else {
                     return;
                 };
-                if v.kind == VolumeKind::Bind {
+                if v.is_bind() {
                     return cx.status(
                         Level::Info,
-                        format!("{} is a host path bind-mounted into containers; there is no volume to remove", v.name),
+                        format!("{} is a host path bind-mounted into containers; there is no volume to remove", v.name()),
                     );
                 }
                 cx.push(Intent::Confirm(Confirm {
                     title: "Remove volume".into(),
                     message: format!(
                         "Remove volume {} on {}? Its data is lost.",
-                        v.name, v.node_name
+                        v.name(),
+                        v.node_name
                     ),
                     ok: "Remove".into(),
-                    then: Then::Run {
-                        words: vec!["volume".into(), "rm".into(), v.name.clone()],
-                        on: Some(v.node_name.clone()),
-                    },
+                    then: Then::Verb(Verb::RemoveVolume {
+                        node: v.node_name.clone(),
+                        name: v.name().to_string(),
+                    }),
                 }));
             }
             _ => {}
@@ -152,9 +149,9 @@ impl Pane for VolumesPane {
             area,
             rc,
             "Volumes",
-            rc.data.volumes.len(),
+            rc.data.store.storage.len(),
             &COLS,
-            |k| rc.data.volumes.get(&k.3),
+            |k| rc.data.store.storage.get(&k.3),
             |v| VolumesPane::row(v, rc),
             "no volumes or bind mounts — press n to create a volume",
         )
@@ -164,10 +161,10 @@ impl Pane for VolumesPane {
         &[Op::VolumeCreate, Op::VolumeRemove]
     }
 
-    fn selected(&self, data: &Data) -> Option<(ViewKind, String)> {
+    fn selected(&self, data: &Data) -> Option<ObjRef> {
         self.current(data)
-            .filter(|v| v.kind == VolumeKind::Volume)
-            .map(|v| (ViewKind::Volume, v.key()))
+            .filter(|v| !v.is_bind())
+            .map(|v| v.c.r.clone())
     }
 
     table::table_pane_filter!();

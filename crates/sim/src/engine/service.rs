@@ -508,3 +508,41 @@ pub struct JobStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_execution: Option<SimTime>,
 }
+
+impl ServiceSpec {
+    /// A spec with the docker CLI's defaults filled in (`service create NAME IMAGE`).
+    pub fn cli_default(name: &str, image: String, replicas: u64) -> ServiceSpec {
+        ServiceSpec {
+            name: name.to_string(),
+            labels: Labels::new(),
+            task_template: TaskSpec {
+                container_spec: ContainerSpec {
+                    image,
+                    isolation: "default".into(),
+                    ..Default::default()
+                },
+                resources: Some(ResourceRequirements {
+                    limits: Some(Resources::default()),
+                    reservations: Some(Resources::default()),
+                }),
+                restart_policy: Some(RestartPolicy {
+                    condition: Some(RestartCondition::Any),
+                    delay: Some(SimDuration::from_secs(5)),
+                    max_attempts: Some(0),
+                    window: None,
+                }),
+                placement: Some(Placement::default()),
+                networks: Vec::new(),
+                force_update: 0,
+                runtime: "container".into(),
+            },
+            mode: ServiceMode::Replicated { replicas },
+            update_config: Some(UpdateConfig::default()),
+            rollback_config: Some(UpdateConfig::default()),
+            endpoint_spec: Some(EndpointSpec {
+                mode: EndpointMode::Vip,
+                ports: Vec::new(),
+            }),
+        }
+    }
+}

@@ -106,11 +106,11 @@ pub fn ellipsis(s: &str, max: usize) -> String {
     out
 }
 
-/// "Running 2 minutes ago"
-pub fn state_ago(state: TaskState, at: SimTime, now: SimTime) -> String {
+/// "Running 2 minutes ago", for a task state ("running").
+pub fn state_ago(state: &str, at: SimTime, now: SimTime) -> String {
     format!(
         "{} {} ago",
-        state.pretty(),
+        title(state),
         human_duration(now - at).to_lowercase()
     )
 }

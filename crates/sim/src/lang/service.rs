@@ -3,7 +3,6 @@
 
 use super::values;
 use crate::base::time::SimDuration;
-use crate::infra::images;
 use crate::model::*;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -121,8 +120,16 @@ fn mode_from(flags: &ServiceFlags) -> Result<ServiceMode, String> {
     }
 }
 
+/// How the CLI sends an image: pinned to the digest its registry answers with, or as typed
+/// with `:latest` added (the engine resolves it).
+pub type Resolve<'a> = &'a dyn Fn(&str) -> String;
+
 /// Builds the spec `docker service create` sends.
-pub fn create_spec(flags: &ServiceFlags, name: String) -> Result<ServiceSpec, String> {
+pub fn create_spec(
+    flags: &ServiceFlags,
+    name: String,
+    resolve: Resolve,
+) -> Result<ServiceSpec, String> {
     let mode = mode_from(flags)?;
     if flags.max_replicas.is_some()
         && matches!(mode, ServiceMode::Global {} | ServiceMode::GlobalJob {})
@@ -133,9 +140,8 @@ pub fn create_spec(flags: &ServiceFlags, name: String) -> Result<ServiceSpec, St
     }
     let image = flags.image.clone().unwrap_or_default();
     let job = mode.is_job();
-    let mut spec = crate::basic_spec(&name, "", 1);
+    let mut spec = ServiceSpec::cli_default(&name, resolve(&image), 1);
     spec.mode = mode;
-    spec.task_template.container_spec.image = images::pin(&image).unwrap_or(image);
     if job {
         // Jobs default to restarting on failure only, and have no update config.
         spec.task_template.restart_policy = Some(RestartPolicy {
@@ -150,7 +156,11 @@ pub fn create_spec(flags: &ServiceFlags, name: String) -> Result<ServiceSpec, St
 }
 
 /// Applies `service update` options to a copy of the current spec.
-pub fn update_spec(current: &ServiceSpec, flags: &ServiceFlags) -> Result<ServiceSpec, String> {
+pub fn update_spec(
+    current: &ServiceSpec,
+    flags: &ServiceFlags,
+    resolve: Resolve,
+) -> Result<ServiceSpec, String> {
     let mut spec = current.clone();
     if flags.mode.is_some() {
         return Err("unknown flag: --mode".into());
@@ -175,8 +185,7 @@ pub fn update_spec(current: &ServiceSpec, flags: &ServiceFlags) -> Result<Servic
         }
     }
     if let Some(image) = &flags.image {
-        spec.task_template.container_spec.image =
-            images::pin(image).unwrap_or_else(|| image.clone());
+        spec.task_template.container_spec.image = resolve(image);
     }
     apply(&mut spec, flags)?;
     if flags.force {

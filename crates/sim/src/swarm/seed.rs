@@ -1,7 +1,7 @@
 //! The swarm seed 000 builds, and specs with the CLI's defaults.
 
 use crate::base::rng::Rng;
-use crate::base::time::{SimDuration, SimTime};
+use crate::base::time::SimTime;
 use crate::infra::images;
 use crate::model::*;
 use crate::state::State;
@@ -187,36 +187,6 @@ pub fn seed_cluster(seed: u64, start: SimTime) -> Cluster {
 /// A service spec with the docker CLI's defaults filled in, for code that builds specs
 /// without going through the command line (tests, demos).
 pub fn basic_spec(name: &str, image: &str, replicas: u64) -> ServiceSpec {
-    ServiceSpec {
-        name: name.to_string(),
-        labels: Labels::new(),
-        task_template: TaskSpec {
-            container_spec: ContainerSpec {
-                image: images::pin(image).unwrap_or_else(|| image.to_string()),
-                isolation: "default".into(),
-                ..Default::default()
-            },
-            resources: Some(ResourceRequirements {
-                limits: Some(Resources::default()),
-                reservations: Some(Resources::default()),
-            }),
-            restart_policy: Some(RestartPolicy {
-                condition: Some(RestartCondition::Any),
-                delay: Some(SimDuration::from_secs(5)),
-                max_attempts: Some(0),
-                window: None,
-            }),
-            placement: Some(Placement::default()),
-            networks: Vec::new(),
-            force_update: 0,
-            runtime: "container".into(),
-        },
-        mode: ServiceMode::Replicated { replicas },
-        update_config: Some(UpdateConfig::default()),
-        rollback_config: Some(UpdateConfig::default()),
-        endpoint_spec: Some(EndpointSpec {
-            mode: EndpointMode::Vip,
-            ports: Vec::new(),
-        }),
-    }
+    let image = images::pin(image).unwrap_or_else(|| image.to_string());
+    ServiceSpec::cli_default(name, image, replicas)
 }

@@ -233,3 +233,9 @@ fn parse_since(s: &Option<String>, now: SimTime) -> Result<Option<SimTime>, Stri
         "invalid value for \"since\": failed to parse value as time or duration: {s:?}"
     ))
 }
+
+/// The built-in cluster's registry, as the CLI asks it: the images it knows are pinned to
+/// their digests, others are sent as typed (and fail on the nodes: no such image).
+pub(super) fn registry(image: &str) -> String {
+    images::pin(image).unwrap_or_else(|| image.to_string())
+}

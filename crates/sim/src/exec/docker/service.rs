@@ -22,7 +22,7 @@ pub(super) fn create(cx: Cx, c: Box<ServiceCreate>) -> i32 {
         .name
         .clone()
         .unwrap_or_else(|| cl.state_mut().meta.rng.container_name());
-    let spec = match create_spec(&c.flags, name) {
+    let spec = match create_spec(&c.flags, name, &registry) {
         Ok(s) => s,
         Err(e) => return io.fail(&e),
     };
@@ -59,7 +59,7 @@ pub(super) fn update(cx: Cx, u: Box<ServiceUpdate>) -> i32 {
             service: svc.id.clone(),
         })
     } else {
-        let spec = match update_spec(&svc.spec, &u.flags) {
+        let spec = match update_spec(&svc.spec, &u.flags, &registry) {
             Ok(s) => s,
             Err(e) => return io.fail(&e),
         };

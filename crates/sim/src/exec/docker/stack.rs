@@ -98,7 +98,7 @@ fn stack_deploy(
     prune: bool,
 ) -> i32 {
     let _ = try_or_fail!(io, manager(cl, env));
-    let plan = match compose::plan_files(files, &env.cwd, name, env.getenv) {
+    let plan = match compose::plan_files(files, &env.cwd, name, env.getenv, &registry) {
         Ok(p) => p,
         Err(e) => return io.fail(&e),
     };

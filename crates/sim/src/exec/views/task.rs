@@ -100,7 +100,7 @@ pub fn tasks_listing(cl: &Cluster, tasks: Vec<&Task>, opts: &ListOpts) -> Result
                 "Image": image,
                 "Node": node,
                 "DesiredState": t.desired_state.pretty(),
-                "CurrentState": state_ago(t.status.state, t.status.timestamp, now),
+                "CurrentState": state_ago(t.status.state.as_str(), t.status.timestamp, now),
                 "Error": err,
                 "Ports": ports.join(","),
             })

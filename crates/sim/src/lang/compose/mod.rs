@@ -9,6 +9,7 @@ mod service;
 mod tests;
 
 use crate::NetworkCreate;
+use crate::lang::service::Resolve;
 use crate::model::*;
 use file::*;
 use interp::{interpolate, yaml_error};
@@ -33,6 +34,7 @@ pub fn plan(
     text: &str,
     stack: &str,
     env: &dyn Fn(&str) -> Option<String>,
+    resolve: Resolve,
 ) -> Result<StackPlan, String> {
     if !crate::valid_dns_name(stack) {
         return Err(format!(
@@ -65,6 +67,7 @@ pub fn plan(
         file,
         name: stack,
         f: &f,
+        resolve,
         net_names: BTreeMap::new(),
     };
     let ns_labels = |extra: &Labels| -> Labels {
@@ -150,6 +153,7 @@ pub fn plan_files(
     cwd: &std::path::Path,
     stack: &str,
     env: &dyn Fn(&str) -> Option<String>,
+    resolve: Resolve,
 ) -> Result<StackPlan, String> {
     let mut merged: Option<StackPlan> = None;
     for f in files {
@@ -162,7 +166,7 @@ pub fn plan_files(
             };
             format!("open {}: {why}", path.display())
         })?;
-        let p = plan(f, &text, stack, env)?;
+        let p = plan(f, &text, stack, env, resolve)?;
         let Some(mut acc) = merged.take() else {
             merged = Some(p);
             continue;

@@ -2,6 +2,7 @@
 
 use super::file::*;
 use super::interp::dur;
+use crate::lang::service::Resolve;
 use crate::lang::values;
 use crate::model::*;
 use std::collections::BTreeMap;
@@ -11,6 +12,7 @@ pub(super) struct Stack<'a> {
     pub file: &'a str,
     pub name: &'a str,
     pub f: &'a File,
+    pub resolve: Resolve<'a>,
     /// Network names as the stack sees them -> real names.
     pub net_names: BTreeMap<String, String>,
 }
@@ -107,7 +109,7 @@ impl Stack<'_> {
         spec.labels
             .insert("com.docker.stack.image".into(), image.clone());
         let cs = &mut spec.task_template.container_spec;
-        cs.image = crate::infra::images::pin(&image).unwrap_or(image);
+        cs.image = (self.resolve)(&image);
         if let Some(c) = &s.command {
             cs.args = c.words().map_err(|e| format!("{ctx}.command: {e}"))?;
         }

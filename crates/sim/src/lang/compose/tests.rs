@@ -35,13 +35,25 @@ services:
         constraints: [node.role == manager]
 "#;
 
+/// The built-in cluster's registry pins the images it knows.
+fn registry(image: &str) -> String {
+    crate::infra::images::pin(image).unwrap_or_else(|| image.to_string())
+}
+
 fn no_env(_: &str) -> Option<String> {
     None
 }
 
 #[test]
 fn seed_compose_file() {
-    let p = plan("docker-compose.yml", SEED, "deploy_deamon", &no_env).unwrap();
+    let p = plan(
+        "docker-compose.yml",
+        SEED,
+        "deploy_deamon",
+        &no_env,
+        &registry,
+    )
+    .unwrap();
     assert_eq!(p.networks.len(), 1);
     assert_eq!(p.networks[0].name, "deploy_deamon_default");
     let names: Vec<&str> = p.services.iter().map(|s| s.name.as_str()).collect();
@@ -83,6 +95,7 @@ fn bad_files_name_the_line() {
         "services:\n  web:\n    imagee: nginx\n",
         "s",
         &no_env,
+        &registry,
     )
     .unwrap_err();
     assert!(
@@ -94,6 +107,7 @@ fn bad_files_name_the_line() {
         "services:\n  web:\n    image: nginx\n    deploy:\n      replicas: many\n",
         "s",
         &no_env,
+        &registry,
     )
     .unwrap_err();
     assert!(e.contains("line 5"), "{e}");
@@ -102,10 +116,11 @@ fn bad_files_name_the_line() {
         "services:\n  web:\n    image: nginx\n    networks: [missing]\n",
         "s",
         &no_env,
+        &registry,
     )
     .unwrap_err();
     assert!(e.contains("undefined network missing"), "{e}");
-    let e = plan("c.yml", "services:\n  web:\n    image: nginx\n    deploy:\n      placement:\n        constraints: [node.role=manager]\n", "s", &no_env).unwrap_err();
+    let e = plan("c.yml", "services:\n  web:\n    image: nginx\n    deploy:\n      placement:\n        constraints: [node.role=manager]\n", "s", &no_env, &registry).unwrap_err();
     assert!(
         e.contains("constraint expected one operator from ==, !="),
         "{e}"
@@ -115,7 +130,8 @@ fn bad_files_name_the_line() {
             "c.yml",
             "version: \"2\"\nservices:\n  web:\n    image: nginx\n",
             "s",
-            &no_env
+            &no_env,
+            &registry
         )
         .is_err()
     );
@@ -124,6 +140,7 @@ fn bad_files_name_the_line() {
         "servics:\n  web:\n    image: nginx\n",
         "s",
         &no_env,
+        &registry,
     )
     .unwrap_err();
     assert_eq!(
@@ -135,7 +152,8 @@ fn bad_files_name_the_line() {
             "c.yml",
             "x-common: &c\n  image: nginx\nservices:\n  web:\n    image: nginx\n",
             "s",
-            &no_env
+            &no_env,
+            &registry
         )
         .is_ok()
     );
@@ -150,7 +168,7 @@ fn interpolation() {
             None
         }
     };
-    let p = plan("c.yml", "services:\n  web:\n    image: nginx:${TAG}\n    environment:\n      - A=${MISSING:-dflt}\n", "s", &env).unwrap();
+    let p = plan("c.yml", "services:\n  web:\n    image: nginx:${TAG}\n    environment:\n      - A=${MISSING:-dflt}\n", "s", &env, &registry).unwrap();
     assert!(
         p.services[0]
             .task_template

@@ -1,0 +1,212 @@
+//! What the console asks a backend to do, typed: panes emit [`Verb`]s, and [`render`] turns
+//! one into the command line its backend takes (docker's words for a swarm or an engine;
+//! the simulator's `sim` words for what only the built-in cluster can do). The line is what
+//! the status line shows, what runs (through the one command-language parser) and what a
+//! read-only backend checks.
+
+use super::BackendInfo;
+use super::view::{ObjRef, Schedulable};
+
+/// A change to one object, or a new object.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verb {
+    /// Replicas as the user typed them (the language checks them).
+    Scale {
+        target: ObjRef,
+        replicas: String,
+    },
+    SetImage {
+        target: ObjRef,
+        image: String,
+    },
+    Rollback {
+        target: ObjRef,
+    },
+    /// Pause or resume the workload's rollout in progress.
+    Pause {
+        target: ObjRef,
+    },
+    Resume {
+        target: ObjRef,
+    },
+    Remove {
+        target: ObjRef,
+    },
+    SetAvailability {
+        target: ObjRef,
+        to: Schedulable,
+    },
+    Promote {
+        target: ObjRef,
+    },
+    Demote {
+        target: ObjRef,
+    },
+    /// `key=value`.
+    LabelAdd {
+        target: ObjRef,
+        label: String,
+    },
+    LabelRm {
+        target: ObjRef,
+        key: String,
+    },
+    /// The built-in cluster's node down and up.
+    PowerDown {
+        target: ObjRef,
+    },
+    PowerUp {
+        target: ObjRef,
+    },
+    /// The built-in cluster's task stop (its container exits 0) and crash (exits 1).
+    Exit {
+        target: ObjRef,
+        crash: bool,
+    },
+    Start {
+        target: ObjRef,
+    },
+    Stop {
+        target: ObjRef,
+    },
+    Restart {
+        target: ObjRef,
+    },
+    CreateVolume {
+        node: String,
+        name: String,
+    },
+    RemoveVolume {
+        node: String,
+        name: String,
+    },
+    /// `docker stack deploy -c FILE NAME`, with the file and the name as the user typed
+    /// them.
+    DeployStack {
+        args: Vec<String>,
+    },
+}
+
+/// A command line for a backend, and the node it is sent to (container and volume
+/// commands), if not the default.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub words: Vec<String>,
+    pub on: Option<String>,
+}
+
+fn line(words: &[&str]) -> Result<Line, String> {
+    Ok(Line {
+        words: words.iter().map(|s| s.to_string()).collect(),
+        on: None,
+    })
+}
+
+/// The command line `v` is on the backend `info` describes.
+pub fn render(v: &Verb, info: &BackendInfo) -> Result<Line, String> {
+    use Verb::*;
+    match v {
+        Scale { target, replicas } => {
+            line(&["service", "scale", &format!("{}={replicas}", target.name)])
+        }
+        SetImage { target, image } => line(&["service", "update", "--image", image, &target.name]),
+        Rollback { target } => line(&["service", "rollback", &target.name]),
+        Pause { target } => line(&["sim", "update", "pause", &target.name]),
+        // A real engine resumes a paused update on the next service update.
+        Resume { target } if info.simulated => line(&["sim", "update", "resume", &target.name]),
+        Resume { target } => line(&["service", "update", "--detach", &target.name]),
+        Remove { target } => remove(target),
+        SetAvailability { target, to } => {
+            let a = to.title().to_ascii_lowercase();
+            line(&["node", "update", "--availability", &a, &target.name])
+        }
+        Promote { target } => line(&["node", "promote", &target.name]),
+        Demote { target } => line(&["node", "demote", &target.name]),
+        LabelAdd { target, label } => line(&["node", "update", "--label-add", label, &target.name]),
+        LabelRm { target, key } => line(&["node", "update", "--label-rm", key, &target.name]),
+        PowerDown { target } => line(&["sim", "node", "down", &target.name]),
+        PowerUp { target } => line(&["sim", "node", "up", &target.name]),
+        Exit { target, crash } => {
+            let how = if *crash { "crash" } else { "stop" };
+            line(&["sim", "task", how, &target.uid])
+        }
+        Start { target } => line(&["start", &target.uid]),
+        Stop { target } => line(&["stop", &target.uid]),
+        Restart { target } => line(&["restart", &target.uid]),
+        CreateVolume { node, name } => Ok(Line {
+            words: vec!["volume".into(), "create".into(), name.clone()],
+            on: Some(node.clone()),
+        }),
+        RemoveVolume { node, name } => Ok(Line {
+            words: vec!["volume".into(), "rm".into(), name.clone()],
+            on: Some(node.clone()),
+        }),
+        DeployStack { args } => {
+            let mut words = vec!["stack".to_string(), "deploy".into(), "-c".into()];
+            words.extend(args.iter().cloned());
+            Ok(Line { words, on: None })
+        }
+    }
+}
+
+fn remove(target: &ObjRef) -> Result<Line, String> {
+    use super::view::ResKind;
+    match target.kind {
+        ResKind::SwarmService => line(&["service", "rm", &target.name]),
+        ResKind::Container => line(&["rm", "--force", &target.uid]),
+        other => Err(format!("a {} cannot be removed", other.noun())),
+    }
+}
+
+/// A verb waiting for one thing the user types (a prompt's answer).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Hole {
+    Scale(ObjRef),
+    Image(ObjRef),
+    LabelAdd(ObjRef),
+    LabelRm(ObjRef),
+    /// A volume's name, on this node.
+    Volume {
+        node: String,
+    },
+    /// A compose file and a stack name.
+    Stack,
+}
+
+impl Hole {
+    /// The verb with the answer in it.
+    pub fn fill(&self, text: &str) -> Result<Verb, String> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err("nothing entered".into());
+        }
+        let t = t.to_string();
+        Ok(match self {
+            Hole::Scale(r) => Verb::Scale {
+                target: r.clone(),
+                replicas: t,
+            },
+            Hole::Image(r) => Verb::SetImage {
+                target: r.clone(),
+                image: t,
+            },
+            Hole::LabelAdd(r) => Verb::LabelAdd {
+                target: r.clone(),
+                label: t,
+            },
+            Hole::LabelRm(r) => Verb::LabelRm {
+                target: r.clone(),
+                key: t,
+            },
+            Hole::Volume { node } => Verb::CreateVolume {
+                node: node.clone(),
+                name: t,
+            },
+            // The text as several words (shell quoting rules).
+            Hole::Stack => Verb::DeployStack {
+                args: opsconsole_sim::lang::flags::split_line(text)
+                    .map_err(|e| format!("cannot read that: {e}"))?,
+            },
+        })
+    }
+}

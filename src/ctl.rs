@@ -129,6 +129,17 @@ pub fn run(opts: CtlOpts) -> i32 {
         Cmd::Docker(d) => d.confirmation().map(|q| ask(&q)),
         _ => None,
     };
+    // A command that reads standard input gets it now, before anything runs.
+    let stdin = if cmd.reads_stdin() {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            eprintln!("opsconsole: cannot read standard input: {e}");
+            return 1;
+        }
+        Some(text)
+    } else {
+        None
+    };
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let (mut store, mut cl) = loop {
         let req = RunReq {
@@ -140,6 +151,7 @@ pub fn run(opts: CtlOpts) -> i32 {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             env: std::env::vars().collect(),
             wait: true,
+            stdin: stdin.clone(),
         };
         if let Some(code) = proto::run_blocking(&dir, req) {
             return code;
@@ -185,6 +197,7 @@ pub fn run(opts: CtlOpts) -> i32 {
             getenv: &getenv,
             confirm: Some(&mut confirm),
             wait_limit: SimDuration::from_mins(10),
+            stdin,
         };
         let mut io = if follow {
             Io {

@@ -27,6 +27,7 @@ pub fn sh(cl: &mut Cluster, line: &str) -> String {
         getenv: &getenv,
         confirm: None,
         wait_limit: SimDuration::from_secs(120),
+        stdin: None,
     };
     let code = exec::run(
         cl,

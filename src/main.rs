@@ -281,13 +281,21 @@ fn docker_endpoint(cli: &Cli) -> Result<Option<endpoint::Endpoint>, String> {
 /// `opsconsole --docker HOST ctl docker ...`: one command against a real engine.
 fn docker_ctl(ep: endpoint::Endpoint, args: Vec<String>) -> i32 {
     let args: Vec<String> = args;
-    let inv = match Invocation::new(&args) {
+    let mut inv = match Invocation::new(&args) {
         Ok(i) => i,
         Err(e) => {
             eprintln!("{}", e.message);
             return 1;
         }
     };
+    if inv.cmd.reads_stdin() {
+        let mut text = String::new();
+        if let Err(e) = std::io::Read::read_to_string(&mut std::io::stdin(), &mut text) {
+            eprintln!("opsconsole: cannot read standard input: {e}");
+            return 1;
+        }
+        inv = inv.with_stdin(text);
+    }
     let Some(rt) = runtime() else { return 1 };
     let backend = Docker::new(ep);
     match rt.block_on(backend.run(inv, RunOpts::default())) {

@@ -202,3 +202,32 @@ async fn read_only_refuses_every_mutating_command() {
     let out = run(&b, "volume ls -q").await;
     assert_eq!(out.stdout, "");
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn read_only_refuses_kubectl_changes_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = Builtin::open(opts(dir.path(), 1.0), Duration::from_secs(5))
+        .await
+        .unwrap();
+    let ro = ReadOnly::new(Box::new(b.clone()) as Box<dyn Backend>);
+    for line in [
+        "kubectl apply -f -",
+        "kubectl -n default scale deploy/web --replicas=3",
+        "kubectl rollout undo deploy/web",
+        "kubectl exec web-0 -- ls",
+    ] {
+        let inv = Invocation::parse_line(line).unwrap();
+        let e = ro.run(inv, RunOpts::default()).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::ReadOnly, "{line}");
+    }
+    // A read goes through (and the built-in cluster says it has no Kubernetes API yet).
+    let out = ro
+        .run(
+            Invocation::parse_line("kubectl get pods").unwrap(),
+            RunOpts::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("no Kubernetes API"), "{out:?}");
+}

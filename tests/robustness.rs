@@ -40,6 +40,7 @@ fn run_line(c: &mut Sim, words: &[String]) -> (i32, String, String) {
         getenv: &getenv,
         confirm: None,
         wait_limit: SimDuration::from_secs(30),
+        stdin: None,
     };
     let code = exec::run(
         c,

@@ -311,3 +311,20 @@ fn same_seed_same_results() {
     };
     assert_eq!(run(), run());
 }
+
+/// `stack deploy -c -` reads the compose file from standard input, as docker's does; with
+/// nothing on it, the error says so and nothing is deployed.
+#[test]
+fn a_stack_deploys_from_standard_input() {
+    let c = Cluster::new();
+    let compose = std::fs::read_to_string("tests/data/seed000-compose.yml").unwrap();
+    let r = c.run_with_stdin("docker stack deploy -c - piped", &compose);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert!(r.out.contains("Creating service piped_nginx"), "{}", r.out);
+    let services = c.ok("docker stack services piped");
+    assert!(services.contains("piped_nginx"), "{services}");
+    let r = c.run_with_stdin("docker stack deploy -c - empty", "");
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("services"), "{}", r.err);
+    assert!(c.run("docker stack services empty").code != 0);
+}

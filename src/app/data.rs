@@ -5,8 +5,8 @@ use super::rows::Rows;
 use crate::backend::WatchEvent;
 pub use crate::backend::view::Delta;
 use crate::backend::view::*;
+use opsconsole_sim::base::text::natural_cmp;
 use opsconsole_sim::base::time::SimTime;
-use opsconsole_sim::exec::format::natural_cmp;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 

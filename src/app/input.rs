@@ -156,14 +156,11 @@ impl App {
         }
         // Following logs is what the logs pane is for.
         if let Ok(inv) = Invocation::new(&words)
-            && let opsconsole_sim::lang::Cmd::Docker(opsconsole_sim::lang::DockerCmd::ServiceLogs(
-                o,
-            )) = &inv.cmd
-            && o.follow
+            && let Some(t) = inv.cmd.follows_logs()
         {
-            let target = match self.data.store.find_workload(&o.target) {
-                Some(_) => LogTarget::Service(o.target.clone()),
-                None => LogTarget::Task(o.target.clone()),
+            let target = match self.data.store.find_workload(t) {
+                Some(_) => LogTarget::Service(t.to_string()),
+                None => LogTarget::Task(t.to_string()),
             };
             self.open(Nav::Logs(target), fx);
             return;

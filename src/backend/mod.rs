@@ -113,11 +113,13 @@ impl BackendInfo {
 }
 
 /// A command line, parsed once: the words travel to remote hosts, the typed command decides
-/// what it is (mutating or not) on this side.
+/// what it is (mutating or not) on this side. It may carry what the command reads on its
+/// standard input (a compose file for `stack deploy -c -`, a manifest for `apply -f -`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Invocation {
     pub words: Vec<String>,
     pub cmd: Cmd,
+    pub stdin: Option<String>,
 }
 
 impl Invocation {
@@ -125,7 +127,11 @@ impl Invocation {
     pub fn new<S: AsRef<str>>(words: &[S]) -> Result<Invocation, ParseError> {
         let words: Vec<String> = words.iter().map(|w| w.as_ref().to_string()).collect();
         let cmd = lang::parse(&words)?;
-        Ok(Invocation { words, cmd })
+        Ok(Invocation {
+            words,
+            cmd,
+            stdin: None,
+        })
     }
 
     /// Parses a typed command line (shell quoting rules).
@@ -137,6 +143,14 @@ impl Invocation {
 
     pub fn is_mutating(&self) -> bool {
         self.cmd.is_mutating()
+    }
+
+    /// The same command with this on its standard input.
+    pub fn with_stdin(self, text: impl Into<String>) -> Invocation {
+        Invocation {
+            stdin: Some(text.into()),
+            ..self
+        }
     }
 
     /// The command line as a user would type it.

@@ -74,6 +74,27 @@ impl Cluster {
         }
     }
 
+    /// `opsconsole ctl ARGS` with `input` on its standard input.
+    pub fn run_with_stdin(&self, args: &str, input: &str) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .command(None, args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run opsconsole");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(input.as_bytes()).expect("write stdin");
+        drop(stdin);
+        let o = child.wait_with_output().expect("wait for opsconsole");
+        Run {
+            out: String::from_utf8_lossy(&o.stdout).into(),
+            err: String::from_utf8_lossy(&o.stderr).into(),
+            code: o.status.code().unwrap_or(-1),
+        }
+    }
+
     /// Runs and requires success; returns stdout.
     pub fn ok(&self, args: &str) -> String {
         self.run(args).ok()

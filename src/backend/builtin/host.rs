@@ -47,6 +47,9 @@ pub struct RunReq {
     /// Wait as docker would (`ctl`), in simulated time running with the clock; otherwise
     /// return as soon as the change is made (the console).
     pub wait: bool,
+    /// What the command reads on standard input (`stack deploy -c -`).
+    #[serde(default)]
+    pub stdin: Option<String>,
 }
 
 pub enum Request {
@@ -324,6 +327,7 @@ impl Host {
             getenv: &getenv,
             confirm: Some(&mut confirm),
             wait_limit: WAIT_LIMIT,
+            stdin: req.stdin.clone(),
         };
         let mut io = Io {
             out: &mut out,
@@ -565,6 +569,7 @@ fn start_plain(cl: &mut Cluster, cmd: Cmd) -> (Run, Vec<u8>, Vec<u8>) {
         getenv: &getenv,
         confirm: None,
         wait_limit: WAIT_LIMIT,
+        stdin: None,
     };
     let run = exec::start(
         cl,

@@ -470,6 +470,7 @@ impl Backend for Builtin {
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
             env: std::env::vars().collect(),
             wait: false,
+            stdin: inv.stdin,
         };
         self.clone().run_async(req).boxed()
     }

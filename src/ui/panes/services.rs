@@ -11,7 +11,7 @@ use crate::backend::verb::{Hole, Verb};
 use crate::backend::view::{Family, ObjRef, RolloutState, WorkloadView};
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
-use opsconsole_sim::exec::format::trunc_id;
+use opsconsole_sim::base::text::trunc_id;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

@@ -1,5 +1,6 @@
 //! The vocabulary every layer shares: simulated time (instants, durations, Go's formats and
-//! docker's human units) and deterministic randomness and hashing.
+//! docker's human units), deterministic randomness and hashing, and docker's ways with text.
 
 pub mod rng;
+pub mod text;
 pub mod time;

@@ -57,6 +57,8 @@ pub struct Env<'a> {
     pub confirm: Option<&'a mut dyn FnMut(&str) -> bool>,
     /// Give up waiting for convergence after this much simulated time.
     pub wait_limit: SimDuration,
+    /// What the caller sends on standard input (`stack deploy -c -`).
+    pub stdin: Option<String>,
 }
 
 /// Output sinks.
@@ -147,6 +149,10 @@ pub fn start(cl: &mut Cluster, cmd: Cmd, env: &mut Env, io: &mut Io) -> Run {
         }
         Cmd::Sim(s) => sim::run(cl, s, env, io, &mut pending),
         Cmd::Docker(d) => docker::run(cl, d, env, io, &mut pending),
+        Cmd::Kubectl(k) => io.fail(&format!(
+            "opsconsole: `kubectl {}`: the built-in cluster runs a swarm; it has no Kubernetes API to send this to yet",
+            k.command
+        )),
     };
     match pending {
         Some(p) => Run::Waiting(p),

@@ -6,6 +6,7 @@ pub mod complete;
 pub mod compose;
 pub mod docker;
 pub mod flags;
+pub mod kubectl;
 pub mod service;
 pub mod values;
 
@@ -37,15 +38,35 @@ pub enum SimCmd {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cmd {
     Docker(DockerCmd),
+    Kubectl(kubectl::KubectlCmd),
     Sim(SimCmd),
     /// `--help` (or a bare group): the text to print.
     Help(String),
 }
 
 impl Cmd {
+    /// The service or task whose logs it follows (`service logs -f X`), if it does.
+    pub fn follows_logs(&self) -> Option<&str> {
+        match self {
+            Cmd::Docker(DockerCmd::ServiceLogs(o)) if o.follow => Some(&o.target),
+            _ => None,
+        }
+    }
+
+    /// It reads its standard input (`stack deploy -c -`).
+    pub fn reads_stdin(&self) -> bool {
+        match self {
+            Cmd::Docker(docker::DockerCmd::StackDeploy { files, .. }) => {
+                files.iter().any(|f| f == "-")
+            }
+            _ => false,
+        }
+    }
+
     pub fn is_mutating(&self) -> bool {
         match self {
             Cmd::Docker(d) => d.is_mutating(),
+            Cmd::Kubectl(k) => k.is_mutating(),
             Cmd::Sim(SimCmd::Status) => false,
             Cmd::Sim(_) => true,
             Cmd::Help(_) => false,
@@ -60,8 +81,16 @@ pub fn parse_line(line: &str) -> Result<Cmd, ParseError> {
     parse(&words)
 }
 
-/// Parses a command line already split into words, with or without the leading `docker`.
+/// Parses a command line already split into words: `kubectl ...`, `sim ...`, or docker's
+/// (with or without the leading `docker`).
 pub fn parse(words: &[String]) -> Result<Cmd, ParseError> {
+    if words.first().is_some_and(|w| w == "kubectl") {
+        return match kubectl::parse(&words[1..]) {
+            Ok(k) => Ok(Cmd::Kubectl(k)),
+            Err(e) if e.exit == 0 => Ok(Cmd::Help(format!("{}\n", e.message))),
+            Err(e) => Err(e),
+        };
+    }
     let words: &[String] = match words.first().map(|s| s.as_str()) {
         Some("docker") => &words[1..],
         _ => words,

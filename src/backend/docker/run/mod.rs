@@ -96,7 +96,13 @@ fn print_inspect(out: &mut Out, values: Vec<Value>, opts: &InspectOpts) {
     }
 }
 
-async fn docker(c: &bollard::Docker, host: &str, cmd: DockerCmd, out: &mut Out) -> R<()> {
+async fn docker(
+    c: &bollard::Docker,
+    host: &str,
+    cmd: DockerCmd,
+    stdin: Option<&str>,
+    out: &mut Out,
+) -> R<()> {
     use DockerCmd::*;
     match cmd {
         ServiceLs(_)
@@ -131,7 +137,9 @@ async fn docker(c: &bollard::Docker, host: &str, cmd: DockerCmd, out: &mut Out) 
         VolumeRm { names, force } => objects::volume_rm(c, out, names, force).await,
         NetworkCreate(n) => objects::network_create(c, out, n).await,
         NetworkRm(names) => objects::network_rm(c, out, names).await,
-        StackDeploy { files, name, prune } => stack::deploy(c, &files, &name, prune, out).await,
+        StackDeploy { files, name, prune } => {
+            stack::deploy(c, &files, &name, prune, stdin, out).await
+        }
         StackRm(names) => {
             for n in names {
                 stack::rm(c, &n, out).await?;
@@ -180,7 +188,11 @@ fn command_name(c: &DockerCmd) -> String {
 pub async fn run(c: &bollard::Docker, host: &str, inv: Invocation, _opts: RunOpts) -> CmdOutput {
     let mut out = Out::default();
     let r = match inv.cmd {
-        Cmd::Docker(d) => docker(c, host, d, &mut out).await,
+        Cmd::Docker(d) => docker(c, host, d, inv.stdin.as_deref(), &mut out).await,
+        Cmd::Kubectl(_) => Err(
+            "opsconsole: kubectl commands are for a Kubernetes cluster; this is a Docker engine"
+                .into(),
+        ),
         Cmd::Sim(SimCmd::Status) | Cmd::Sim(_) => Err(
             "opsconsole: `sim` commands drive the built-in cluster; this is a Docker engine".into(),
         ),

@@ -11,11 +11,13 @@ pub(super) async fn deploy(
     files: &[String],
     stack: &str,
     prune: bool,
+    stdin: Option<&str>,
     out: &mut Out,
 ) -> R<()> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let getenv = |k: &str| std::env::var(k).ok();
-    let plan = opsconsole_sim::lang::compose::plan_files(files, &cwd, stack, &getenv, &image_ref)?;
+    let plan =
+        opsconsole_sim::lang::compose::plan_files(files, &cwd, stack, &getenv, &image_ref, stdin)?;
     for w in &plan.warnings {
         out.stderr.push_str(w);
         out.stderr.push('\n');

@@ -98,7 +98,14 @@ fn stack_deploy(
     prune: bool,
 ) -> i32 {
     let _ = try_or_fail!(io, manager(cl, env));
-    let plan = match compose::plan_files(files, &env.cwd, name, env.getenv, &registry) {
+    let plan = match compose::plan_files(
+        files,
+        &env.cwd,
+        name,
+        env.getenv,
+        &registry,
+        env.stdin.as_deref(),
+    ) {
         Ok(p) => p,
         Err(e) => return io.fail(&e),
     };

@@ -154,18 +154,26 @@ pub fn plan_files(
     stack: &str,
     env: &dyn Fn(&str) -> Option<String>,
     resolve: Resolve,
+    stdin: Option<&str>,
 ) -> Result<StackPlan, String> {
     let mut merged: Option<StackPlan> = None;
     for f in files {
         let path = cwd.join(f);
-        let text = std::fs::read_to_string(&path).map_err(|e| {
-            let why = if e.kind() == std::io::ErrorKind::NotFound {
-                "no such file or directory".to_string()
-            } else {
-                e.to_string()
-            };
-            format!("open {}: {why}", path.display())
-        })?;
+        // `-` is the compose file on standard input.
+        let text = if f == "-" {
+            stdin
+                .map(str::to_string)
+                .ok_or_else(|| "-: no compose file on standard input".to_string())?
+        } else {
+            std::fs::read_to_string(&path).map_err(|e| {
+                let why = if e.kind() == std::io::ErrorKind::NotFound {
+                    "no such file or directory".to_string()
+                } else {
+                    e.to_string()
+                };
+                format!("open {}: {why}", path.display())
+            })?
+        };
         let p = plan(f, &text, stack, env, resolve)?;
         let Some(mut acc) = merged.take() else {
             merged = Some(p);

@@ -21,8 +21,9 @@ pub mod store;
 pub mod swarm;
 
 pub use cluster::{ApiError, Cluster, NO_LEADER, SCHED_DEBOUNCE};
+pub use engine::NetworkCreate;
 pub use state::{Event, EventAction, FORMAT_VERSION, Meta, State};
-pub use swarm::command::{Command, NetworkCreate, NodeTemplate, Outcome};
+pub use swarm::command::{Command, NodeTemplate, Outcome};
 pub use swarm::seed::{DEFAULT_NODE_CPUS, DEFAULT_NODE_MEMORY, basic_spec, seed_cluster};
 pub use swarm::services::valid_dns_name;
 

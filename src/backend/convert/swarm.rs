@@ -4,8 +4,8 @@
 
 use crate::backend::view::*;
 use opsconsole_sim::base::time::SimTime;
+use opsconsole_sim::engine::PortConfig;
 use opsconsole_sim::exec::format::service_ports;
-use opsconsole_sim::model::PortConfig;
 
 /// What the built-in cluster can do to each kind of object.
 pub fn builtin_caps() -> Vec<(ResKind, Caps)> {
@@ -194,7 +194,7 @@ pub fn workload(
 ) -> (WorkloadView, Vec<RevisionView>) {
     let r = ObjRef::new(ResKind::SwarmService, f.name, f.id);
     let revisions = revisions(&r, f.spec, f.previous_spec, f.created, f.updated);
-    let stack = f.labels.get(opsconsole_sim::model::STACK_LABEL).cloned();
+    let stack = f.labels.get(opsconsole_sim::engine::STACK_LABEL).cloned();
     let rollout = f.update.and_then(|u| {
         Some(RolloutView {
             state: RolloutState::of_update_state(u.state.as_str())?,

@@ -17,3 +17,17 @@ pub struct Ipam {
     pub options: Option<Labels>,
     pub config: Vec<IpamConfig>,
 }
+
+/// The body of `POST /networks/create` as the CLI fills it from `docker network create`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkCreate {
+    pub name: String,
+    pub driver: String,
+    pub subnet: Option<String>,
+    pub gateway: Option<String>,
+    pub attachable: bool,
+    pub internal: bool,
+    pub encrypted: bool,
+    pub labels: Labels,
+    pub options: Labels,
+}

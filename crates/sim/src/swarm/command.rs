@@ -18,19 +18,6 @@ pub struct NodeTemplate {
     pub arch: String,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub struct NetworkCreate {
-    pub name: String,
-    pub driver: String,
-    pub subnet: Option<String>,
-    pub gateway: Option<String>,
-    pub attachable: bool,
-    pub internal: bool,
-    pub encrypted: bool,
-    pub labels: Labels,
-    pub options: Labels,
-}
-
 /// Every change to the cluster is one of these.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {

@@ -1,10 +1,10 @@
 //! Volumes, networks, containers, `info` and `version` on a real engine.
 
 use super::*;
-use opsconsole_sim::model::Labels;
+use opsconsole_sim::engine::Labels;
 
 /// The body of `POST /networks/create` for `network create` (and a stack's networks).
-pub(super) fn network_body(n: &opsconsole_sim::NetworkCreate) -> Value {
+pub(super) fn network_body(n: &opsconsole_sim::engine::NetworkCreate) -> Value {
     let mut body = json!({"Name": n.name, "Driver": n.driver, "Attachable": n.attachable,
         "Internal": n.internal, "Labels": n.labels, "Options": n.options});
     if n.encrypted {
@@ -53,7 +53,7 @@ pub(super) async fn volume_rm(
 pub(super) async fn network_create(
     c: &bollard::Docker,
     out: &mut Out,
-    n: opsconsole_sim::NetworkCreate,
+    n: opsconsole_sim::engine::NetworkCreate,
 ) -> R<()> {
     let r = c
         .create_network(from_json(network_body(&n))?)

@@ -4,7 +4,7 @@
 use super::objects::network_body;
 use super::service::{Current, image_ref, send_update};
 use super::*;
-use opsconsole_sim::model::STACK_LABEL;
+use opsconsole_sim::engine::STACK_LABEL;
 
 pub(super) async fn deploy(
     c: &bollard::Docker,

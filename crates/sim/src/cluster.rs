@@ -101,7 +101,7 @@ impl Cluster {
 
     fn after_step(&mut self) {
         if self.st.take_sched_hint()
-            && !self.st.index().unscheduled.is_empty()
+            && self.st.index().has_unscheduled()
             && raft::has_leader(&self.st)
         {
             let at = self.st.now() + SCHED_DEBOUNCE;
@@ -136,7 +136,7 @@ impl Cluster {
                 guard = 0;
                 last = t;
             }
-            self.st.begin();
+            self.st.begin_final();
             self.st.set_now(t);
             for (kind, key) in self.st.pop_due(t) {
                 self.dispatch(kind, &key);

@@ -191,6 +191,78 @@ fn changes_are_published_as_events() {
 }
 
 #[test]
+fn a_transaction_publishes_its_net_changes_and_undoes_them_all() {
+    let mut c = cluster();
+    c.take_events();
+    let node = c.state().all::<Node>().next().unwrap().clone();
+    let fresh = |id: &str| Node {
+        id: id.into(),
+        ..node.clone()
+    };
+    let events = |c: &mut Cluster| -> Vec<(Kind, EventAction, String)> {
+        c.take_events()
+            .into_iter()
+            .map(|e| (e.kind, e.action, e.id))
+            .collect()
+    };
+    for undo in [true, false] {
+        let st = c.state_mut();
+        if undo {
+            st.begin();
+        } else {
+            st.begin_final();
+        }
+        st.insert(fresh("made"));
+        st.update::<Node>("made", |n| n.description.hostname = "x".into());
+        st.insert(fresh("gone"));
+        st.remove::<Node>("gone");
+        st.update::<Node>(&node.id, |n| n.description.hostname = "y".into());
+        st.remove::<Node>(&node.id);
+        st.commit();
+        assert_eq!(
+            events(&mut c),
+            vec![
+                (Kind::Node, EventAction::Create, "made".to_string()),
+                (Kind::Node, EventAction::Remove, node.id.clone()),
+            ],
+            "undo: {undo}"
+        );
+        // Put things back for the next round.
+        let st = c.state_mut();
+        st.begin();
+        st.remove::<Node>("made");
+        st.insert(node.clone());
+        st.commit();
+        c.take_events();
+    }
+    // A rollback restores every object as it was before the transaction, however often it
+    // changed, and publishes nothing.
+    let before = format!("{:?}", c.state().tables().nodes);
+    let st = c.state_mut();
+    st.begin();
+    for name in ["a", "b", "c"] {
+        st.update::<Node>(&node.id, |n| n.description.hostname = name.into());
+    }
+    st.insert(fresh("made"));
+    st.remove::<Node>(&node.id);
+    st.rollback();
+    assert_eq!(before, format!("{:?}", c.state().tables().nodes));
+    assert!(events(&mut c).is_empty());
+}
+
+#[test]
+fn only_a_saved_state_collects_changed_keys() {
+    let mut c = cluster();
+    c.advance(secs(5));
+    assert!(c.state_mut().take_dirty().0.is_empty());
+    c.state_mut().track_dirty();
+    create(&mut c, basic_spec("web", "nginx", 1));
+    let (keys, _) = c.state_mut().take_dirty();
+    assert!(keys.iter().any(|(k, _)| *k == Kind::Service));
+    assert!(keys.iter().any(|(k, _)| *k == Kind::Task));
+}
+
+#[test]
 fn a2_only_ready_active_nodes_get_tasks() {
     let mut c = cluster();
     set_availability(&mut c, "node139", Availability::Pause);

@@ -27,7 +27,7 @@ fn caps(kind: ResKind) -> Caps {
 }
 
 pub fn node_view(cl: &Cluster, n: &Node) -> HostView {
-    let usage = cl.state().index().usage.get(&n.id);
+    let usage = cl.state().index().usage_of(&n.id);
     let status = match n.status.state {
         NodeState::Ready => HostStatus::Ready,
         NodeState::Down => HostStatus::Down,

@@ -393,27 +393,38 @@ mod tests {
     }
 }
 
-/// FNV-1a as a `Hasher`, for hash sets that need speed rather than DoS resistance (the
-/// transaction journal's touched-set).
+/// A word-at-a-time `Hasher` (rotate, xor, multiply; [`mix64`] to finish), for the hash
+/// tables that need speed rather than DoS resistance: the scheduler's queue of tasks, the
+/// transaction journal. Deterministic: no per-process seed.
 #[derive(Default, Clone, Copy)]
-pub struct Fnv(u64);
+pub struct WordHash(u64);
 
-impl std::hash::Hasher for Fnv {
+impl WordHash {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for WordHash {
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= *b as u64;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
-        self.0 = h;
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.add(b as u64 | 0x100);
     }
     fn finish(&self) -> u64 {
         mix64(self.0)
     }
 }
 
-pub type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
+pub type WordBuild = std::hash::BuildHasherDefault<WordHash>;

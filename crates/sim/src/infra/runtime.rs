@@ -260,10 +260,9 @@ pub fn signal(st: &mut State, cid: &str, signal: &str) -> Option<Exited> {
 pub fn engine_stopped(st: &mut State, node: &str) {
     let cids: Vec<String> = st
         .index()
-        .containers_by_node
-        .get(node)
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default();
+        .containers_on_node(node)
+        .map(str::to_string)
+        .collect();
     for cid in cids {
         let Some(c) = st.get::<Container>(&cid) else {
             continue;

@@ -1,8 +1,10 @@
 //! Indexes derived from the objects (kept in step by every change, rebuilt on load): members
 //! of services, slots and nodes, tasks waiting for the scheduler, per-node usage, names.
 
+use super::key::Key;
+use crate::base::rng::WordBuild;
 use crate::model::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Per-node scheduler bookkeeping (swarmkit's NodeInfo), derived from the tasks.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -16,16 +18,19 @@ pub struct NodeUsage {
     pub host_ports: BTreeMap<(Protocol, u32), u32>,
 }
 
+/// The membership sets (read through the methods, in ID order) hold [`Key`]s: an entry is
+/// not an allocation, and a lookup does not chase a pointer per key it passes.
 #[derive(Clone, Debug, Default)]
 pub struct Index {
-    pub tasks_by_service: BTreeMap<String, BTreeSet<String>>,
+    tasks_by_service: BTreeMap<Key, BTreeSet<Key>>,
     /// Tasks of each service by slot key (slot number, or node for global services).
-    pub tasks_by_slot: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
-    pub tasks_by_node: BTreeMap<String, BTreeSet<String>>,
-    /// Tasks waiting for the scheduler (observed PENDING or earlier, still wanted).
-    pub unscheduled: BTreeSet<String>,
-    pub usage: BTreeMap<String, NodeUsage>,
-    pub containers_by_node: BTreeMap<String, BTreeSet<String>>,
+    tasks_by_slot: BTreeMap<Key, BTreeMap<Key, BTreeSet<Key>>>,
+    tasks_by_node: BTreeMap<Key, BTreeSet<Key>>,
+    /// Tasks waiting for the scheduler (observed PENDING or earlier, still wanted); a hash
+    /// set, as tasks leave it one by one in slot order (the scheduler sorts what it reads).
+    unscheduled: HashSet<Key, WordBuild>,
+    usage: BTreeMap<Key, NodeUsage>,
+    containers_by_node: BTreeMap<Key, BTreeSet<Key>>,
     pub container_by_task: BTreeMap<String, String>,
     pub container_names: BTreeMap<(String, String), String>,
     pub service_names: BTreeMap<String, String>,
@@ -36,28 +41,25 @@ pub struct Index {
     pub sched_hint: bool,
 }
 
-fn add_set(m: &mut BTreeMap<String, BTreeSet<String>>, k: &str, v: &str) {
-    match m.get_mut(k) {
+fn add_set(m: &mut BTreeMap<Key, BTreeSet<Key>>, k: &str, v: &str) {
+    match m.get_mut(Key::of(k)) {
         Some(s) => {
-            s.insert(v.to_string());
+            s.insert(Key::new(v));
         }
         None => {
-            m.insert(k.to_string(), BTreeSet::from([v.to_string()]));
+            m.insert(Key::new(k), BTreeSet::from([Key::new(v)]));
         }
     }
 }
 
-fn usage_mut<'a>(m: &'a mut BTreeMap<String, NodeUsage>, node: &str) -> &'a mut NodeUsage {
-    if !m.contains_key(node) {
-        m.insert(node.to_string(), NodeUsage::default());
-    }
-    m.get_mut(node).expect("just inserted")
+fn usage_mut<'a>(m: &'a mut BTreeMap<Key, NodeUsage>, node: &str) -> &'a mut NodeUsage {
+    m.entry(Key::new(node)).or_default()
 }
-fn del_set(m: &mut BTreeMap<String, BTreeSet<String>>, k: &str, v: &str) {
-    if let Some(s) = m.get_mut(k) {
-        s.remove(v);
+fn del_set(m: &mut BTreeMap<Key, BTreeSet<Key>>, k: &str, v: &str) {
+    if let Some(s) = m.get_mut(Key::of(k)) {
+        s.remove(Key::of(v));
         if s.is_empty() {
-            m.remove(k);
+            m.remove(Key::of(k));
         }
     }
 }
@@ -76,7 +78,47 @@ fn task_usage(t: &Task) -> Option<(Resources, bool)> {
     ))
 }
 
+fn members<'a>(
+    m: &'a BTreeMap<Key, BTreeSet<Key>>,
+    k: &str,
+) -> impl Iterator<Item = &'a str> + use<'a> {
+    m.get(Key::of(k)).into_iter().flatten().map(Key::as_str)
+}
+
 impl Index {
+    /// A service's tasks.
+    pub fn tasks_of_service(&self, svc_id: &str) -> impl Iterator<Item = &str> {
+        members(&self.tasks_by_service, svc_id)
+    }
+    /// The tasks of one slot of a service (slot number, or node for global services).
+    pub fn tasks_in_slot(&self, svc_id: &str, slot_key: &str) -> impl Iterator<Item = &str> {
+        self.tasks_by_slot
+            .get(Key::of(svc_id))
+            .into_iter()
+            .flat_map(move |slots| members(slots, slot_key))
+    }
+    pub fn tasks_on_node(&self, node_id: &str) -> impl Iterator<Item = &str> {
+        members(&self.tasks_by_node, node_id)
+    }
+    pub fn containers_on_node(&self, node_id: &str) -> impl Iterator<Item = &str> {
+        members(&self.containers_by_node, node_id)
+    }
+    pub fn container_count_on(&self, node_id: &str) -> usize {
+        self.containers_by_node
+            .get(Key::of(node_id))
+            .map_or(0, BTreeSet::len)
+    }
+    pub fn usage_of(&self, node_id: &str) -> Option<&NodeUsage> {
+        self.usage.get(Key::of(node_id))
+    }
+    /// Tasks waiting for the scheduler, in no particular order.
+    pub fn unscheduled(&self) -> impl Iterator<Item = &str> {
+        self.unscheduled.iter().map(Key::as_str)
+    }
+    pub fn has_unscheduled(&self) -> bool {
+        !self.unscheduled.is_empty()
+    }
+
     pub(super) fn task(&mut self, old: Option<&Task>, new: Option<&Task>) {
         // Membership indexes only change when their key does (a task's service and slot
         // never change; its node changes once, when it is assigned).
@@ -86,17 +128,17 @@ impl Index {
         if let Some(t) = old {
             if !same_svc {
                 del_set(&mut self.tasks_by_service, &t.service_id, &t.id);
-                if let Some(slots) = self.tasks_by_slot.get_mut(&t.service_id) {
+                if let Some(slots) = self.tasks_by_slot.get_mut(Key::of(&t.service_id)) {
                     del_set(slots, &t.slot_key(), &t.id);
                     if slots.is_empty() {
-                        self.tasks_by_slot.remove(&t.service_id);
+                        self.tasks_by_slot.remove(Key::of(&t.service_id));
                     }
                 }
             }
             if !same_node && !t.node_id.is_empty() {
                 del_set(&mut self.tasks_by_node, &t.node_id, &t.id);
             }
-            was_unscheduled = self.unscheduled.remove(&t.id);
+            was_unscheduled = self.unscheduled.remove(Key::of(&t.id));
             if task_usage(t).is_some() && new.is_none_or(|n| task_usage(n).is_none()) {
                 self.sched_hint = true;
             }
@@ -126,12 +168,12 @@ impl Index {
         if let Some(t) = new {
             if !same_svc {
                 add_set(&mut self.tasks_by_service, &t.service_id, &t.id);
-                match self.tasks_by_slot.get_mut(&t.service_id) {
+                match self.tasks_by_slot.get_mut(Key::of(&t.service_id)) {
                     Some(slots) => add_set(slots, &t.slot_key(), &t.id),
                     None => {
                         let mut slots = BTreeMap::new();
                         add_set(&mut slots, &t.slot_key(), &t.id);
-                        self.tasks_by_slot.insert(t.service_id.clone(), slots);
+                        self.tasks_by_slot.insert(Key::new(&t.service_id), slots);
                     }
                 }
             }
@@ -139,11 +181,9 @@ impl Index {
                 add_set(&mut self.tasks_by_node, &t.node_id, &t.id);
             }
             if t.status.state <= TaskState::Pending && t.is_runnable() {
+                self.unscheduled.insert(Key::new(&t.id));
                 if !was_unscheduled {
-                    self.unscheduled.insert(t.id.clone());
                     self.sched_hint = true;
-                } else {
-                    self.unscheduled.insert(t.id.clone());
                 }
             }
             if let Some((res, active)) = task_usage(t) {

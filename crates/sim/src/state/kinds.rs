@@ -6,6 +6,7 @@
 //! [`Record`]); the store's table is named by the row.
 
 use super::index::{self, Index};
+use super::key::Key;
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -19,8 +20,8 @@ pub trait Object:
     const TABLE: &'static str;
     fn wrap(self) -> AnyObj;
     fn unwrap(o: AnyObj) -> Option<Self>;
-    fn table(t: &Tables) -> &BTreeMap<String, Self>;
-    fn table_mut(t: &mut Tables) -> &mut BTreeMap<String, Self>;
+    fn table(t: &Tables) -> &BTreeMap<Key, Self>;
+    fn table_mut(t: &mut Tables) -> &mut BTreeMap<Key, Self>;
     /// Keeps the derived indexes in step with a change.
     fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>);
 }
@@ -70,7 +71,7 @@ macro_rules! kinds {
         /// Every object, one table per kind, keyed by [`Record::key`].
         #[derive(Clone, Debug, Default)]
         pub struct Tables {
-            $(pub $field: BTreeMap<String, $ty>,)*
+            $(pub $field: BTreeMap<Key, $ty>,)*
         }
 
         /// An object of any kind (boxed: objects are large, journals can be long).
@@ -93,10 +94,10 @@ macro_rules! kinds {
                         _ => None,
                     }
                 }
-                fn table(t: &Tables) -> &BTreeMap<String, Self> {
+                fn table(t: &Tables) -> &BTreeMap<Key, Self> {
                     &t.$field
                 }
-                fn table_mut(t: &mut Tables) -> &mut BTreeMap<String, Self> {
+                fn table_mut(t: &mut Tables) -> &mut BTreeMap<Key, Self> {
                     &mut t.$field
                 }
                 fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {

@@ -9,13 +9,17 @@
 use crate::base::rng::Rng;
 use crate::base::time::SimTime;
 use crate::model::*;
+use journal::Journal;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashSet};
 
 mod index;
+mod journal;
+mod key;
 mod kinds;
 pub use index::{Index, NodeUsage};
+pub use key::Key;
 pub use kinds::{AnyObj, EachKind, Kind, KindFn, Object, Tables, each_kind};
 
 /// The on-disk format this build writes and reads.
@@ -57,14 +61,6 @@ pub struct Event {
     pub id: String,
 }
 
-#[derive(Clone)]
-struct Txn {
-    /// Previous values (boxed inside `AnyObj`: objects are large, journals can be long).
-    journal: Vec<(Kind, String, Option<AnyObj>)>,
-    touched: HashSet<(Kind, String), crate::base::rng::FnvBuild>,
-    meta_before: Meta,
-}
-
 /// A due timer: (when, insertion order, what).
 type TimerEntry = Reverse<(SimTime, u64, Kind, String)>;
 
@@ -78,11 +74,15 @@ pub struct State {
     index: Index,
     timers: BinaryHeap<TimerEntry>,
     timer_seq: u64,
-    txn: Option<Txn>,
+    /// The meta record when the open transaction began (`None`: no transaction).
+    txn: Option<Meta>,
+    journal: Journal,
     events: Vec<Event>,
     /// Keys changed since the last save (may repeat; deduplicated when taken).
     dirty: Vec<(Kind, String)>,
     meta_dirty: bool,
+    /// Whether changed keys are collected (a store saves this state).
+    tracking: bool,
 }
 
 impl State {
@@ -94,9 +94,11 @@ impl State {
             timers: BinaryHeap::new(),
             timer_seq: 0,
             txn: None,
+            journal: Journal::default(),
             events: Vec::new(),
             dirty: Vec::new(),
             meta_dirty: true,
+            tracking: false,
         }
     }
 
@@ -115,7 +117,8 @@ impl State {
             fn visit<T: Object>(&mut self) {
                 for (k, o) in T::table(self.tables) {
                     T::reindex(self.index, None, Some(o));
-                    self.wakes.extend(o.wake().map(|w| (w, T::KIND, k.clone())));
+                    self.wakes
+                        .extend(o.wake().map(|w| (w, T::KIND, k.to_string())));
                 }
             }
         }
@@ -152,7 +155,7 @@ impl State {
     // -- reading ------------------------------------------------------------
 
     pub fn get<T: Object>(&self, key: &str) -> Option<&T> {
-        T::table(&self.tables).get(key)
+        T::table(&self.tables).get(Key::of(key))
     }
     pub fn all<T: Object>(&self) -> impl DoubleEndedIterator<Item = &T> {
         T::table(&self.tables).values()
@@ -163,13 +166,22 @@ impl State {
 
     // -- transactions -------------------------------------------------------
 
+    /// Begins a transaction that [`State::rollback`] can undo.
     pub fn begin(&mut self) {
+        self.begin_txn(true);
+    }
+
+    /// Begins a transaction that will not be rolled back (a control loop's step, which cannot
+    /// fail): changes are journaled for their events and the store, but previous values are
+    /// not kept.
+    pub fn begin_final(&mut self) {
+        self.begin_txn(false);
+    }
+
+    fn begin_txn(&mut self, undo: bool) {
         debug_assert!(self.txn.is_none(), "nested transaction");
-        self.txn = Some(Txn {
-            journal: Vec::new(),
-            touched: HashSet::default(),
-            meta_before: self.meta.clone(),
-        });
+        self.txn = Some(self.meta.clone());
+        self.journal.undo = undo;
     }
 
     pub fn in_txn(&self) -> bool {
@@ -178,11 +190,21 @@ impl State {
 
     /// Makes the transaction's changes permanent and publishes them as events.
     pub fn commit(&mut self) {
-        let Some(txn) = self.txn.take() else { return };
+        let Some(meta_before) = self.txn.take() else {
+            return;
+        };
         let now = self.meta.now;
-        for (kind, key, old) in txn.journal {
-            let exists = self.exists(kind, &key);
-            let action = match (old.is_some(), exists) {
+        let mut journal = std::mem::take(&mut self.journal);
+        self.events.reserve(journal.len());
+        for journal::Entry {
+            kind,
+            key,
+            existed,
+            exists,
+            ..
+        } in journal.drain()
+        {
+            let action = match (existed, exists) {
                 (false, true) => EventAction::Create,
                 (true, true) => EventAction::Update,
                 (true, false) => EventAction::Remove,
@@ -196,11 +218,12 @@ impl State {
                 kind,
                 id: key.clone(),
             });
-            self.dirty.push((kind, key));
+            if self.tracking {
+                self.dirty.push((kind, key));
+            }
         }
-        if txn.meta_before.swarm != self.meta.swarm
-            || txn.meta_before.strategy != self.meta.strategy
-        {
+        self.journal = journal;
+        if meta_before.swarm != self.meta.swarm || meta_before.strategy != self.meta.strategy {
             self.meta.event_seq += 1;
             let id = self.meta.swarm.id.clone();
             self.events.push(Event {
@@ -211,14 +234,16 @@ impl State {
                 id,
             });
         }
-        if txn.meta_before != self.meta {
+        if meta_before != self.meta {
             self.meta_dirty = true;
         }
     }
 
     /// Undoes every change made since [`State::begin`].
     pub fn rollback(&mut self) {
-        let Some(txn) = self.txn.take() else { return };
+        let Some(meta_before) = self.txn.take() else {
+            return;
+        };
         struct Restore<'a> {
             st: &'a mut State,
             key: &'a str,
@@ -230,48 +255,41 @@ impl State {
                 self.st.restore::<T>(self.key, self.old)
             }
         }
-        for (kind, key, old) in txn.journal.into_iter().rev() {
+        let mut journal = std::mem::take(&mut self.journal);
+        debug_assert!(journal.undo, "rollback of a final transaction");
+        let entries: Vec<journal::Entry> = journal.drain().collect();
+        self.journal = journal;
+        for journal::Entry { kind, key, old, .. } in entries.into_iter().rev() {
             kind.with(Restore {
                 st: self,
                 key: &key,
                 old,
             });
         }
-        self.meta = txn.meta_before;
+        self.meta = meta_before;
     }
 
     fn restore<T: Object>(&mut self, key: &str, old: Option<AnyObj>) {
         let old = old.and_then(T::unwrap);
-        let cur = T::table_mut(&mut self.tables).remove(key);
+        let cur = T::table_mut(&mut self.tables).remove(Key::of(key));
         T::reindex(&mut self.index, cur.as_ref(), old.as_ref());
         if let Some(o) = old {
             if let Some(w) = o.wake() {
                 self.push_timer(w, T::KIND, key.to_string());
             }
-            T::table_mut(&mut self.tables).insert(key.to_string(), o);
+            T::table_mut(&mut self.tables).insert(Key::new(key), o);
         }
     }
 
-    fn exists(&self, kind: Kind, key: &str) -> bool {
-        struct Exists<'a>(&'a Tables, &'a str);
-        impl KindFn for Exists<'_> {
-            type Out = bool;
-            fn call<T: Object>(self) -> bool {
-                T::table(self.0).contains_key(self.1)
-            }
-        }
-        kind.with(Exists(&self.tables, key)).unwrap_or(true)
-    }
-
-    fn journal<T: Object>(&mut self, key: &str) {
-        let Some(txn) = self.txn.as_mut() else {
-            debug_assert!(false, "change outside a transaction");
-            return;
-        };
-        if txn.touched.insert((T::KIND, key.to_string())) {
-            let old = T::table(&self.tables).get(key).cloned().map(T::wrap);
-            txn.journal.push((T::KIND, key.to_string(), old));
-        }
+    /// Journals a change to `key` (which exists afterwards or not), before it is made.
+    fn journal<T: Object>(&mut self, key: &str, exists: bool) {
+        debug_assert!(self.txn.is_some(), "change outside a transaction");
+        let table = T::table(&self.tables);
+        self.journal
+            .touch(T::KIND, key, exists, |keep| match table.get(Key::of(key)) {
+                Some(old) => (true, keep.then(|| old.clone().wrap())),
+                None => (false, None),
+            });
     }
 
     fn next_version(&mut self) -> u64 {
@@ -284,12 +302,12 @@ impl State {
     /// Inserts or replaces an object.
     pub fn insert<T: Object>(&mut self, mut obj: T) {
         let key = obj.key();
-        self.journal::<T>(&key);
+        self.journal::<T>(&key, true);
         let v = self.next_version();
         obj.stamp(v, self.meta.now);
         let wake = obj.wake();
-        let old = T::table_mut(&mut self.tables).insert(key.clone(), obj);
-        let new = T::table(&self.tables).get(&key);
+        let old = T::table_mut(&mut self.tables).insert(Key::new(&key), obj);
+        let new = T::table(&self.tables).get(Key::of(&key));
         T::reindex(&mut self.index, old.as_ref(), new);
         if let Some(w) = wake
             && old.as_ref().and_then(|o| o.wake()) != Some(w)
@@ -304,7 +322,7 @@ impl State {
         let (v, now) = (self.meta.version_seq, self.meta.now);
         // One lookup, and one copy of the old value, which serves the index update and, on
         // the first change in this transaction, the journal.
-        let Some(obj) = T::table_mut(&mut self.tables).get_mut(key) else {
+        let Some(obj) = T::table_mut(&mut self.tables).get_mut(Key::of(key)) else {
             self.meta.version_seq -= 1;
             return false;
         };
@@ -315,15 +333,10 @@ impl State {
         let wake = obj.wake();
         T::reindex(&mut self.index, Some(&old), Some(obj));
         let old_wake = old.wake();
-        match self.txn.as_mut() {
-            Some(txn) => {
-                if txn.touched.insert((T::KIND, key.to_string())) {
-                    txn.journal
-                        .push((T::KIND, key.to_string(), Some(old.wrap())));
-                }
-            }
-            None => debug_assert!(false, "change outside a transaction"),
-        }
+        debug_assert!(self.txn.is_some(), "change outside a transaction");
+        self.journal.touch(T::KIND, key, true, move |keep| {
+            (true, keep.then(|| old.wrap()))
+        });
         if let Some(w) = wake
             && old_wake != Some(w)
         {
@@ -333,11 +346,11 @@ impl State {
     }
 
     pub fn remove<T: Object>(&mut self, key: &str) -> Option<T> {
-        if !T::table(&self.tables).contains_key(key) {
+        if !T::table(&self.tables).contains_key(Key::of(key)) {
             return None;
         }
-        self.journal::<T>(key);
-        let old = T::table_mut(&mut self.tables).remove(key);
+        self.journal::<T>(key, false);
+        let old = T::table_mut(&mut self.tables).remove(Key::of(key));
         T::reindex(&mut self.index, old.as_ref(), None);
         old
     }
@@ -412,7 +425,7 @@ impl State {
         impl KindFn for Live<'_> {
             type Out = Option<SimTime>;
             fn call<T: Object>(self) -> Option<SimTime> {
-                T::table(self.0).get(self.1).and_then(|o| o.wake())
+                T::table(self.0).get(Key::of(self.1)).and_then(|o| o.wake())
             }
         }
         match kind {
@@ -427,11 +440,11 @@ impl State {
         prefix: &'p str,
     ) -> impl Iterator<Item = &'a T> + use<'a, 'p, T> {
         T::table(&self.tables)
-            .range::<str, _>((
-                std::ops::Bound::Included(prefix),
+            .range::<[u8], _>((
+                std::ops::Bound::Included(Key::of(prefix)),
                 std::ops::Bound::Unbounded,
             ))
-            .take_while(move |(k, _)| k.starts_with(prefix))
+            .take_while(move |(k, _)| k.as_bytes().starts_with(Key::of(prefix)))
             .map(|(_, v)| v)
     }
 
@@ -443,6 +456,12 @@ impl State {
     }
 
     /// Takes the keys changed since the last call, and whether the meta record changed.
+    /// From now on, collects the keys that change for [`State::take_dirty`] (a state no store
+    /// saves does not keep them).
+    pub fn track_dirty(&mut self) {
+        self.tracking = true;
+    }
+
     pub fn take_dirty(&mut self) -> (BTreeSet<(Kind, String)>, bool) {
         (
             std::mem::take(&mut self.dirty).into_iter().collect(),

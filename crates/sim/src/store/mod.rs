@@ -15,7 +15,7 @@ use crate::Cluster;
 use crate::base::time::SimTime;
 use crate::model::*;
 use crate::state::{
-    EachKind, FORMAT_VERSION, Kind, KindFn, Meta, Object, State, Tables, each_kind,
+    EachKind, FORMAT_VERSION, Key, Kind, KindFn, Meta, Object, State, Tables, each_kind,
 };
 use redb::{
     Database, DatabaseError, ReadableDatabase, ReadableTable, TableDefinition, TableHandle,
@@ -252,7 +252,7 @@ impl Store {
         fn read<T: Object>(
             rtx: &redb::ReadTransaction,
             p: &Path,
-            out: &mut BTreeMap<String, T>,
+            out: &mut BTreeMap<Key, T>,
         ) -> Result<(), StoreError> {
             let def = table_of::<T>();
             let t = match rtx.open_table(def) {
@@ -264,7 +264,7 @@ impl Store {
                 let (k, v) = row.map_err(|e| corrupt(p, e))?;
                 let obj: T = serde_json::from_slice(v.value())
                     .map_err(|e| corrupt(p, format!("{} {}: {e}", def.name(), k.value())))?;
-                out.insert(k.value().to_string(), obj);
+                out.insert(Key::new(k.value()), obj);
             }
             Ok(())
         }
@@ -280,16 +280,19 @@ impl Store {
         }
         let mut tables = load.tables;
         share_specs(&mut tables.tasks);
-        Ok(Cluster::from_state(State::from_parts(meta, tables)))
+        let mut st = State::from_parts(meta, tables);
+        st.track_dirty();
+        Ok(Cluster::from_state(st))
     }
 
     fn write_all(&mut self, cluster: &mut Cluster) -> Result<(), StoreError> {
         let st = cluster.state_mut();
+        st.track_dirty();
         let _ = st.take_dirty();
         struct AllKeys<'a>(&'a State, BTreeSet<(Kind, String)>);
         impl EachKind for AllKeys<'_> {
             fn visit<T: Object>(&mut self) {
-                let keys = T::table(self.0.tables()).keys().cloned();
+                let keys = T::table(self.0.tables()).keys().map(Key::to_string);
                 self.1.extend(keys.map(|k| (T::KIND, k)));
             }
         }
@@ -348,7 +351,7 @@ impl Store {
 
 /// Tasks created from the same spec share one copy of it in memory, as they did before the
 /// cluster was saved.
-fn share_specs(tasks: &mut BTreeMap<String, Task>) {
+fn share_specs(tasks: &mut BTreeMap<Key, Task>) {
     let mut shared: std::collections::HashMap<(String, u64), std::sync::Arc<TaskSpec>> =
         std::collections::HashMap::new();
     for t in tasks.values_mut() {

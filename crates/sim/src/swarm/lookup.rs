@@ -49,9 +49,9 @@ pub fn find_container<'a>(st: &'a State, node: &str, key: &str) -> Option<&'a Co
     {
         return st.get::<Container>(id);
     }
-    let ids = st.index().containers_by_node.get(node)?;
     unique_prefix(
-        ids.iter()
+        st.index()
+            .containers_on_node(node)
             .filter(|id| !key.is_empty() && id.starts_with(key))
             .filter_map(|id| st.get::<Container>(id)),
     )
@@ -63,30 +63,23 @@ pub fn find_network<'a>(st: &'a State, key: &str) -> Option<&'a Network> {
 
 pub fn tasks_of_service<'a>(st: &'a State, svc_id: &str) -> Vec<&'a Task> {
     st.index()
-        .tasks_by_service
-        .get(svc_id)
-        .map(|ids| ids.iter().filter_map(|id| st.get::<Task>(id)).collect())
-        .unwrap_or_default()
+        .tasks_of_service(svc_id)
+        .filter_map(|id| st.get::<Task>(id))
+        .collect()
 }
 
 pub fn tasks_on_node<'a>(st: &'a State, node_id: &str) -> Vec<&'a Task> {
     st.index()
-        .tasks_by_node
-        .get(node_id)
-        .map(|ids| ids.iter().filter_map(|id| st.get::<Task>(id)).collect())
-        .unwrap_or_default()
+        .tasks_on_node(node_id)
+        .filter_map(|id| st.get::<Task>(id))
+        .collect()
 }
 
 pub fn containers_on_node<'a>(st: &'a State, node_id: &str) -> Vec<&'a Container> {
     st.index()
-        .containers_by_node
-        .get(node_id)
-        .map(|ids| {
-            ids.iter()
-                .filter_map(|id| st.get::<Container>(id))
-                .collect()
-        })
-        .unwrap_or_default()
+        .containers_on_node(node_id)
+        .filter_map(|id| st.get::<Container>(id))
+        .collect()
 }
 
 pub fn leader(st: &State) -> Option<&Node> {

@@ -146,18 +146,11 @@ fn reconcile_global(st: &mut State, svc_id: &str, job: bool) {
     // Nodes whose task of this job iteration already completed.
     let done: Vec<String> = if job {
         st.index()
-            .tasks_by_service
-            .get(svc_id)
-            .map(|ids| {
-                ids.iter()
-                    .filter_map(|id| st.get::<Task>(id))
-                    .filter(|t| {
-                        t.status.state == TaskState::Complete && t.job_iteration == iteration
-                    })
-                    .map(|t| t.node_id.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
+            .tasks_of_service(svc_id)
+            .filter_map(|id| st.get::<Task>(id))
+            .filter(|t| t.status.state == TaskState::Complete && t.job_iteration == iteration)
+            .map(|t| t.node_id.clone())
+            .collect()
     } else {
         Vec::new()
     };
@@ -208,16 +201,18 @@ fn reconcile_job(st: &mut State, svc_id: &str, max_concurrent: u64, total: u64) 
     let spec = Template::of(svc);
     let mut completed = 0u64;
     let mut active = 0u64;
-    if let Some(ids) = st.index().tasks_by_service.get(svc_id) {
-        for t in ids.iter().filter_map(|id| st.get::<Task>(id)) {
-            if t.job_iteration != iteration {
-                continue;
-            }
-            if t.status.state == TaskState::Complete {
-                completed += 1;
-            } else if t.is_runnable() {
-                active += 1;
-            }
+    for t in st
+        .index()
+        .tasks_of_service(svc_id)
+        .filter_map(|id| st.get::<Task>(id))
+    {
+        if t.job_iteration != iteration {
+            continue;
+        }
+        if t.status.state == TaskState::Complete {
+            completed += 1;
+        } else if t.is_runnable() {
+            active += 1;
         }
     }
     let target = total.saturating_sub(completed).min(max_concurrent.max(1));
@@ -355,15 +350,18 @@ pub fn task_stopped(st: &mut State, task_id: &str) {
     }
     scheduler::record_failure(st, &t);
     // Wake a replacement that waits for this task to stop (B6).
-    if let Some(ids) = st.index().tasks_by_service.get(&t.service_id).cloned() {
-        let now = st.now();
-        for id in ids {
-            if st
-                .get::<Task>(&id)
-                .is_some_and(|x| x.sim.wait_for.as_deref() == Some(task_id))
-            {
-                st.update::<Task>(&id, |x| x.sim.wake = Some(now));
-            }
+    let ids: Vec<String> = st
+        .index()
+        .tasks_of_service(&t.service_id)
+        .map(str::to_string)
+        .collect();
+    let now = st.now();
+    for id in ids {
+        if st
+            .get::<Task>(&id)
+            .is_some_and(|x| x.sim.wait_for.as_deref() == Some(task_id))
+        {
+            st.update::<Task>(&id, |x| x.sim.wake = Some(now));
         }
     }
     if t.desired_state == TaskState::Remove {

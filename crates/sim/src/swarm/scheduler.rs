@@ -131,7 +131,7 @@ pub struct Cand {
 
 impl Cand {
     fn new(st: &State, n: &Node, req: &TaskReq, failures: u32) -> Cand {
-        let usage = st.index().usage.get(&n.id);
+        let usage = st.index().usage_of(&n.id);
         let ready = n.is_ready() && n.spec.availability == Availability::Active;
         let plugin_fail = req.plugins.iter().any(|p| {
             !n.description
@@ -164,12 +164,7 @@ impl Cand {
             host_ports: usage
                 .map(|u| u.host_ports.keys().copied().collect())
                 .unwrap_or_default(),
-            containers: st
-                .index()
-                .containers_by_node
-                .get(&n.id)
-                .map(|s| s.len() as u32)
-                .unwrap_or(0),
+            containers: st.index().container_count_on(&n.id) as u32,
         }
     }
 
@@ -272,10 +267,12 @@ pub struct Placed {
 
 /// Runs one scheduling pass over every pending task.
 pub fn run(st: &mut State) {
-    let pending: Vec<String> = st.index().unscheduled.iter().cloned().collect();
+    let mut pending: Vec<String> = st.index().unscheduled().map(str::to_string).collect();
     if pending.is_empty() {
         return;
     }
+    // ID order: deterministic, and the task table is read in its own order.
+    pending.sort_unstable();
     let strategy = st.meta.strategy;
     // Group the tasks: preassigned ones on their own, the rest by (service, spec version).
     let mut groups: BTreeMap<(String, u64), Vec<(u64, String)>> = BTreeMap::new();
@@ -325,8 +322,7 @@ pub fn run(st: &mut State) {
         };
         let now = st.now();
         for (task_id, node_idx) in ids.iter().zip(placed.iter()) {
-            let node_id = cands[*node_idx].id.clone();
-            assign(st, task_id, &node_id);
+            assign(st, task_id, &cands[*node_idx].id);
         }
         if placed.len() < ids.len() {
             let why = explain(&cands, &req);

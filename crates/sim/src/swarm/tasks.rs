@@ -150,13 +150,11 @@ pub fn set_desired(st: &mut State, task_id: &str, desired: TaskState, lc: &dyn L
 /// Runnable tasks of a service grouped by slot key (slot number, or node for global).
 pub fn runnable_slots(st: &State, svc_id: &str) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    if let Some(ids) = st.index().tasks_by_service.get(svc_id) {
-        for id in ids {
-            if let Some(t) = st.get::<Task>(id)
-                && t.is_runnable()
-            {
-                out.entry(t.slot_key()).or_default().push(id.clone());
-            }
+    for id in st.index().tasks_of_service(svc_id) {
+        if let Some(t) = st.get::<Task>(id)
+            && t.is_runnable()
+        {
+            out.entry(t.slot_key()).or_default().push(id.to_string());
         }
     }
     out
@@ -165,11 +163,9 @@ pub fn runnable_slots(st: &State, svc_id: &str) -> BTreeMap<String, Vec<String>>
 /// All tasks of one slot of a service.
 pub fn slot_tasks<'a>(st: &'a State, svc_id: &str, slot_key: &str) -> Vec<&'a Task> {
     st.index()
-        .tasks_by_slot
-        .get(svc_id)
-        .and_then(|m| m.get(slot_key))
-        .map(|ids| ids.iter().filter_map(|id| st.get::<Task>(id)).collect())
-        .unwrap_or_default()
+        .tasks_in_slot(svc_id, slot_key)
+        .filter_map(|id| st.get::<Task>(id))
+        .collect()
 }
 
 /// Deletes a task; its container goes too unless it was a scale-down (docker leaves those
@@ -232,8 +228,7 @@ pub fn reap_slot(st: &mut State, svc_id: &str, slot_key: &str) {
 /// The IDs of the tasks on a node, in ID order.
 pub fn task_ids_on(st: &State, node_id: &str) -> Vec<String> {
     st.index()
-        .tasks_by_node
-        .get(node_id)
-        .map(|s| s.iter().cloned().collect())
-        .unwrap_or_default()
+        .tasks_on_node(node_id)
+        .map(str::to_string)
+        .collect()
 }

@@ -41,7 +41,14 @@ fn changes(c: &mut Criterion) {
     let (view, now) = fixtures::big_view(100, 1_000_000);
     let mut app = fixtures::app_with(view, now);
     app.update(Action::Key(Key::ch('3')));
-    let mut t: ReplicaView = app.data.store.replicas.values().next().cloned().unwrap();
+    let mut t: ReplicaView = app
+        .data
+        .store
+        .replicas
+        .values()
+        .next()
+        .map(|t| (**t).clone())
+        .unwrap();
     let mut i = 0i64;
     c.bench_function("one_task_change_1M", |b| {
         b.iter(|| {
@@ -54,7 +61,7 @@ fn changes(c: &mut Criterion) {
             };
             t.c.created = now + SimDuration(i);
             app.update(Action::Backend(WatchEvent::Changes(vec![Change::Upsert(
-                View::Replica(t.clone()),
+                View::Replica(Box::new(t.clone())),
             )])));
         })
     });

@@ -217,7 +217,7 @@ pub fn big_view(nodes: usize, tasks: usize) -> (Snapshot, SimTime) {
             container_id: None,
             ports: String::new(),
         };
-        View::Replica(conv::replica(facts, caps(ResKind::SwarmTask)))
+        View::Replica(Box::new(conv::replica(facts, caps(ResKind::SwarmTask))))
     }));
     (out, now)
 }

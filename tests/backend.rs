@@ -167,6 +167,43 @@ async fn a_second_process_shares_the_cluster_and_takes_over() {
 }
 
 #[tokio::test(flavor = "current_thread")]
+async fn a_client_gets_a_large_cluster_whole() {
+    // A snapshot crosses the socket in parts; the client sees one snapshot, every object in
+    // it, the same as the serving process.
+    let dir = tempfile::tempdir().unwrap();
+    let host = Builtin::open(opts(dir.path(), 1.0), Duration::from_secs(5))
+        .await
+        .unwrap();
+    let out = run(&host, "service create --name big --replicas 1700 nginx").await;
+    assert_eq!(out.code, 0, "{out:?}");
+    let mut hw = host.watch();
+    let mut here = Store::default();
+    watch_until(&mut hw, &mut here, 5, |v| v.replicas.len() == 1700).await;
+
+    let client = Builtin::open(opts(dir.path(), 1.0), Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert!(!client.is_host());
+    let mut w = client.watch();
+    let first = tokio::time::timeout(Duration::from_secs(10), w.next())
+        .await
+        .unwrap()
+        .unwrap();
+    let WatchEvent::Snapshot(views, _) = first else {
+        panic!("a watch starts with a snapshot, not {first:?}");
+    };
+    let there = Store::from_snapshot(*views);
+    assert_eq!(there.replicas.len(), 1700);
+    assert_eq!(there.hosts.len(), here.hosts.len());
+    assert_eq!(there.workloads.len(), here.workloads.len());
+    let mut a: Vec<&str> = here.replicas.keys().map(String::as_str).collect();
+    let mut b: Vec<&str> = there.replicas.keys().map(String::as_str).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+}
+
+#[tokio::test(flavor = "current_thread")]
 async fn read_only_refuses_every_mutating_command() {
     let dir = tempfile::tempdir().unwrap();
     let b = Builtin::open(opts(dir.path(), 1.0), Duration::from_secs(5))

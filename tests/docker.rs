@@ -175,7 +175,7 @@ async fn swarm_service_lifecycle() {
             .replicas
             .values()
             .filter(|t| t.service_name() == "life" && t.slot == slot)
-            .map(task_desired)
+            .map(|t| task_desired(t))
             .collect();
         states.sort();
         assert_eq!(

@@ -9,6 +9,7 @@ use opsconsole_sim::base::text::natural_cmp;
 use opsconsole_sim::base::time::SimTime;
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What the console knows about the cluster.
 #[derive(Default)]
@@ -72,10 +73,11 @@ impl PartialOrd for Nat {
     }
 }
 
-/// Rows of one table: the keys in order, and each object's current key.
+/// Rows of one table: the keys in order, and each object's current key (one copy of each
+/// key, shared by the two).
 pub struct Table<K> {
-    rows: Rows<K>,
-    keys: HashMap<String, K>,
+    rows: Rows<Arc<K>>,
+    keys: HashMap<String, Arc<K>>,
 }
 
 impl<K> Default for Table<K> {
@@ -93,17 +95,18 @@ impl<K: Ord + Clone> Table<K> {
         match key {
             Some(k) => {
                 if let Some(old) = self.keys.get(id) {
-                    if *old == k {
+                    if **old == k {
                         return;
                     }
-                    self.rows.remove(old);
+                    self.rows.remove::<K>(old);
                 }
+                let k = Arc::new(k);
                 self.rows.insert(k.clone());
                 self.keys.insert(id.to_string(), k);
             }
             None => {
                 if let Some(old) = self.keys.remove(id) {
-                    self.rows.remove(&old);
+                    self.rows.remove::<K>(&old);
                 }
             }
         }
@@ -113,6 +116,7 @@ impl<K: Ord + Clone> Table<K> {
         let mut keys = HashMap::new();
         let mut list = Vec::new();
         for (id, k) in items {
+            let k = Arc::new(k);
             list.push(k.clone());
             keys.insert(id, k);
         }
@@ -129,19 +133,19 @@ impl<K: Ord + Clone> Table<K> {
     }
 
     pub fn get(&self, i: usize) -> Option<&K> {
-        self.rows.get(i)
+        self.rows.get(i).map(|k| &**k)
     }
 
     pub fn key_of(&self, id: &str) -> Option<&K> {
-        self.keys.get(id)
+        self.keys.get(id).map(|k| &**k)
     }
 
     pub fn position(&self, k: &K) -> Result<usize, usize> {
-        self.rows.position(k)
+        self.rows.position::<K>(k)
     }
 
     pub fn iter_from(&self, i: usize) -> impl Iterator<Item = &K> + '_ {
-        self.rows.iter_from(i)
+        self.rows.iter_from(i).map(|k| &**k)
     }
 }
 

@@ -1,6 +1,9 @@
 //! A sorted set of row keys that supports what a table of a million rows needs: insert and
 //! remove in about O(√n), the row at an index, the index of a key, and iteration from an
 //! index. Rows are kept in chunks of bounded size, so no operation touches all of them.
+//! Keys are looked up by anything they borrow as (a table keeps `Arc<K>` and finds `K`s).
+
+use std::borrow::Borrow;
 
 const MAX_CHUNK: usize = 1024;
 
@@ -50,11 +53,14 @@ impl<K: Ord + Clone> Rows<K> {
     }
 
     /// The chunk that holds `k`, or would.
-    fn chunk_for(&self, k: &K) -> usize {
+    fn chunk_for<Q: Ord + ?Sized>(&self, k: &Q) -> usize
+    where
+        K: Borrow<Q>,
+    {
         // First chunk whose last key is >= k.
         let i = self
             .chunks
-            .partition_point(|c| c.last().is_some_and(|last| last < k));
+            .partition_point(|c| c.last().is_some_and(|last| last.borrow() < k));
         i.min(self.chunks.len().saturating_sub(1))
     }
 
@@ -82,13 +88,16 @@ impl<K: Ord + Clone> Rows<K> {
     }
 
     /// Removes a key; false if it was not there.
-    pub fn remove(&mut self, k: &K) -> bool {
+    pub fn remove<Q: Ord + ?Sized>(&mut self, k: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
         if self.chunks.is_empty() {
             return false;
         }
         let ci = self.chunk_for(k);
         let chunk = &mut self.chunks[ci];
-        match chunk.binary_search(k) {
+        match chunk.binary_search_by(|x| x.borrow().cmp(k)) {
             Ok(pos) => {
                 chunk.remove(pos);
                 self.len -= 1;
@@ -108,11 +117,16 @@ impl<K: Ord + Clone> Rows<K> {
         }
     }
 
-    pub fn contains(&self, k: &K) -> bool {
+    pub fn contains<Q: Ord + ?Sized>(&self, k: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
         if self.chunks.is_empty() {
             return false;
         }
-        self.chunks[self.chunk_for(k)].binary_search(k).is_ok()
+        self.chunks[self.chunk_for(k)]
+            .binary_search_by(|x| x.borrow().cmp(k))
+            .is_ok()
     }
 
     /// (chunk, offset) of the row at `i`.
@@ -134,13 +148,16 @@ impl<K: Ord + Clone> Rows<K> {
     }
 
     /// The index of `k`, or where it would be inserted (`Err`).
-    pub fn position(&self, k: &K) -> Result<usize, usize> {
+    pub fn position<Q: Ord + ?Sized>(&self, k: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
         if self.chunks.is_empty() {
             return Err(0);
         }
         let ci = self.chunk_for(k);
         let before: usize = self.chunks[..ci].iter().map(|c| c.len()).sum();
-        match self.chunks[ci].binary_search(k) {
+        match self.chunks[ci].binary_search_by(|x| x.borrow().cmp(k)) {
             Ok(p) => Ok(before + p),
             Err(p) => Err(before + p),
         }

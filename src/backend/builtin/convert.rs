@@ -323,7 +323,10 @@ impl Tracker {
         for s in st.all::<Service>() {
             self.service(cl, s, &mut out);
         }
-        out.extend(st.all::<Task>().map(|t| View::Replica(task_view(cl, t))));
+        out.extend(
+            st.all::<Task>()
+                .map(|t| View::Replica(Box::new(task_view(cl, t)))),
+        );
         for n in st.all::<Node>() {
             let vs = volume_views(cl, &n.id);
             self.volume_keys.insert(
@@ -433,7 +436,7 @@ impl Tracker {
         }
         for id in &tasks {
             match st.get::<Task>(id) {
-                Some(t) => out.push(Change::Upsert(View::Replica(task_view(cl, t)))),
+                Some(t) => out.push(Change::Upsert(View::Replica(Box::new(task_view(cl, t))))),
                 None => out.push(removed(ResKind::SwarmTask, id)),
             }
         }

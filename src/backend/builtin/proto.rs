@@ -2,10 +2,12 @@
 //! `<state>/opsconsole.sock`, the way dockerd serves the docker CLI. Each request is one
 //! connection: a JSON line from the client, then JSON lines back until the answer is complete
 //! (or, for watches and followed logs, until either side hangs up). A client that hangs up
-//! interrupts what it asked for, as Ctrl-C on `docker service scale` does.
+//! interrupts what it asked for, as Ctrl-C on `docker service scale` does. A watch's snapshot
+//! travels in parts of [`SNAPSHOT_PART`] objects, so that neither side holds the whole
+//! cluster as one line of JSON; [`Conn`] puts it back together.
 
 use super::host::{Request, RunMsg, RunReq};
-use crate::backend::view::ObjRef;
+use crate::backend::view::{ObjRef, View};
 use crate::backend::{BackendError, LogEvent, LogRequest, Plan, WatchEvent};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,7 +21,10 @@ use tokio::net::unix::OwnedWriteHalf;
 use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
 
 /// Bumped whenever a message changes shape.
-pub const PROTOCOL: u32 = 1;
+pub const PROTOCOL: u32 = 2;
+
+/// Objects per line of a snapshot.
+pub const SNAPSHOT_PART: usize = 500;
 pub const SOCKET: &str = "opsconsole.sock";
 
 pub fn socket_path(dir: &Path) -> PathBuf {
@@ -44,6 +49,12 @@ pub enum ClientMsg {
 #[derive(Debug, Serialize, Deserialize)]
 pub enum ServerMsg {
     Run(RunMsg),
+    /// Objects of the snapshot that the next `Watch(Snapshot)` ends (`of`: how many the whole
+    /// snapshot has).
+    Objects {
+        of: usize,
+        views: Vec<View>,
+    },
     Watch(WatchEvent),
     Log(LogEvent),
     Inspect(Result<Value, BackendError>),
@@ -56,6 +67,36 @@ fn line<T: Serialize>(v: &T) -> Vec<u8> {
     let mut s = serde_json::to_vec(v).unwrap_or_default();
     s.push(b'\n');
     s
+}
+
+/// A `ServerMsg::Objects` line, written from a slice of the snapshot.
+#[derive(Serialize)]
+enum PartRef<'a> {
+    Objects { of: usize, views: &'a [View] },
+}
+
+/// A watch event's lines: a snapshot's objects in parts, then the event itself.
+fn watch_lines(ev: WatchEvent) -> Vec<Vec<u8>> {
+    match ev {
+        WatchEvent::Snapshot(views, clock) => {
+            let of = views.len();
+            let mut out: Vec<Vec<u8>> = views
+                .chunks(SNAPSHOT_PART)
+                .map(|views| line(&PartRef::Objects { of, views }))
+                .collect();
+            drop(views);
+            out.push(line(&ServerMsg::Watch(WatchEvent::Snapshot(
+                Box::default(),
+                clock,
+            ))));
+            out
+        }
+        ev => vec![line(&ServerMsg::Watch(ev))],
+    }
+}
+
+fn one_line<T>(wrap: fn(T) -> ServerMsg) -> impl Fn(T) -> Vec<Vec<u8>> {
+    move |m| vec![line(&wrap(m))]
 }
 
 // ---------------------------------------------------------------------------
@@ -125,7 +166,7 @@ async fn serve_one(stream: UnixStream, host: std::sync::mpsc::Sender<Request>) {
             }
             pump(
                 rx,
-                ServerMsg::Run,
+                one_line(ServerMsg::Run),
                 |m| matches!(m, RunMsg::Exit(_)),
                 &mut wr,
                 &mut lines,
@@ -138,7 +179,7 @@ async fn serve_one(stream: UnixStream, host: std::sync::mpsc::Sender<Request>) {
                 let _ = wr.write_all(&line(&gone())).await;
                 return;
             }
-            pump(rx, ServerMsg::Watch, |_| false, &mut wr, &mut lines).await;
+            pump(rx, watch_lines, |_| false, &mut wr, &mut lines).await;
         }
         ClientMsg::Logs(req) => {
             let (tx, rx) = unbounded_channel();
@@ -148,7 +189,7 @@ async fn serve_one(stream: UnixStream, host: std::sync::mpsc::Sender<Request>) {
             }
             pump(
                 rx,
-                ServerMsg::Log,
+                one_line(ServerMsg::Log),
                 |m| matches!(m, LogEvent::End),
                 &mut wr,
                 &mut lines,
@@ -180,7 +221,7 @@ async fn serve_one(stream: UnixStream, host: std::sync::mpsc::Sender<Request>) {
 /// drops the receiver: the host notices and interrupts).
 async fn pump<T>(
     mut rx: UnboundedReceiver<T>,
-    wrap: fn(T) -> ServerMsg,
+    encode: impl Fn(T) -> Vec<Vec<u8>>,
     last: fn(&T) -> bool,
     wr: &mut OwnedWriteHalf,
     lines: &mut tokio::io::Lines<BufReader<tokio::net::unix::OwnedReadHalf>>,
@@ -190,7 +231,12 @@ async fn pump<T>(
             m = rx.recv() => {
                 let Some(m) = m else { return };
                 let end = last(&m);
-                if wr.write_all(&line(&wrap(m))).await.is_err() || end {
+                for l in encode(m) {
+                    if wr.write_all(&l).await.is_err() {
+                        return;
+                    }
+                }
+                if end {
                     return;
                 }
             }
@@ -210,6 +256,8 @@ async fn pump<T>(
 pub struct Conn {
     lines: tokio::io::Lines<BufReader<tokio::net::unix::OwnedReadHalf>>,
     _wr: OwnedWriteHalf,
+    /// The parts of a snapshot so far.
+    parts: Vec<View>,
 }
 
 impl Conn {
@@ -223,16 +271,37 @@ impl Conn {
         Ok(Conn {
             lines: BufReader::new(rd).lines(),
             _wr: wr,
+            parts: Vec::new(),
         })
     }
 
-    /// The next reply; `None` when the server hung up.
+    /// The next reply (a snapshot whole); `None` when the server hung up.
     pub async fn next(&mut self) -> Option<Result<ServerMsg, BackendError>> {
-        match self.lines.next_line().await {
-            Ok(Some(l)) => Some(serde_json::from_str(&l).map_err(|e| {
+        loop {
+            let l = match self.lines.next_line().await {
+                Ok(Some(l)) => l,
+                _ => return None,
+            };
+            let msg = serde_json::from_str(&l).map_err(|e| {
                 BackendError::failed(format!("unreadable reply from the serving opsconsole: {e}"))
-            })),
-            _ => None,
+            });
+            drop(l);
+            match msg {
+                Ok(ServerMsg::Objects { of, views }) => {
+                    self.parts
+                        .reserve_exact(of.saturating_sub(self.parts.len()));
+                    self.parts.extend(views);
+                }
+                Ok(ServerMsg::Watch(WatchEvent::Snapshot(rest, clock))) => {
+                    let mut views = std::mem::take(&mut self.parts);
+                    views.extend(*rest);
+                    return Some(Ok(ServerMsg::Watch(WatchEvent::Snapshot(
+                        Box::new(views),
+                        clock,
+                    ))));
+                }
+                other => return Some(other),
+            }
         }
     }
 }

@@ -612,7 +612,11 @@ pub fn cluster_view(raw: &Raw, endpoint_ip: &str) -> Snapshot {
         out.push(View::Workload(Box::new(w)));
         out.extend(revs.into_iter().map(|r| View::Revision(Box::new(r))));
     }
-    out.extend(task_views(raw).into_iter().map(View::Replica));
+    out.extend(
+        task_views(raw)
+            .into_iter()
+            .map(|t| View::Replica(Box::new(t))),
+    );
     out.extend(volume_views(raw).into_iter().map(View::Storage));
     out.extend(network_views(raw).into_iter().map(View::Network));
     out

@@ -143,7 +143,7 @@ pub struct Common {
 pub enum View {
     Host(HostView),
     Workload(Box<WorkloadView>),
-    Replica(ReplicaView),
+    Replica(Box<ReplicaView>),
     Revision(Box<RevisionView>),
     Storage(StorageView),
     Network(NetworkView),
@@ -162,8 +162,8 @@ impl View {
     }
 }
 
-/// One change to the cluster as the console sees it. (Changes are short-lived: most are
-/// replicas, which the store keeps unboxed, so they travel unboxed too.)
+/// One change to the cluster as the console sees it. (Changes are short-lived and mostly
+/// upserts: boxing them would cost an allocation each for nothing.)
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[allow(clippy::large_enum_variant)]
 pub enum Change {

@@ -20,7 +20,9 @@ pub enum Delta {
 pub struct Store {
     pub hosts: Family<HostView>,
     pub workloads: Family<WorkloadView>,
-    pub replicas: Family<ReplicaView>,
+    /// Boxed: replicas are many and large, and a table's spare buckets would hold a whole
+    /// view each.
+    pub replicas: Family<Box<ReplicaView>>,
     pub revisions: Family<RevisionView>,
     pub storage: Family<StorageView>,
     pub networks: Family<NetworkView>,
@@ -53,7 +55,7 @@ macro_rules! member {
 }
 member!(HostView, Host, hosts);
 member!(WorkloadView, Workload, workloads);
-member!(ReplicaView, Replica, replicas);
+member!(Box<ReplicaView>, Replica, replicas);
 member!(RevisionView, Revision, revisions);
 member!(StorageView, Storage, storage);
 member!(NetworkView, Network, networks);
@@ -61,7 +63,18 @@ member!(NetworkView, Network, networks);
 impl Store {
     /// A store holding `views`.
     pub fn from_snapshot(views: Snapshot) -> Store {
+        // Each table at its size from the start: growing one on the way holds its old and new
+        // buckets at once.
         let mut s = Store::default();
+        let count = |f: fn(&View) -> bool| views.iter().filter(|v| f(v)).count();
+        s.hosts.reserve(count(|v| matches!(v, View::Host(_))));
+        s.workloads
+            .reserve(count(|v| matches!(v, View::Workload(_))));
+        s.replicas.reserve(count(|v| matches!(v, View::Replica(_))));
+        s.revisions
+            .reserve(count(|v| matches!(v, View::Revision(_))));
+        s.storage.reserve(count(|v| matches!(v, View::Storage(_))));
+        s.networks.reserve(count(|v| matches!(v, View::Network(_))));
         for v in views {
             s.put(v);
         }
@@ -228,6 +241,7 @@ impl Store {
             .values()
             .filter(|t| t.name() == key)
             .max_by_key(|t| (t.desired <= Phase::Running, t.c.created))
+            .map(|t| &**t)
     }
 
     /// The swarm's leader.

@@ -128,6 +128,7 @@ impl TasksPane {
         self.t
             .selected()
             .and_then(|k| data.store.replicas.get(&k.id.0))
+            .map(|t| &**t)
     }
 
     fn row(t: &ReplicaView, history_row: bool, rc: &RenderCx) -> Vec<Cell> {

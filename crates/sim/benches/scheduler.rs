@@ -3,10 +3,6 @@
 //!
 //! Run: `cargo bench --bench scheduler`
 
-// The allocator the opsconsole binary uses.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use opsconsole_sim::base::time::{SimDuration, SimTime};
 use opsconsole_sim::model::*;

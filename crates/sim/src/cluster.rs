@@ -139,7 +139,7 @@ impl Cluster {
             self.st.begin_final();
             self.st.set_now(t);
             for (kind, key) in self.st.pop_due(t) {
-                self.dispatch(kind, &key);
+                self.dispatch(kind, key.as_str());
             }
             self.after_step();
             self.st.commit();

@@ -1,7 +1,7 @@
 //! Indexes derived from the objects (kept in step by every change, rebuilt on load): members
 //! of services, slots and nodes, tasks waiting for the scheduler, per-node usage, names.
 
-use super::key::Key;
+use super::key::{Key, by_str};
 use crate::base::rng::WordBuild;
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -13,7 +13,7 @@ pub struct NodeUsage {
     pub reserved: Resources,
     /// Tasks observed ASSIGNED..RUNNING whose desired state is at most COMPLETE.
     pub active: u32,
-    pub active_by_service: BTreeMap<String, u32>,
+    active_by_service: BTreeMap<Key, u32>,
     /// Host-mode published ports in use (A8).
     pub host_ports: BTreeMap<(Protocol, u32), u32>,
 }
@@ -42,7 +42,7 @@ pub struct Index {
 }
 
 fn add_set(m: &mut BTreeMap<Key, BTreeSet<Key>>, k: &str, v: &str) {
-    match m.get_mut(Key::of(k)) {
+    match by_str!(k, |k| m.get_mut(k)) {
         Some(s) => {
             s.insert(Key::new(v));
         }
@@ -56,10 +56,10 @@ fn usage_mut<'a>(m: &'a mut BTreeMap<Key, NodeUsage>, node: &str) -> &'a mut Nod
     m.entry(Key::new(node)).or_default()
 }
 fn del_set(m: &mut BTreeMap<Key, BTreeSet<Key>>, k: &str, v: &str) {
-    if let Some(s) = m.get_mut(Key::of(k)) {
-        s.remove(Key::of(v));
+    if let Some(s) = by_str!(k, |k| m.get_mut(k)) {
+        by_str!(v, |k| s.remove(k));
         if s.is_empty() {
-            m.remove(Key::of(k));
+            by_str!(k, |k| m.remove(k));
         }
     }
 }
@@ -82,7 +82,17 @@ fn members<'a>(
     m: &'a BTreeMap<Key, BTreeSet<Key>>,
     k: &str,
 ) -> impl Iterator<Item = &'a str> + use<'a> {
-    m.get(Key::of(k)).into_iter().flatten().map(Key::as_str)
+    by_str!(k, |k| m.get(k))
+        .into_iter()
+        .flatten()
+        .map(Key::as_str)
+}
+
+impl NodeUsage {
+    /// Tasks of a service that count as active on the node.
+    pub fn active_of(&self, svc_id: &str) -> Option<u32> {
+        by_str!(svc_id, |k| self.active_by_service.get(k)).copied()
+    }
 }
 
 impl Index {
@@ -109,11 +119,11 @@ impl Index {
             .map_or(0, BTreeSet::len)
     }
     pub fn usage_of(&self, node_id: &str) -> Option<&NodeUsage> {
-        self.usage.get(Key::of(node_id))
+        by_str!(node_id, |k| self.usage.get(k))
     }
     /// Tasks waiting for the scheduler, in no particular order.
-    pub fn unscheduled(&self) -> impl Iterator<Item = &str> {
-        self.unscheduled.iter().map(Key::as_str)
+    pub fn unscheduled(&self) -> impl Iterator<Item = &Key> {
+        self.unscheduled.iter()
     }
     pub fn has_unscheduled(&self) -> bool {
         !self.unscheduled.is_empty()
@@ -128,17 +138,17 @@ impl Index {
         if let Some(t) = old {
             if !same_svc {
                 del_set(&mut self.tasks_by_service, &t.service_id, &t.id);
-                if let Some(slots) = self.tasks_by_slot.get_mut(Key::of(&t.service_id)) {
+                if let Some(slots) = by_str!(&t.service_id, |k| self.tasks_by_slot.get_mut(k)) {
                     del_set(slots, &t.slot_key(), &t.id);
                     if slots.is_empty() {
-                        self.tasks_by_slot.remove(Key::of(&t.service_id));
+                        by_str!(&t.service_id, |k| self.tasks_by_slot.remove(k));
                     }
                 }
             }
             if !same_node && !t.node_id.is_empty() {
                 del_set(&mut self.tasks_by_node, &t.node_id, &t.id);
             }
-            was_unscheduled = self.unscheduled.remove(Key::of(&t.id));
+            was_unscheduled = by_str!(&t.id, |k| self.unscheduled.remove(k));
             if task_usage(t).is_some() && new.is_none_or(|n| task_usage(n).is_none()) {
                 self.sched_hint = true;
             }
@@ -156,10 +166,10 @@ impl Index {
                 }
                 if active {
                     u.active -= 1;
-                    if let Some(c) = u.active_by_service.get_mut(&t.service_id) {
+                    if let Some(c) = by_str!(&t.service_id, |k| u.active_by_service.get_mut(k)) {
                         *c -= 1;
                         if *c == 0 {
-                            u.active_by_service.remove(&t.service_id);
+                            by_str!(&t.service_id, |k| u.active_by_service.remove(k));
                         }
                     }
                 }
@@ -168,7 +178,7 @@ impl Index {
         if let Some(t) = new {
             if !same_svc {
                 add_set(&mut self.tasks_by_service, &t.service_id, &t.id);
-                match self.tasks_by_slot.get_mut(Key::of(&t.service_id)) {
+                match by_str!(&t.service_id, |k| self.tasks_by_slot.get_mut(k)) {
                     Some(slots) => add_set(slots, &t.slot_key(), &t.id),
                     None => {
                         let mut slots = BTreeMap::new();
@@ -195,10 +205,10 @@ impl Index {
                 }
                 if active {
                     u.active += 1;
-                    match u.active_by_service.get_mut(&t.service_id) {
+                    match by_str!(&t.service_id, |k| u.active_by_service.get_mut(k)) {
                         Some(c) => *c += 1,
                         None => {
-                            u.active_by_service.insert(t.service_id.clone(), 1);
+                            u.active_by_service.insert(Key::new(&t.service_id), 1);
                         }
                     }
                 }

@@ -3,7 +3,7 @@
 //! kind and key without a second copy of the key. Its buffers outlive the transaction, so a
 //! long run of large transactions does not allocate them again.
 
-use super::{AnyObj, Kind};
+use super::{AnyObj, Key, Kind};
 use crate::base::rng::WordHash;
 use hashbrown::HashTable;
 use std::hash::Hasher;
@@ -11,7 +11,7 @@ use std::hash::Hasher;
 #[derive(Clone, Debug)]
 pub(super) struct Entry {
     pub kind: Kind,
-    pub key: String,
+    pub key: Key,
     /// Whether the object existed before the transaction.
     pub existed: bool,
     /// Its value before the transaction, when the transaction may be rolled back.
@@ -53,7 +53,7 @@ impl Journal {
             .by_key
             .find(h, |&i| {
                 let e = &entries[i as usize];
-                e.kind == kind && e.key == key
+                e.kind == kind && e.key.as_bytes() == key.as_bytes()
             })
             .copied();
         match found {
@@ -63,13 +63,13 @@ impl Journal {
                 let i = entries.len() as u32;
                 entries.push(Entry {
                     kind,
-                    key: key.to_string(),
+                    key: Key::new(key),
                     existed,
                     old,
                     exists,
                 });
                 self.by_key.insert_unique(h, i, |&j| {
-                    hash(entries[j as usize].kind, &entries[j as usize].key)
+                    hash(entries[j as usize].kind, entries[j as usize].key.as_str())
                 });
             }
         }

@@ -6,7 +6,7 @@
 //! becomes a change event and a dirty key for the store. A failed command is rolled back from
 //! the journal, so it changes nothing, by construction rather than by care.
 
-use crate::base::rng::Rng;
+use crate::base::rng::{Rng, WordBuild};
 use crate::base::time::SimTime;
 use crate::model::*;
 use journal::Journal;
@@ -20,6 +20,7 @@ mod key;
 mod kinds;
 pub use index::{Index, NodeUsage};
 pub use key::Key;
+use key::by_str;
 pub use kinds::{AnyObj, EachKind, Kind, KindFn, Object, Tables, each_kind};
 
 /// The on-disk format this build writes and reads.
@@ -62,7 +63,7 @@ pub struct Event {
 }
 
 /// A due timer: (when, insertion order, what).
-type TimerEntry = Reverse<(SimTime, u64, Kind, String)>;
+type TimerEntry = Reverse<(SimTime, u64, Kind, Key)>;
 
 pub const SCHEDULER_TIMER: &str = "scheduler";
 
@@ -111,14 +112,13 @@ impl State {
         struct Rebuild<'a> {
             tables: &'a Tables,
             index: &'a mut Index,
-            wakes: Vec<(SimTime, Kind, String)>,
+            wakes: Vec<(SimTime, Kind, Key)>,
         }
         impl EachKind for Rebuild<'_> {
             fn visit<T: Object>(&mut self) {
                 for (k, o) in T::table(self.tables) {
                     T::reindex(self.index, None, Some(o));
-                    self.wakes
-                        .extend(o.wake().map(|w| (w, T::KIND, k.to_string())));
+                    self.wakes.extend(o.wake().map(|w| (w, T::KIND, k.clone())));
                 }
             }
         }
@@ -133,7 +133,7 @@ impl State {
             st.push_timer(w, k, id);
         }
         if let Some(t) = st.meta.sched_at {
-            st.push_timer(t, Kind::Cluster, SCHEDULER_TIMER.into());
+            st.push_timer(t, Kind::Cluster, Key::new(SCHEDULER_TIMER));
         }
         st
     }
@@ -155,7 +155,7 @@ impl State {
     // -- reading ------------------------------------------------------------
 
     pub fn get<T: Object>(&self, key: &str) -> Option<&T> {
-        T::table(&self.tables).get(Key::of(key))
+        by_str!(key, |k| T::table(&self.tables).get(k))
     }
     pub fn all<T: Object>(&self) -> impl DoubleEndedIterator<Item = &T> {
         T::table(&self.tables).values()
@@ -216,10 +216,10 @@ impl State {
                 at: now,
                 action,
                 kind,
-                id: key.clone(),
+                id: key.to_string(),
             });
             if self.tracking {
-                self.dirty.push((kind, key));
+                self.dirty.push((kind, key.to_string()));
             }
         }
         self.journal = journal;
@@ -262,7 +262,7 @@ impl State {
         for journal::Entry { kind, key, old, .. } in entries.into_iter().rev() {
             kind.with(Restore {
                 st: self,
-                key: &key,
+                key: key.as_str(),
                 old,
             });
         }
@@ -271,11 +271,11 @@ impl State {
 
     fn restore<T: Object>(&mut self, key: &str, old: Option<AnyObj>) {
         let old = old.and_then(T::unwrap);
-        let cur = T::table_mut(&mut self.tables).remove(Key::of(key));
+        let cur = by_str!(key, |k| T::table_mut(&mut self.tables).remove(k));
         T::reindex(&mut self.index, cur.as_ref(), old.as_ref());
         if let Some(o) = old {
             if let Some(w) = o.wake() {
-                self.push_timer(w, T::KIND, key.to_string());
+                self.push_timer(w, T::KIND, Key::new(key));
             }
             T::table_mut(&mut self.tables).insert(Key::new(key), o);
         }
@@ -285,11 +285,12 @@ impl State {
     fn journal<T: Object>(&mut self, key: &str, exists: bool) {
         debug_assert!(self.txn.is_some(), "change outside a transaction");
         let table = T::table(&self.tables);
-        self.journal
-            .touch(T::KIND, key, exists, |keep| match table.get(Key::of(key)) {
+        self.journal.touch(T::KIND, key, exists, |keep| {
+            match by_str!(key, |k| table.get(k)) {
                 Some(old) => (true, keep.then(|| old.clone().wrap())),
                 None => (false, None),
-            });
+            }
+        });
     }
 
     fn next_version(&mut self) -> u64 {
@@ -307,12 +308,12 @@ impl State {
         obj.stamp(v, self.meta.now);
         let wake = obj.wake();
         let old = T::table_mut(&mut self.tables).insert(Key::new(&key), obj);
-        let new = T::table(&self.tables).get(Key::of(&key));
+        let new = by_str!(&key, |k| T::table(&self.tables).get(k));
         T::reindex(&mut self.index, old.as_ref(), new);
         if let Some(w) = wake
             && old.as_ref().and_then(|o| o.wake()) != Some(w)
         {
-            self.push_timer(w, T::KIND, key);
+            self.push_timer(w, T::KIND, Key::new(&key));
         }
     }
 
@@ -322,7 +323,7 @@ impl State {
         let (v, now) = (self.meta.version_seq, self.meta.now);
         // One lookup, and one copy of the old value, which serves the index update and, on
         // the first change in this transaction, the journal.
-        let Some(obj) = T::table_mut(&mut self.tables).get_mut(Key::of(key)) else {
+        let Some(obj) = by_str!(key, |k| T::table_mut(&mut self.tables).get_mut(k)) else {
             self.meta.version_seq -= 1;
             return false;
         };
@@ -340,17 +341,17 @@ impl State {
         if let Some(w) = wake
             && old_wake != Some(w)
         {
-            self.push_timer(w, T::KIND, key.to_string());
+            self.push_timer(w, T::KIND, Key::new(key));
         }
         true
     }
 
     pub fn remove<T: Object>(&mut self, key: &str) -> Option<T> {
-        if !T::table(&self.tables).contains_key(Key::of(key)) {
+        if !by_str!(key, |k| T::table(&self.tables).contains_key(k)) {
             return None;
         }
         self.journal::<T>(key, false);
-        let old = T::table_mut(&mut self.tables).remove(Key::of(key));
+        let old = by_str!(key, |k| T::table_mut(&mut self.tables).remove(k));
         T::reindex(&mut self.index, old.as_ref(), None);
         old
     }
@@ -359,13 +360,13 @@ impl State {
     pub fn request_schedule(&mut self, at: SimTime) {
         if self.meta.sched_at.is_none_or(|t| at < t) {
             self.meta.sched_at = Some(at);
-            self.push_timer(at, Kind::Cluster, SCHEDULER_TIMER.into());
+            self.push_timer(at, Kind::Cluster, Key::new(SCHEDULER_TIMER));
         }
     }
 
     // -- timers -------------------------------------------------------------
 
-    fn push_timer(&mut self, at: SimTime, kind: Kind, key: String) {
+    fn push_timer(&mut self, at: SimTime, kind: Kind, key: Key) {
         self.timer_seq += 1;
         self.timers.push(Reverse((at, self.timer_seq, kind, key)));
     }
@@ -377,9 +378,9 @@ impl State {
 
     /// Pops every timer due exactly at `at` that still matches its object's wake time, and
     /// clears those wake times (so duplicates and stale entries are skipped).
-    pub fn pop_due(&mut self, at: SimTime) -> Vec<(Kind, String)> {
+    pub fn pop_due(&mut self, at: SimTime) -> Vec<(Kind, Key)> {
         let mut out = Vec::new();
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<(Kind, Key), WordBuild> = HashSet::default();
         while let Some(Reverse((t, _, _, _))) = self.timers.peek() {
             if *t != at {
                 break;
@@ -387,7 +388,7 @@ impl State {
             let Some(Reverse((t, _, kind, key))) = self.timers.pop() else {
                 break;
             };
-            if self.timer_live(kind, &key, t) && seen.insert((kind, key.clone())) {
+            if self.timer_live(kind, key.as_str(), t) && seen.insert((kind, key.clone())) {
                 out.push((kind, key));
             }
         }
@@ -402,7 +403,7 @@ impl State {
             match kind {
                 Kind::Cluster => self.meta.sched_at = None,
                 k => {
-                    k.with(ClearWake(self, key));
+                    k.with(ClearWake(self, key.as_str()));
                 }
             }
         }
@@ -412,7 +413,7 @@ impl State {
     /// Drops timers that are no longer live from the front of the queue.
     pub fn prune_timers(&mut self) {
         while let Some(Reverse((t, _, kind, key))) = self.timers.peek() {
-            if self.timer_live(*kind, key, *t) {
+            if self.timer_live(*kind, key.as_str(), *t) {
                 break;
             }
             self.timers.pop();
@@ -425,7 +426,7 @@ impl State {
         impl KindFn for Live<'_> {
             type Out = Option<SimTime>;
             fn call<T: Object>(self) -> Option<SimTime> {
-                T::table(self.0).get(Key::of(self.1)).and_then(|o| o.wake())
+                by_str!(self.1, |k| T::table(self.0).get(k)).and_then(|o| o.wake())
             }
         }
         match kind {

@@ -13,7 +13,7 @@ use crate::base::rng::Rng;
 use crate::base::time::SimDuration;
 use crate::infra::images;
 use crate::model::*;
-use crate::state::State;
+use crate::state::{Key, State};
 use crate::swarm::constraint::Constraint;
 use crate::swarm::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -157,7 +157,7 @@ impl Cand {
             capacity: n.description.resources,
             reserved: usage.map(|u| u.reserved).unwrap_or_default(),
             svc_tasks: usage
-                .and_then(|u| u.active_by_service.get(&req.service_id).copied())
+                .and_then(|u| u.active_of(&req.service_id))
                 .unwrap_or(0),
             active: usage.map(|u| u.active).unwrap_or(0),
             failures,
@@ -267,7 +267,7 @@ pub struct Placed {
 
 /// Runs one scheduling pass over every pending task.
 pub fn run(st: &mut State) {
-    let mut pending: Vec<String> = st.index().unscheduled().map(str::to_string).collect();
+    let mut pending: Vec<Key> = st.index().unscheduled().cloned().collect();
     if pending.is_empty() {
         return;
     }
@@ -275,10 +275,10 @@ pub fn run(st: &mut State) {
     pending.sort_unstable();
     let strategy = st.meta.strategy;
     // Group the tasks: preassigned ones on their own, the rest by (service, spec version).
-    let mut groups: BTreeMap<(String, u64), Vec<(u64, String)>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, u64), Vec<(u64, Key)>> = BTreeMap::new();
     let mut preassigned = Vec::new();
     for id in pending {
-        let Some(t) = st.get::<Task>(&id) else {
+        let Some(t) = st.get::<Task>(id.as_str()) else {
             continue;
         };
         if t.status.state > TaskState::Pending || !t.is_runnable() {
@@ -294,13 +294,13 @@ pub fn run(st: &mut State) {
         }
     }
     for id in preassigned {
-        place_preassigned(st, &id);
+        place_preassigned(st, id.as_str());
     }
     for ((service_id, spec_hash), mut slotted) in groups {
         // Slot order, so the lowest slots are placed first.
         slotted.sort_unstable();
-        let ids: Vec<String> = slotted.into_iter().map(|(_, id)| id).collect();
-        let Some(first) = st.get::<Task>(&ids[0]) else {
+        let ids: Vec<Key> = slotted.into_iter().map(|(_, id)| id).collect();
+        let Some(first) = st.get::<Task>(ids[0].as_str()) else {
             continue;
         };
         let spec: Arc<TaskSpec> = first.spec.clone();
@@ -322,7 +322,7 @@ pub fn run(st: &mut State) {
         };
         let now = st.now();
         for (task_id, node_idx) in ids.iter().zip(placed.iter()) {
-            assign(st, task_id, &cands[*node_idx].id);
+            assign(st, task_id.as_str(), &cands[*node_idx].id);
         }
         if placed.len() < ids.len() {
             let why = explain(&cands, &req);
@@ -332,7 +332,7 @@ pub fn run(st: &mut State) {
                 format!("no suitable node ({why})")
             };
             for id in &ids[placed.len()..] {
-                st.update::<Task>(id, |t| {
+                st.update::<Task>(id.as_str(), |t| {
                     if t.status.err != err {
                         t.status.err = err.clone();
                         t.status.timestamp = now;

@@ -2,11 +2,15 @@
 # Measures the console on the real binary in tmux: time to the first frame, bytes written to
 # the terminal and CPU used while idle, and resident memory, with a cluster of 10,000 tasks
 # on 100 nodes. Usage: scripts/measure-console.sh [SECONDS_IDLE]
+# (OPSCONSOLE_BIN=PATH measures that binary instead of building this tree's.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 idle=${1:-60}
-cargo build --release --locked -q
-bin=$PWD/target/release/opsconsole
+bin=${OPSCONSOLE_BIN:-}
+if [ -z "$bin" ]; then
+  cargo build --release --locked -q
+  bin=$PWD/target/release/opsconsole
+fi
 work=$(mktemp -d)
 sock=measure-$$
 trap 'tmux -L $sock kill-server 2>/dev/null || true; rm -rf "$work"' EXIT

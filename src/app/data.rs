@@ -113,13 +113,17 @@ impl<K: Ord + Clone> Table<K> {
     }
 
     pub fn rebuild(&mut self, items: impl Iterator<Item = (String, K)>) {
-        let mut keys = HashMap::new();
-        let mut list = Vec::new();
-        for (id, k) in items {
+        // Sorted by value first: sorting the shared pointers would chase one per compare.
+        let mut items: Vec<(K, String)> = items.map(|(id, k)| (k, id)).collect();
+        items.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut keys = HashMap::with_capacity(items.len());
+        let mut list = Vec::with_capacity(items.len());
+        for (k, id) in items {
             let k = Arc::new(k);
             list.push(k.clone());
             keys.insert(id, k);
         }
+        // Already in order (a sorted run is one linear pass); removes duplicates.
         self.rows = Rows::from_unsorted(list);
         self.keys = keys;
     }

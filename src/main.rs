@@ -156,21 +156,9 @@ enum Sub {
         #[arg(long, default_value = "screenshots", value_name = "DIR")]
         out: PathBuf,
     },
-    /// Serve the built-in cluster in the background (consoles start this themselves)
-    #[command(hide = true)]
-    Serve {
-        #[arg(long, default_value = "1", value_parser = parse_speed)]
-        speed: f64,
-        #[arg(long)]
-        demo_if_new: bool,
-        #[arg(long, default_value_t = 0)]
-        seed: u64,
-        #[arg(long)]
-        clock_start: Option<String>,
-        /// Seconds to stay after the last client leaves
-        #[arg(long, default_value_t = 2.0)]
-        linger: f64,
-    },
+    /// Serve the built-in cluster (consoles start this themselves); with --kube-api, also
+    /// its Kubernetes API over HTTPS, in the foreground until interrupted
+    Serve(ServeFlags),
 }
 
 fn main() {
@@ -207,13 +195,7 @@ fn main() {
             clock_start,
             args,
         }),
-        Some(Sub::Serve {
-            speed,
-            demo_if_new,
-            seed,
-            clock_start,
-            linger,
-        }) => serve(cli.state, speed, demo_if_new, seed, clock_start, linger),
+        Some(Sub::Serve(flags)) => serve(cli.state, flags),
         Some(Sub::Screenshots { ref out }) => match opsconsole::shots::generate(out) {
             Ok(files) => {
                 println!("wrote {} files to {}", files.len(), out.display());
@@ -230,14 +212,34 @@ fn main() {
     std::process::exit(code);
 }
 
-fn serve(
-    state: Option<PathBuf>,
+#[derive(clap::Args, Debug)]
+struct ServeFlags {
+    /// Serve the Kubernetes API on ADDR (e.g. 127.0.0.1:6443; port 0 picks a free one)
+    /// and write <state>/kubeconfig for it
+    #[arg(long, value_name = "ADDR")]
+    kube_api: Option<String>,
+    #[arg(long, default_value = "1", value_parser = parse_speed)]
     speed: f64,
+    #[arg(long)]
     demo_if_new: bool,
+    #[arg(long, default_value_t = 0)]
     seed: u64,
+    #[arg(long)]
     clock_start: Option<String>,
+    /// Seconds to stay after the last client leaves
+    #[arg(long, default_value_t = 2.0)]
     linger: f64,
-) -> i32 {
+}
+
+fn serve(state: Option<PathBuf>, f: ServeFlags) -> i32 {
+    let ServeFlags {
+        kube_api,
+        speed,
+        demo_if_new,
+        seed,
+        clock_start,
+        linger,
+    } = f;
     let dir = match ctl::state_dir(&state) {
         Ok(d) => d,
         Err(e) => {
@@ -259,6 +261,7 @@ fn serve(
         seed,
         start,
         linger: Duration::from_secs_f64(linger.clamp(0.0, 3600.0)),
+        kube_api,
     })
 }
 

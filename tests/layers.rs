@@ -436,7 +436,7 @@ fn the_simulator_is_layered() {
         &["model"],
         &["state"],
         &["infra"],
-        &["swarm"],
+        &["swarm", "kube"],
         &["cluster", "store"],
         &["lang"],
         &["exec"],
@@ -523,8 +523,10 @@ fn the_simulator_crate_has_no_terminal_ui_async_or_http_dependency() {
             "bollard",
             "hyper",
             "reqwest",
+            // The Kubernetes client stays out; k8s-openapi (types only, no client) is the
+            // simulator's Kubernetes object model, as it is kube-core's.
             "kube",
-            "k8s-openapi",
+            "kube-client",
             "tui-textarea",
             "color-eyre",
         ] {
@@ -534,6 +536,15 @@ fn the_simulator_crate_has_no_terminal_ui_async_or_http_dependency() {
         }
     }
     assert!(found.is_empty(), "crates/sim depends on {found:?}");
+    // One Kubernetes version, the one the API server reports.
+    let k8s = manifest
+        .lines()
+        .find(|l| l.starts_with("k8s-openapi"))
+        .expect("crates/sim has the Kubernetes types");
+    assert!(
+        k8s.contains(r#"features = ["v1_32"]"#),
+        "k8s-openapi must have exactly the v1_32 feature: {k8s}"
+    );
 }
 
 #[test]

@@ -33,6 +33,14 @@ impl ApiError {
 
 pub const NO_LEADER: &str = "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online.";
 
+/// A new cluster: seed 000's swarm and seed 002's Kubernetes cluster, side by side.
+pub fn seed_cluster(seed: u64, start: SimTime) -> Cluster {
+    let mut c = swarm::seed::seed_cluster(seed, start);
+    c.ensure_kube();
+    c.take_events();
+    c
+}
+
 #[derive(Clone)]
 pub struct Cluster {
     st: State,
@@ -75,6 +83,34 @@ impl Cluster {
                 Err(e)
             }
         }
+    }
+
+    /// Serves one Kubernetes API request, as one transaction: an error answer changes
+    /// nothing.
+    pub fn kube_api(
+        &mut self,
+        req: &crate::kube::api::ApiRequest,
+    ) -> crate::kube::api::ApiResponse {
+        self.st.begin();
+        let resp = crate::kube::api::handle(&mut self.st, req);
+        if resp.status >= 400 {
+            self.st.rollback();
+        } else {
+            self.after_step();
+            self.st.commit();
+        }
+        resp
+    }
+
+    /// Adds the Kubernetes cluster to a state that has none yet (a new state, or one written
+    /// before there was one).
+    pub fn ensure_kube(&mut self) {
+        if self.st.meta.kube.seeded {
+            return;
+        }
+        self.st.begin();
+        crate::kube::seed::add(&mut self.st);
+        self.st.commit();
     }
 
     /// Applies several commands as one transaction: all of them, or (on the first error,

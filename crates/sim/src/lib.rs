@@ -5,7 +5,7 @@
 //!
 //! Layers, lowest first: [`base`] (time, randomness) and [`engine`] (the Docker Engine API's
 //! types); [`state`] (object tables, transactions, timers, events); [`infra`] (what every
-//! node runs: containers, images, logs, addresses); the control planes ([`swarm`]); the
+//! node runs: containers, images, logs, addresses); the control planes ([`swarm`], [`kube`]); the
 //! [`Cluster`] facade; then [`store`], [`lang`] and [`exec`].
 
 pub mod base;
@@ -14,17 +14,19 @@ mod cluster;
 pub mod engine;
 pub mod exec;
 pub mod infra;
+pub mod kube;
 pub mod lang;
 pub mod model;
 pub mod state;
 pub mod store;
 pub mod swarm;
 
+pub use cluster::seed_cluster;
 pub use cluster::{ApiError, Cluster, NO_LEADER, SCHED_DEBOUNCE};
 pub use engine::NetworkCreate;
 pub use state::{Event, EventAction, FORMAT_VERSION, Meta, State};
 pub use swarm::command::{Command, NodeTemplate, Outcome};
-pub use swarm::seed::{DEFAULT_NODE_CPUS, DEFAULT_NODE_MEMORY, basic_spec, seed_cluster};
+pub use swarm::seed::{DEFAULT_NODE_CPUS, DEFAULT_NODE_MEMORY, basic_spec};
 pub use swarm::services::valid_dns_name;
 
 #[cfg(test)]

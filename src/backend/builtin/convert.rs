@@ -403,7 +403,9 @@ impl Tracker {
                 Kind::Network => {
                     networks.insert(e.id.clone());
                 }
+                // The Kubernetes cluster reaches the console through its API, not here.
                 Kind::Cluster => {}
+                k => debug_assert!(k.is_kube(), "a swarm kind the tracker misses: {k:?}"),
             }
         }
         // A node removal takes its tasks' node names with it; a rename changes them.

@@ -3,10 +3,14 @@
 //! and `ctl` talks to it over the socket. It keeps the cluster, runs its clock in real time,
 //! and exits (saving) shortly after its last client goes, or on SIGTERM, SIGHUP or SIGINT.
 //!
-//! On standard output it says `ready` once it listens, or `busy` (another process has the
-//! state) or `error MESSAGE`, then nothing more.
+//! With `--kube-api ADDR` it also serves the Kubernetes API ([`kubeapi`]) and stays until
+//! it is signalled.
+//!
+//! On standard output it says `ready` once it listens (after `kube-api URL KUBECONFIG` when
+//! it serves the Kubernetes API), or `busy` (another process has the state) or
+//! `error MESSAGE`, then nothing more.
 
-use super::{bootstrap, proto};
+use super::{bootstrap, kubeapi, pki, proto};
 use opsconsole_sim::base::time::SimTime;
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,6 +26,8 @@ pub struct ServeOpts {
     pub start: SimTime,
     /// How long to stay after the last client leaves.
     pub linger: Duration,
+    /// Serve the Kubernetes API on this address too (and stay until signalled).
+    pub kube_api: Option<String>,
 }
 
 /// Exit status when another process has the state.
@@ -71,8 +77,25 @@ pub fn serve(o: ServeOpts) -> i32 {
             return 1;
         }
         let clients = started.clients.clone();
+        let kube = match &o.kube_api {
+            Some(addr) => match start_kube_api(&o.dir, addr, &started).await {
+                Ok((task, line)) => {
+                    say(&line);
+                    Some(task)
+                }
+                Err(why) => {
+                    say(&format!("error {why}"));
+                    started.stop();
+                    return 1;
+                }
+            },
+            None => None,
+        };
         say("ready");
-        wait_until_unneeded(&clients, o.linger).await;
+        wait_until_unneeded(&clients, o.linger, kube.is_some()).await;
+        if let Some(k) = kube {
+            k.abort();
+        }
         // New clients start a new server (which waits for this one to save and let go);
         // one that connected just now is still served for a moment.
         let _ = std::fs::remove_file(proto::socket_path(&o.dir));
@@ -85,9 +108,30 @@ pub fn serve(o: ServeOpts) -> i32 {
     })
 }
 
-/// Returns on a signal, or once no client has been connected for `linger` (or no client came
-/// at all).
-async fn wait_until_unneeded(clients: &proto::Clients, linger: Duration) {
+/// Listens on `addr` for the Kubernetes API, with the state's certificates, and writes the
+/// state's kubeconfig. Returns the server task and the line that says where it listens.
+async fn start_kube_api(
+    dir: &std::path::Path,
+    addr: &str,
+    started: &bootstrap::Started,
+) -> Result<(tokio::task::JoinHandle<()>, String), String> {
+    let pki = pki::ensure(dir)?;
+    let cfg = kubeapi::tls_config(&pki)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let url = format!("https://{local}");
+    let kubeconfig = pki::write_kubeconfig(dir, &url, &pki)?;
+    let task = tokio::spawn(kubeapi::serve(listener, cfg, started.tx.clone()));
+    Ok((task, format!("kube-api {url} {}", kubeconfig.display())))
+}
+
+/// Returns on a signal, or (unless `forever`) once no client has been connected for
+/// `linger` (or no client came at all).
+async fn wait_until_unneeded(clients: &proto::Clients, linger: Duration, forever: bool) {
     use tokio::signal::unix::{SignalKind, signal};
     let mut sigs: Vec<_> = [
         SignalKind::terminate(),
@@ -107,6 +151,9 @@ async fn wait_until_unneeded(clients: &proto::Clients, linger: Duration) {
         tokio::select! {
             _ = &mut signalled => return,
             _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+        }
+        if forever {
+            continue;
         }
         if clients.open.load(Ordering::SeqCst) > 0 {
             idle_since = Instant::now();

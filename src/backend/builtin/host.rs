@@ -16,6 +16,7 @@ use opsconsole_sim::base::time::{SimDuration, SimTime};
 use opsconsole_sim::exec::pending::{LogSource, sources};
 use opsconsole_sim::exec::{self, Env, Io, Pending, Run, format, views};
 use opsconsole_sim::infra::logs;
+use opsconsole_sim::kube::api::{ApiRequest, ApiResponse, status::Status};
 use opsconsole_sim::lang::{self, Cmd, SimCmd};
 use opsconsole_sim::model::*;
 use opsconsole_sim::store::Store;
@@ -71,6 +72,11 @@ pub enum Request {
     Plan {
         words: Vec<String>,
         reply: oneshot::Sender<Result<Plan, BackendError>>,
+    },
+    /// A Kubernetes API request (from `serve --kube-api`).
+    Kube {
+        req: Box<ApiRequest>,
+        reply: oneshot::Sender<ApiResponse>,
     },
     Shutdown,
 }
@@ -298,8 +304,28 @@ impl Host {
             Request::Plan { words, reply } => {
                 let _ = reply.send(self.plan(&words));
             }
+            Request::Kube { req, reply } => {
+                let _ = reply.send(self.kube(&req));
+            }
             Request::Shutdown => {}
         }
+    }
+
+    /// Serves a Kubernetes API request; a change is saved before it is acknowledged.
+    fn kube(&mut self, req: &ApiRequest) -> ApiResponse {
+        let resp = self.cl.kube_api(req);
+        if resp.status < 400
+            && req.method != "GET"
+            && let Err(e) = self.store.save(&mut self.cl)
+        {
+            return ApiResponse::error(&Status {
+                code: 500,
+                reason: "InternalError",
+                message: format!("Internal error occurred: {e}"),
+                details: serde_json::Value::Null,
+            });
+        }
+        resp
     }
 
     fn handle_run(&mut self, req: RunReq, reply: UnboundedSender<RunMsg>) {

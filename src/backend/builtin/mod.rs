@@ -9,6 +9,8 @@ pub mod bootstrap;
 pub mod convert;
 pub mod daemon;
 pub mod host;
+pub mod kubeapi;
+pub mod pki;
 pub mod proto;
 
 use crate::backend::*;

@@ -1,9 +1,11 @@
 //! The simulator's objects: the Docker Engine API's types ([`crate::engine`]), and the
 //! objects the state keeps, each with the simulator's own part beside the API's: what every
 //! node runs ([`infra`]: containers, local volumes) and the swarm's ([`swarm`]: nodes,
-//! services, tasks, overlay networks).
+//! services, tasks, overlay networks); and the Kubernetes control plane's ([`kube`]: the
+//! k8s-openapi types).
 
 pub mod infra;
+pub mod kube;
 pub mod swarm;
 
 pub use crate::engine::*;
@@ -16,6 +18,8 @@ use crate::base::time::SimTime;
 /// [`crate::state`]): its key in its table, how a change stamps it, and when it next wants
 /// to wake.
 pub trait Record {
+    /// A Kubernetes object: its versions are resourceVersions, counted apart.
+    const KUBE: bool = false;
     fn key(&self) -> String;
     /// Called on every change with the new version index and the time.
     fn stamp(&mut self, _version: u64, _now: SimTime) {}

@@ -7,6 +7,7 @@
 
 use super::index::{self, Index};
 use super::key::Key;
+use crate::model::kube::*;
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -56,6 +57,14 @@ macro_rules! kinds {
                 match self {
                     Kind::Cluster => "cluster",
                     $(Kind::$kind => $name,)*
+                }
+            }
+
+            /// Whether objects of this kind belong to the Kubernetes control plane.
+            pub fn is_kube(self) -> bool {
+                match self {
+                    Kind::Cluster => false,
+                    $(Kind::$kind => <$ty as Record>::KUBE,)*
                 }
             }
 
@@ -121,4 +130,10 @@ kinds! {
     Container: Container, containers, "infra.containers", "container", index::container;
     Volume: Volume, volumes, "infra.volumes", "volume", index::none;
     Network: Network, networks, "swarm.networks", "network", index::network;
+    KubeNamespace: Namespace, kube_namespaces, "kube.namespaces", "namespace", index::none;
+    KubeNode: KubeNode, kube_nodes, "kube.nodes", "kube-node", index::none;
+    KubeService: KubeService, kube_services, "kube.services", "kube-service", index::none;
+    KubePod: Pod, kube_pods, "kube.pods", "pod", index::none;
+    KubeDeployment: Deployment, kube_deployments, "kube.deployments", "deployment", index::none;
+    KubeReplicaSet: ReplicaSet, kube_replicasets, "kube.replicasets", "replicaset", index::none;
 }

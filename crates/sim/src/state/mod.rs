@@ -24,7 +24,7 @@ use key::by_str;
 pub use kinds::{AnyObj, EachKind, Kind, KindFn, Object, Tables, each_kind};
 
 /// The on-disk format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Cluster-wide simulation state that is not an object: the clock, the RNG, counters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,6 +42,30 @@ pub struct Meta {
     pub next_ingress_port: u32,
     pub next_vxlan: u32,
     pub pid_seq: i64,
+    /// The Kubernetes control plane's counters (absent in states from before it existed).
+    #[serde(default)]
+    pub kube: KubeMeta,
+}
+
+/// What the Kubernetes control plane keeps beside its objects.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KubeMeta {
+    /// Whether the cluster's seed objects exist (false in a state written before it).
+    pub seeded: bool,
+    /// The last resourceVersion given out.
+    pub rv: u64,
+    /// Randomness of its own (UIDs, name suffixes), so the swarm's stays as it was.
+    pub rng: Rng,
+}
+
+impl Default for KubeMeta {
+    fn default() -> KubeMeta {
+        KubeMeta {
+            seeded: false,
+            rv: 0,
+            rng: Rng::new(0x6b75_6265),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,9 +317,16 @@ impl State {
         });
     }
 
-    fn next_version(&mut self) -> u64 {
-        self.meta.version_seq += 1;
-        self.meta.version_seq
+    /// The next version of an object of kind `T`: Kubernetes objects count their own
+    /// resourceVersions (as etcd does), so the two control planes never shift each other's.
+    fn next_version<T: Object>(&mut self) -> u64 {
+        let seq = if T::KUBE {
+            &mut self.meta.kube.rv
+        } else {
+            &mut self.meta.version_seq
+        };
+        *seq += 1;
+        *seq
     }
 
     // -- writing ------------------------------------------------------------
@@ -304,7 +335,7 @@ impl State {
     pub fn insert<T: Object>(&mut self, mut obj: T) {
         let key = obj.key();
         self.journal::<T>(&key, true);
-        let v = self.next_version();
+        let v = self.next_version::<T>();
         obj.stamp(v, self.meta.now);
         let wake = obj.wake();
         let old = T::table_mut(&mut self.tables).insert(Key::new(&key), obj);
@@ -319,14 +350,18 @@ impl State {
 
     /// Changes an object in place. Returns false if it does not exist.
     pub fn update<T: Object>(&mut self, key: &str, f: impl FnOnce(&mut T)) -> bool {
-        self.meta.version_seq += 1;
-        let (v, now) = (self.meta.version_seq, self.meta.now);
         // One lookup, and one copy of the old value, which serves the index update and, on
         // the first change in this transaction, the journal.
         let Some(obj) = by_str!(key, |k| T::table_mut(&mut self.tables).get_mut(k)) else {
-            self.meta.version_seq -= 1;
             return false;
         };
+        let seq = if T::KUBE {
+            &mut self.meta.kube.rv
+        } else {
+            &mut self.meta.version_seq
+        };
+        *seq += 1;
+        let (v, now) = (*seq, self.meta.now);
         let old = obj.clone();
         f(obj);
         obj.stamp(v, now);

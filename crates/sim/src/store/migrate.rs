@@ -6,6 +6,10 @@
 //! in `x-sim.task`. Format 2 names each table by the registry (`swarm.nodes`, ...,
 //! `infra.containers`) and a container's owner by its control plane
 //! (`x-sim.owner: {"swarm_task": ID}`), so the runtime can serve any plane.
+//!
+//! Format 3 adds the Kubernetes cluster (its `kube.*` tables and `meta.kube`): a format-2
+//! state needs no rewriting, and gets the Kubernetes cluster's seed objects when it is
+//! opened ([`crate::Cluster::ensure_kube`]).
 
 use super::{META, StoreError, corrupt};
 use crate::model::*;

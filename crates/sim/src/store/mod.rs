@@ -190,7 +190,12 @@ impl Store {
         }
         let format = check_format(&store.db, &store.path)?;
         migrate::upgrade(&store.db, &store.path, format)?;
-        let cluster = store.load()?;
+        let mut cluster = store.load()?;
+        if !cluster.state().meta.kube.seeded {
+            cluster.ensure_kube();
+            cluster.take_events();
+            store.save(&mut cluster)?;
+        }
         Ok((store, cluster))
     }
 

@@ -118,6 +118,7 @@ pub fn seed_cluster(seed: u64, start: SimTime) -> Cluster {
         sched_at: None,
         next_ingress_port: 30000,
         next_vxlan: 0,
+        kube: Default::default(),
         pid_seq: 0,
     };
     let mut st = State::new(meta);

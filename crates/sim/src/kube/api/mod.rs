@@ -1,0 +1,394 @@
+//! The Kubernetes API handler: the one way into the Kubernetes control plane. Real kubectl
+//! over HTTPS, the console's kube-rs client and `ctl kubectl` all arrive here as an
+//! [`ApiRequest`] and leave with an [`ApiResponse`], so they cannot disagree. Pure: the
+//! HTTP server that feeds it lives in the console crate.
+//!
+//! A request runs inside the cluster's transaction ([`crate::Cluster::kube_api`]): an
+//! answer of 400 or more changes nothing.
+
+pub mod discovery;
+pub mod patch;
+pub mod registry;
+pub mod resources;
+pub mod select;
+pub mod status;
+
+use crate::kube::print::{Column, PrintCx};
+use crate::state::State;
+use resources::Resource;
+use select::{FieldSelector, LabelSelector};
+use serde_json::{Value, json};
+use status::Status;
+
+/// The largest request body the API server takes (kube-apiserver's limit).
+pub const MAX_BODY: usize = 3 << 20;
+
+/// An HTTP request to the API, as the server got it.
+#[derive(Clone, Debug, Default)]
+pub struct ApiRequest {
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string (percent-encoded).
+    pub query: String,
+    pub accept: String,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    /// The address the client reached the server at (for legacy discovery).
+    pub server: String,
+}
+
+/// The answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiResponse {
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+}
+
+impl ApiResponse {
+    fn json(status: u16, v: &Value) -> ApiResponse {
+        ApiResponse {
+            status,
+            content_type: "application/json".into(),
+            body: serde_json::to_vec(v).unwrap_or_default(),
+        }
+    }
+    fn ok(v: &Value) -> ApiResponse {
+        ApiResponse::json(200, v)
+    }
+    pub fn error(s: &Status) -> ApiResponse {
+        ApiResponse::json(s.code, &s.to_json())
+    }
+    /// The body as JSON (for tests and in-process clients).
+    pub fn value(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+fn unhex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Decodes `application/x-www-form-urlencoded` text.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < b.len() => match (unhex(b[i + 1]), unhex(b[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h << 4 | l);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The query parameters, decoded.
+pub struct Query(Vec<(String, String)>);
+
+impl Query {
+    pub fn parse(q: &str) -> Query {
+        Query(
+            q.split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| match p.split_once('=') {
+                    Some((k, v)) => (percent_decode(k), percent_decode(v)),
+                    None => (percent_decode(p), String::new()),
+                })
+                .collect(),
+        )
+    }
+    pub fn get(&self, k: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Where a resource request points.
+struct Target<'a> {
+    res: &'static Resource,
+    ns: Option<&'a str>,
+    name: Option<&'a str>,
+    sub: Option<&'a str>,
+}
+
+impl Target<'_> {
+    fn key(&self) -> Option<String> {
+        let name = self.name?;
+        Some(match self.ns {
+            Some(ns) => format!("{ns}/{name}"),
+            None => name.to_string(),
+        })
+    }
+    fn not_found(&self) -> Status {
+        Status::not_found(
+            self.res.plural,
+            self.res.group,
+            self.name.unwrap_or_default(),
+        )
+    }
+}
+
+/// Resolves `/api/v1/...` and `/apis/G/V/...` to a resource.
+fn route<'a>(segs: &[&'a str]) -> Result<Target<'a>, Status> {
+    let (group, version, rest) = match segs {
+        ["api", v, rest @ ..] => ("", *v, rest),
+        ["apis", g, v, rest @ ..] => (*g, *v, rest),
+        _ => return Err(Status::no_route()),
+    };
+    let find = |plural: &str| resources::find(group, version, plural);
+    let (ns, tail) = match rest {
+        ["namespaces", ns, plural, tail @ ..] if find(plural).is_some_and(|r| r.namespaced) => (
+            Some(*ns),
+            std::iter::once(plural)
+                .chain(tail)
+                .copied()
+                .collect::<Vec<_>>(),
+        ),
+        _ => (None, rest.to_vec()),
+    };
+    let (plural, name, sub) = match tail.as_slice() {
+        [p] => (*p, None, None),
+        [p, n] => (*p, Some(*n), None),
+        [p, n, s] => (*p, Some(*n), Some(*s)),
+        _ => return Err(Status::no_route()),
+    };
+    let res = find(plural).ok_or_else(Status::no_route)?;
+    if ns.is_some() && !res.namespaced {
+        return Err(Status::no_route());
+    }
+    if res.namespaced && ns.is_none() && name.is_some() {
+        return Err(Status::no_route());
+    }
+    if let Some(s) = sub
+        && !res.subresources.iter().any(|r| r.name == s)
+    {
+        return Err(Status::no_route());
+    }
+    Ok(Target { res, ns, name, sub })
+}
+
+/// Handles one request. Writes happen in the caller's transaction.
+pub fn handle(st: &mut State, req: &ApiRequest) -> ApiResponse {
+    let q = Query::parse(&req.query);
+    let segs: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    let aggregated = req.accept.contains("as=APIGroupDiscoveryList");
+    let get = req.method == "GET";
+    match (segs.as_slice(), get) {
+        (["version"], true) => ApiResponse::ok(&discovery::version()),
+        (["healthz" | "livez" | "readyz"], true) => ApiResponse {
+            status: 200,
+            content_type: "text/plain".into(),
+            body: b"ok".to_vec(),
+        },
+        (["api"], true) if aggregated => aggregated_answer(discovery::aggregated(true)),
+        (["apis"], true) if aggregated => aggregated_answer(discovery::aggregated(false)),
+        (["api"], true) => ApiResponse::ok(&discovery::api_versions(&req.server)),
+        (["apis"], true) => ApiResponse::ok(&discovery::api_groups()),
+        (["api", v], true) => discovered(discovery::resource_list("", v)),
+        (["apis", g, v], true) => discovered(discovery::resource_list(g, v)),
+        (["openapi", "v3"], true) => ApiResponse::ok(&discovery::openapi_root()),
+        (["openapi", "v3", "api", v], true) => discovered(discovery::openapi_doc("", v)),
+        (["openapi", "v3", "apis", g, v], true) => discovered(discovery::openapi_doc(g, v)),
+        _ => match route(&segs) {
+            Ok(t) => resource(st, req, &q, &t).unwrap_or_else(|e| ApiResponse::error(&e)),
+            Err(e) => ApiResponse::error(&e),
+        },
+    }
+}
+
+fn aggregated_answer(v: Value) -> ApiResponse {
+    ApiResponse {
+        content_type: discovery::AGGREGATED.into(),
+        ..ApiResponse::ok(&v)
+    }
+}
+
+fn discovered(v: Option<Value>) -> ApiResponse {
+    match v {
+        Some(v) => ApiResponse::ok(&v),
+        None => ApiResponse::error(&Status::no_route()),
+    }
+}
+
+/// Decodes a request body (JSON or YAML) into JSON.
+fn body(req: &ApiRequest) -> Result<Value, Status> {
+    if req.body.len() > MAX_BODY {
+        return Err(Status::too_large());
+    }
+    let ct = req.content_type.split(';').next().unwrap_or("").trim();
+    match ct {
+        ""
+        | "application/json"
+        | "application/merge-patch+json"
+        | "application/strategic-merge-patch+json"
+        | "application/json-patch+json" => serde_json::from_slice(&req.body).map_err(|e| {
+            Status::bad_request(format!("error decoding the request body as JSON: {e}"))
+        }),
+        "application/yaml" | "application/apply-patch+yaml" => {
+            let text = String::from_utf8_lossy(&req.body);
+            serde_saphyr::from_str(&text)
+                .map_err(|e| Status::bad_request(format!("error decoding YAML: {e}")))
+        }
+        other => Err(Status::unsupported_media(other)),
+    }
+}
+
+fn resource(
+    st: &mut State,
+    req: &ApiRequest,
+    q: &Query,
+    t: &Target,
+) -> Result<ApiResponse, Status> {
+    let ops = t.res.ops;
+    let table = req.accept.contains("as=Table");
+    match (req.method.as_str(), t.key()) {
+        ("GET", None) => {
+            if q.get("watch").is_some_and(|w| w == "true" || w == "1") {
+                return Err(Status::method_not_allowed("watch"));
+            }
+            let labels = LabelSelector::parse(q.get("labelSelector").unwrap_or(""))?;
+            let fields = FieldSelector::parse(q.get("fieldSelector").unwrap_or(""))?;
+            let mut keys = Vec::new();
+            let mut items = Vec::new();
+            for key in ops.keys(st, t.ns) {
+                let Some(obj) = ops.json(st, &key) else {
+                    continue;
+                };
+                if labels.matches_json(&obj) && fields.matches_json(&obj) {
+                    keys.push(key);
+                    items.push(obj);
+                }
+            }
+            let rv = st.meta.kube.rv.to_string();
+            if table {
+                return Ok(ApiResponse::ok(&self::table(
+                    st, t.res, q, &keys, items, &rv,
+                )));
+            }
+            Ok(ApiResponse::ok(&json!({
+                "kind": format!("{}List", t.res.kind),
+                "apiVersion": t.res.group_version(),
+                "metadata": {"resourceVersion": rv},
+                "items": items,
+            })))
+        }
+        ("GET", Some(key)) => {
+            let obj = ops.json(st, &key).ok_or_else(|| t.not_found())?;
+            if table && t.sub.is_none() {
+                let rv = st.meta.kube.rv.to_string();
+                return Ok(ApiResponse::ok(&self::table(
+                    st,
+                    t.res,
+                    q,
+                    &[key],
+                    vec![obj],
+                    &rv,
+                )));
+            }
+            Ok(ApiResponse::ok(&obj))
+        }
+        ("POST", None) => {
+            let v = ops.create(st, t.ns, body(req)?)?;
+            Ok(ApiResponse::json(201, &v))
+        }
+        ("PUT", Some(key)) => Ok(ApiResponse::ok(&ops.replace(st, &key, body(req)?)?)),
+        ("PATCH", Some(key)) => {
+            let cur = ops.json(st, &key).ok_or_else(|| t.not_found())?;
+            let ct = req.content_type.split(';').next().unwrap_or("").trim();
+            let patched = patch::apply(ct, cur, body(req)?)?;
+            Ok(ApiResponse::ok(&ops.replace(st, &key, patched)?))
+        }
+        ("DELETE", Some(key)) => {
+            if t.res.plural == "namespaces"
+                && matches!(t.name, Some("default" | "kube-system" | "kube-public"))
+            {
+                return Err(Status {
+                    code: 403,
+                    reason: "Forbidden",
+                    message: format!(
+                        "namespaces \"{}\" is forbidden: this namespace may not be deleted",
+                        t.name.unwrap_or_default()
+                    ),
+                    details: json!({"name": t.name, "kind": "namespaces"}),
+                });
+            }
+            let obj = ops.delete(st, &key).ok_or_else(|| t.not_found())?;
+            Ok(ApiResponse::ok(&json!({
+                "kind": "Status",
+                "apiVersion": "v1",
+                "metadata": {},
+                "status": "Success",
+                "details": {
+                    "name": t.name,
+                    "group": t.res.group,
+                    "kind": t.res.plural,
+                    "uid": obj.pointer("/metadata/uid"),
+                },
+            })))
+        }
+        (m, _) => Err(Status::method_not_allowed(m)),
+    }
+}
+
+fn column_json(c: &Column) -> Value {
+    json!({
+        "name": c.name,
+        "type": c.ty,
+        "format": if c.name == "Name" { "name" } else { "" },
+        "description": c.description,
+        "priority": if c.wide { 1 } else { 0 },
+    })
+}
+
+/// A `meta.k8s.io/v1` Table of the objects, each row carrying the object's metadata (or
+/// the whole object with `includeObject=Object`).
+fn table(
+    st: &State,
+    res: &Resource,
+    q: &Query,
+    keys: &[String],
+    items: Vec<Value>,
+    rv: &str,
+) -> Value {
+    let cx = PrintCx { now: st.now() };
+    let include = q.get("includeObject").unwrap_or("Metadata");
+    let rows: Vec<Value> = keys
+        .iter()
+        .zip(items)
+        .map(|(key, obj)| {
+            let cells = res.ops.cells(st, key, &cx).unwrap_or_default();
+            let object = match include {
+                "Object" => obj,
+                "None" => Value::Null,
+                _ => json!({
+                    "kind": "PartialObjectMetadata",
+                    "apiVersion": "meta.k8s.io/v1",
+                    "metadata": obj.get("metadata").cloned().unwrap_or(Value::Null),
+                }),
+            };
+            json!({"cells": cells, "object": object})
+        })
+        .collect();
+    json!({
+        "kind": "Table",
+        "apiVersion": "meta.k8s.io/v1",
+        "metadata": {"resourceVersion": rv},
+        "columnDefinitions": res.ops.columns().iter().map(column_json).collect::<Vec<_>>(),
+        "rows": rows,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,226 @@
+//! The registry: what the API server does to an object of one kind on create, replace and
+//! delete (names, UIDs, timestamps, generations, defaults, validation, preconditions),
+//! written once over the typed objects. The served resource table points at it.
+
+use super::status::Status;
+use crate::kube::names;
+use crate::kube::print::{Column, PrintCx, Printer};
+use crate::model::kube::*;
+use crate::state::{Object, State};
+use serde_json::Value;
+use std::marker::PhantomData;
+
+/// A kind the API server serves.
+pub trait Served:
+    Object + Printer + k8s_openapi::Resource + k8s_openapi::Metadata<Ty = ObjectMeta>
+{
+    /// Whether `metadata.generation` counts spec changes (kinds with a spec controllers
+    /// act on).
+    const GENERATION: bool = false;
+    /// Server-side defaulting, as the real API server fills in omitted fields.
+    fn defaults(&mut self) {}
+    /// Validation: (field path, message) for each problem.
+    fn validate(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
+}
+
+impl Served for Namespace {
+    fn defaults(&mut self) {
+        let name = self.metadata.name.clone().unwrap_or_default();
+        self.metadata
+            .labels
+            .get_or_insert_default()
+            .insert("kubernetes.io/metadata.name".into(), name);
+        let spec = self.spec.get_or_insert_default();
+        if spec.finalizers.is_none() {
+            spec.finalizers = Some(vec!["kubernetes".into()]);
+        }
+        let status = self.status.get_or_insert_default();
+        if status.phase.is_none() {
+            status.phase = Some("Active".into());
+        }
+    }
+}
+impl Served for KubeNode {}
+impl Served for KubeService {}
+impl Served for Pod {}
+impl Served for Deployment {
+    const GENERATION: bool = true;
+}
+impl Served for ReplicaSet {
+    const GENERATION: bool = true;
+}
+
+/// The operations the router needs, object-safe so the resource table can hold them.
+pub trait Ops: Sync {
+    fn columns(&self) -> &'static [Column];
+    /// Keys of the objects in a namespace (or all), in key order.
+    fn keys(&self, st: &State, ns: Option<&str>) -> Vec<String>;
+    fn json(&self, st: &State, key: &str) -> Option<Value>;
+    fn cells(&self, st: &State, key: &str, cx: &PrintCx) -> Option<Vec<Value>>;
+    fn create(&self, st: &mut State, ns: Option<&str>, body: Value) -> Result<Value, Status>;
+    fn replace(&self, st: &mut State, key: &str, body: Value) -> Result<Value, Status>;
+    fn delete(&self, st: &mut State, key: &str) -> Option<Value>;
+}
+
+/// The operations of kind `T`.
+pub struct Typed<T>(PhantomData<fn() -> T>);
+
+impl<T> Typed<T> {
+    pub const OPS: Typed<T> = Typed(PhantomData);
+}
+
+fn to_json<T: serde::Serialize>(o: &T) -> Value {
+    serde_json::to_value(o).unwrap_or(Value::Null)
+}
+
+/// Decodes a request body into `T`, with the decoding error as the API server words it.
+fn decode<T: Served>(body: Value) -> Result<T, Status> {
+    serde_json::from_value(body).map_err(|e| {
+        Status::bad_request(format!(
+            "{} in version \"{}\" cannot be handled as a {}: {e}",
+            <T as k8s_openapi::Resource>::KIND,
+            <T as k8s_openapi::Resource>::VERSION,
+            <T as k8s_openapi::Resource>::KIND
+        ))
+    })
+}
+
+fn spec_of(v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Some(m) = v.as_object_mut() {
+        m.remove("metadata");
+        m.remove("status");
+    }
+    v
+}
+
+fn invalid<T: Served>(o: &T, causes: &[(String, String)]) -> Status {
+    let name = o.metadata().name.as_deref().unwrap_or_default();
+    Status::invalid(<T as k8s_openapi::Resource>::KIND, T::GROUP, name, causes)
+}
+
+impl<T: Served> Ops for Typed<T> {
+    fn columns(&self) -> &'static [Column] {
+        T::COLUMNS
+    }
+
+    fn keys(&self, st: &State, ns: Option<&str>) -> Vec<String> {
+        match ns {
+            Some(ns) => {
+                let prefix = format!("{ns}/");
+                st.with_prefix::<T>(&prefix).map(|o| o.key()).collect()
+            }
+            None => st.all::<T>().map(|o| o.key()).collect(),
+        }
+    }
+
+    fn json(&self, st: &State, key: &str) -> Option<Value> {
+        st.get::<T>(key).map(to_json)
+    }
+
+    fn cells(&self, st: &State, key: &str, cx: &PrintCx) -> Option<Vec<Value>> {
+        st.get::<T>(key).map(|o| o.cells(cx))
+    }
+
+    fn create(&self, st: &mut State, ns: Option<&str>, body: Value) -> Result<Value, Status> {
+        let mut obj: T = decode(body)?;
+        let namespaced = ns.is_some();
+        let now = time(st.now());
+        let m = obj.metadata_mut();
+        if namespaced {
+            match (m.namespace.as_deref(), ns) {
+                (Some(a), Some(b)) if !a.is_empty() && a != b => {
+                    return Err(Status::bad_request(
+                        "the namespace of the provided object does not match the namespace sent on the request",
+                    ));
+                }
+                _ => m.namespace = ns.map(str::to_string),
+            }
+        } else {
+            m.namespace = None;
+        }
+        if m.name.as_deref().unwrap_or_default().is_empty() {
+            match m.generate_name.as_deref().filter(|g| !g.is_empty()) {
+                Some(g) => m.name = Some(format!("{g}{}", names::suffix(&mut st.meta.kube.rng))),
+                None => {
+                    return Err(invalid(
+                        &obj,
+                        &[(
+                            "metadata.name".into(),
+                            "Required value: name or generateName is required".into(),
+                        )],
+                    ));
+                }
+            }
+        }
+        let m = obj.metadata_mut();
+        m.uid = Some(names::uid(&mut st.meta.kube.rng));
+        m.creation_timestamp = Some(now);
+        m.resource_version = None;
+        m.deletion_timestamp = None;
+        m.deletion_grace_period_seconds = None;
+        m.generation = T::GENERATION.then_some(1);
+        m.managed_fields = None;
+        let name = m.name.clone().unwrap_or_default();
+        if let Some(ns) = ns
+            && st.get::<Namespace>(ns).is_none()
+        {
+            return Err(Status::not_found("namespaces", "", ns));
+        }
+        let key = obj.key();
+        if st.get::<T>(&key).is_some() {
+            return Err(Status::already_exists(T::URL_PATH_SEGMENT, T::GROUP, &name));
+        }
+        obj.defaults();
+        let causes = obj.validate();
+        if !causes.is_empty() {
+            return Err(invalid(&obj, &causes));
+        }
+        st.insert(obj);
+        Ok(self.json(st, &key).unwrap_or(Value::Null))
+    }
+
+    fn replace(&self, st: &mut State, key: &str, body: Value) -> Result<Value, Status> {
+        let mut obj: T = decode(body)?;
+        let Some(cur) = st.get::<T>(key) else {
+            let name = key.rsplit('/').next().unwrap_or(key);
+            return Err(Status::not_found(T::URL_PATH_SEGMENT, T::GROUP, name));
+        };
+        let cur_meta = cur.metadata().clone();
+        let name = cur_meta.name.clone().unwrap_or_default();
+        let m = obj.metadata_mut();
+        if m.name.as_deref().is_some_and(|n| n != name) {
+            return Err(Status::bad_request(format!(
+                "the name of the object ({}) does not match the name on the URL ({name})",
+                m.name.as_deref().unwrap_or_default()
+            )));
+        }
+        if let Some(rv) = m.resource_version.as_deref().filter(|rv| !rv.is_empty())
+            && Some(rv) != cur_meta.resource_version.as_deref()
+        {
+            return Err(Status::conflict(T::URL_PATH_SEGMENT, T::GROUP, &name));
+        }
+        m.name = Some(name);
+        m.namespace = cur_meta.namespace.clone();
+        m.uid = cur_meta.uid.clone();
+        m.creation_timestamp = cur_meta.creation_timestamp.clone();
+        m.deletion_timestamp = cur_meta.deletion_timestamp.clone();
+        m.generation = cur_meta.generation;
+        obj.defaults();
+        let causes = obj.validate();
+        if !causes.is_empty() {
+            return Err(invalid(&obj, &causes));
+        }
+        if T::GENERATION && spec_of(&to_json(&obj)) != spec_of(&to_json(cur)) {
+            obj.metadata_mut().generation = Some(cur_meta.generation.unwrap_or(0) + 1);
+        }
+        st.insert(obj);
+        Ok(self.json(st, key).unwrap_or(Value::Null))
+    }
+
+    fn delete(&self, st: &mut State, key: &str) -> Option<Value> {
+        st.remove::<T>(key).map(|o| to_json(&o))
+    }
+}

@@ -1,0 +1,276 @@
+//! The API handler in process, as kubectl's requests reach it.
+
+use super::*;
+use crate::base::time::SimTime;
+use crate::{Cluster, seed_cluster};
+
+const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+fn cluster() -> Cluster {
+    seed_cluster(1, SimTime::parse_rfc3339("2026-11-22T10:00:00Z").unwrap())
+}
+
+fn req(method: &str, path: &str, accept: &str) -> ApiRequest {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    ApiRequest {
+        method: method.into(),
+        path: path.into(),
+        query: query.into(),
+        accept: accept.into(),
+        server: "127.0.0.1:6443".into(),
+        ..Default::default()
+    }
+}
+
+fn with_body(mut r: ApiRequest, ct: &str, body: &str) -> ApiRequest {
+    r.content_type = ct.into();
+    r.body = body.as_bytes().to_vec();
+    r
+}
+
+fn cells(table: &Value) -> Vec<Vec<String>> {
+    table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["cells"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_seed_cluster_is_seed_002s() {
+    let mut c = cluster();
+    let r = c.kube_api(&req("GET", "/api/v1/nodes", TABLE));
+    assert_eq!(r.status, 200);
+    let t = r.value();
+    let names: Vec<&str> = t["columnDefinitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Name",
+            "Status",
+            "Roles",
+            "Age",
+            "Version",
+            "Internal-IP",
+            "External-IP",
+            "OS-Image",
+            "Kernel-Version",
+            "Container-Runtime"
+        ]
+    );
+    let rows = cells(&t);
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        rows[0][..3],
+        ["192.168.122.11", "Ready", "control-plane,master"]
+    );
+    assert_eq!(rows[2][..3], ["192.168.122.13", "Ready", "<none>"]);
+    assert_eq!(rows[3][4], "v1.32.4");
+    assert_eq!(t["rows"][0]["object"]["kind"], "PartialObjectMetadata");
+    assert_eq!(
+        t["rows"][0]["object"]["metadata"]["labels"]["node-role.kubernetes.io/master"],
+        ""
+    );
+    let ns = c.kube_api(&req("GET", "/api/v1/namespaces", TABLE)).value();
+    let names: Vec<String> = cells(&ns).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(
+        names,
+        ["default", "kube-node-lease", "kube-public", "kube-system"]
+    );
+    let svc = c
+        .kube_api(&req("GET", "/api/v1/namespaces/default/services", TABLE))
+        .value();
+    assert_eq!(
+        cells(&svc)[0][..5],
+        ["kubernetes", "ClusterIP", "10.96.0.1", "<none>", "443/TCP"]
+    );
+    // Time passes: ages move.
+    c.advance(crate::base::time::SimDuration::from_secs(126));
+    let ns = c
+        .kube_api(&req("GET", "/api/v1/namespaces/default", TABLE))
+        .value();
+    assert_eq!(cells(&ns)[0], ["default", "Active", "2m6s"]);
+}
+
+#[test]
+fn discovery_is_aggregated_when_asked() {
+    let mut c = cluster();
+    let agg =
+        "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json";
+    let r = c.kube_api(&req("GET", "/apis", agg));
+    assert_eq!(r.content_type, discovery::AGGREGATED);
+    let v = r.value();
+    let apps = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["metadata"]["name"] == "apps")
+        .unwrap();
+    let deploy = &apps["versions"][0]["resources"][0];
+    assert_eq!(deploy["resource"], "deployments");
+    assert_eq!(deploy["shortNames"][0], "deploy");
+    assert_eq!(deploy["subresources"][0]["responseKind"]["kind"], "Scale");
+    let legacy = c.kube_api(&req("GET", "/api", "application/json")).value();
+    assert_eq!(legacy["kind"], "APIVersions");
+    let list = c.kube_api(&req("GET", "/apis/apps/v1", "")).value();
+    assert!(
+        list["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "deployments/scale")
+    );
+    assert_eq!(c.kube_api(&req("GET", "/apis/nope/v1", "")).status, 404);
+    assert_eq!(
+        c.kube_api(&req("GET", "/version", "")).value()["minor"],
+        "32"
+    );
+    let root = c.kube_api(&req("GET", "/openapi/v3", "")).value();
+    let url = root["paths"]["apis/apps/v1"]["serverRelativeURL"]
+        .as_str()
+        .unwrap();
+    let doc = c.kube_api(&req("GET", url, "")).value();
+    assert!(
+        doc["paths"]["/apis/apps/v1/namespaces/{namespace}/deployments/{name}"]["patch"]
+            .is_object()
+    );
+}
+
+#[test]
+fn objects_are_created_read_replaced_patched_and_deleted() {
+    let mut c = cluster();
+    let dep = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","labels":{"app":"web"}},
+        "spec":{"replicas":1,"selector":{"matchLabels":{"app":"web"}},
+        "template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"nginx","image":"nginx:1.15-alpine"}]}}}}"#;
+    let path = "/apis/apps/v1/namespaces/default/deployments";
+    let r = c.kube_api(&with_body(req("POST", path, ""), "application/json", dep));
+    assert_eq!(r.status, 201, "{:?}", r.value());
+    let v = r.value();
+    assert_eq!(v["metadata"]["generation"], 1);
+    assert_eq!(v["metadata"]["namespace"], "default");
+    assert_eq!(v["metadata"]["uid"].as_str().unwrap().len(), 36);
+    let rv1: u64 = v["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // A second create is AlreadyExists, and changes nothing.
+    let again = c.kube_api(&with_body(req("POST", path, ""), "application/json", dep));
+    assert_eq!(again.status, 409);
+    assert_eq!(
+        again.value()["message"],
+        "deployments.apps \"web\" already exists"
+    );
+
+    let item = format!("{path}/web");
+    let set_image = r#"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"nginx"}],"containers":[{"image":"nginx:1.16-alpine","name":"nginx"}]}}}}"#;
+    let r = c.kube_api(&with_body(
+        req("PATCH", &item, ""),
+        "application/strategic-merge-patch+json",
+        set_image,
+    ));
+    assert_eq!(r.status, 200, "{:?}", r.value());
+    let v = r.value();
+    assert_eq!(
+        v["spec"]["template"]["spec"]["containers"][0]["image"],
+        "nginx:1.16-alpine"
+    );
+    assert_eq!(v["metadata"]["generation"], 2);
+    let rv2: u64 = v["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(rv2 > rv1);
+
+    // A label-only change leaves the generation alone.
+    let r = c.kube_api(&with_body(
+        req("PATCH", &item, ""),
+        "application/merge-patch+json",
+        r#"{"metadata":{"labels":{"tier":"fe"}}}"#,
+    ));
+    assert_eq!(r.value()["metadata"]["generation"], 2);
+
+    // A stale resourceVersion on PUT is a Conflict.
+    let mut stale = r.value();
+    stale["metadata"]["resourceVersion"] = json!(rv1.to_string());
+    let r = c.kube_api(&with_body(
+        req("PUT", &item, ""),
+        "application/json",
+        &stale.to_string(),
+    ));
+    assert_eq!(r.status, 409);
+    assert!(r.value()["message"].as_str().unwrap().starts_with(
+        "Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified"
+    ));
+
+    let l = c
+        .kube_api(&req(
+            "GET",
+            "/apis/apps/v1/deployments?labelSelector=app%3Dweb",
+            "",
+        ))
+        .value();
+    assert_eq!(l["kind"], "DeploymentList");
+    assert_eq!(l["items"].as_array().unwrap().len(), 1);
+    let none = c
+        .kube_api(&req("GET", &format!("{path}?labelSelector=app%3Dapi"), ""))
+        .value();
+    assert!(none["items"].as_array().unwrap().is_empty());
+
+    let r = c.kube_api(&req("DELETE", &item, ""));
+    assert_eq!(r.value()["status"], "Success");
+    let r = c.kube_api(&req("GET", &item, ""));
+    assert_eq!(r.status, 404);
+    assert_eq!(r.value()["message"], "deployments.apps \"web\" not found");
+}
+
+#[test]
+fn bad_requests_are_refused_and_change_nothing() {
+    let mut c = cluster();
+    let before = c.state().meta.kube.rv;
+    let path = "/api/v1/namespaces/nope/pods";
+    let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx"}]}}"#;
+    let r = c.kube_api(&with_body(req("POST", path, ""), "application/json", pod));
+    assert_eq!(r.status, 404);
+    assert_eq!(r.value()["message"], "namespaces \"nope\" not found");
+    let r = c.kube_api(&with_body(
+        req("POST", "/api/v1/namespaces/default/pods", ""),
+        "application/json",
+        r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"x"}}"#,
+    ));
+    assert_eq!(r.status, 400, "{:?}", r.value());
+    let r = c.kube_api(&with_body(
+        req("POST", "/api/v1/namespaces/default/pods", ""),
+        "application/json",
+        "{not json",
+    ));
+    assert_eq!(r.status, 400);
+    let r = c.kube_api(&req("DELETE", "/api/v1/namespaces/default", ""));
+    assert_eq!(r.status, 403);
+    assert_eq!(c.kube_api(&req("GET", "/api/v1/frobs", "")).status, 404);
+    assert_eq!(c.state().meta.kube.rv, before);
+}
+
+#[test]
+fn queries_are_decoded() {
+    let q = Query::parse("labelSelector=app%3Dweb%2Ctier+in+%28fe%29&limit=500&watch");
+    assert_eq!(q.get("labelSelector"), Some("app=web,tier in (fe)"));
+    assert_eq!(q.get("limit"), Some("500"));
+    assert_eq!(q.get("watch"), Some(""));
+    assert_eq!(percent_decode("100%"), "100%");
+}

@@ -1,0 +1,58 @@
+//! Names and identifiers as Kubernetes makes them: UUIDs, and the random suffixes of
+//! generated names (`deploy-nginx-6c9764bb69-pbc2h`).
+
+use crate::base::rng::Rng;
+
+/// The alphabet of generated name suffixes (apimachinery `util/rand`: no vowels, no
+/// confusable digits).
+const SUFFIX: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+
+/// A random (version 4) UUID, as the API server gives every object.
+pub fn uid(rng: &mut Rng) -> String {
+    let hi = rng.next_u64();
+    let lo = rng.next_u64();
+    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
+/// `n` random lowercase hex digits.
+pub fn hex(rng: &mut Rng, n: usize) -> String {
+    let mut s = String::with_capacity(n);
+    while s.len() < n {
+        s.push_str(&format!("{:016x}", rng.next_u64()));
+    }
+    s.truncate(n);
+    s
+}
+
+/// A 5-character suffix for a generated name.
+pub fn suffix(rng: &mut Rng) -> String {
+    (0..5)
+        .map(|_| SUFFIX[rng.below(SUFFIX.len() as u64) as usize] as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_and_suffixes_are_well_formed() {
+        let mut rng = Rng::new(7);
+        let u = uid(&mut rng);
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4", "{u}");
+        assert!("89ab".contains(&u[19..20]), "{u}");
+        let s = suffix(&mut rng);
+        assert_eq!(s.len(), 5);
+        assert!(s.bytes().all(|b| SUFFIX.contains(&b)), "{s}");
+    }
+}

@@ -1,0 +1,267 @@
+//! The Kubernetes cluster a new state starts with: seed 002's four nodes, registered by IP
+//! (two tainted control-plane nodes, two workers, Calico's per-node blocks of 10.3.0.0/16),
+//! the four namespaces every cluster has, and the `kubernetes` and `kube-dns` Services.
+
+use super::names;
+use crate::model::kube::*;
+use crate::state::State;
+use k8s_openapi::api::core::v1::{
+    NamespaceStatus, NodeAddress, NodeCondition, NodeSpec, NodeStatus, NodeSystemInfo, ServicePort,
+    ServiceSpec, Taint,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
+
+/// The version the simulated kubelets and API server report.
+pub const KUBE_VERSION: &str = "v1.32.4";
+
+/// A node of the seed cluster: name (its IP), host name, control plane or not, pod block.
+const NODES: &[(&str, &str, bool, &str)] = &[
+    ("192.168.122.11", "master1", true, "10.3.137.64/26"),
+    ("192.168.122.12", "master2", true, "10.3.180.0/26"),
+    ("192.168.122.13", "node1", false, "10.3.166.128/26"),
+    ("192.168.122.14", "node2", false, "10.3.104.0/26"),
+];
+
+const NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// The taints of a control-plane node: the one seed 002's DaemonSet tolerates, and today's.
+pub const CONTROL_PLANE_TAINTS: &[&str] = &[
+    "node-role.kubernetes.io/master",
+    "node-role.kubernetes.io/control-plane",
+];
+
+fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
+    Some(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
+}
+
+fn meta(st: &mut State, name: &str, ns: Option<&str>) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.into()),
+        namespace: ns.map(str::to_string),
+        uid: Some(names::uid(&mut st.meta.kube.rng)),
+        creation_timestamp: Some(time(st.now())),
+        ..Default::default()
+    }
+}
+
+/// What a new node looks like: its labels, capacity, conditions and system info.
+pub fn node(
+    st: &mut State,
+    name: &str,
+    host: &str,
+    control_plane: bool,
+    pod_cidr: &str,
+    cpus: u32,
+    memory_ki: u64,
+) -> KubeNode {
+    let mut meta = meta(st, name, None);
+    let mut l = vec![
+        ("beta.kubernetes.io/arch", "amd64"),
+        ("beta.kubernetes.io/os", "linux"),
+        ("kubernetes.io/arch", "amd64"),
+        ("kubernetes.io/hostname", name),
+        ("kubernetes.io/os", "linux"),
+    ];
+    if control_plane {
+        l.push(("node-role.kubernetes.io/control-plane", ""));
+        l.push(("node-role.kubernetes.io/master", ""));
+    }
+    meta.labels = labels(&l);
+    meta.annotations = labels(&[
+        ("node.alpha.kubernetes.io/ttl", "0"),
+        (
+            "volumes.kubernetes.io/controller-managed-attach-detach",
+            "true",
+        ),
+    ]);
+    let now = time(st.now());
+    let taints = control_plane.then(|| {
+        CONTROL_PLANE_TAINTS
+            .iter()
+            .map(|k| Taint {
+                key: k.to_string(),
+                effect: "NoSchedule".into(),
+                ..Default::default()
+            })
+            .collect()
+    });
+    let resources: BTreeMap<String, Quantity> = [
+        ("cpu", cpus.to_string()),
+        ("ephemeral-storage", "51175Mi".to_string()),
+        ("hugepages-2Mi", "0".to_string()),
+        ("memory", format!("{memory_ki}Ki")),
+        ("pods", "110".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), Quantity(v)))
+    .collect();
+    let cond = |ty: &str, status: &str, reason: &str, message: &str| NodeCondition {
+        type_: ty.into(),
+        status: status.into(),
+        reason: Some(reason.into()),
+        message: Some(message.into()),
+        last_heartbeat_time: Some(now.clone()),
+        last_transition_time: Some(now.clone()),
+    };
+    let id = super::names::hex(&mut st.meta.kube.rng, 32);
+    KubeNode {
+        metadata: meta,
+        spec: Some(NodeSpec {
+            pod_cidr: Some(pod_cidr.into()),
+            pod_cidrs: Some(vec![pod_cidr.into()]),
+            taints,
+            ..Default::default()
+        }),
+        status: Some(NodeStatus {
+            addresses: Some(vec![
+                NodeAddress {
+                    address: name.into(),
+                    type_: "InternalIP".into(),
+                },
+                NodeAddress {
+                    address: host.into(),
+                    type_: "Hostname".into(),
+                },
+            ]),
+            allocatable: Some(resources.clone()),
+            capacity: Some(resources),
+            conditions: Some(vec![
+                cond(
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                ),
+                cond(
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                ),
+                cond(
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                ),
+                cond(
+                    "Ready",
+                    "True",
+                    "KubeletReady",
+                    "kubelet is posting ready status",
+                ),
+            ]),
+            node_info: Some(NodeSystemInfo {
+                architecture: "amd64".into(),
+                boot_id: names::uid(&mut st.meta.kube.rng),
+                container_runtime_version: "containerd://1.7.24".into(),
+                kernel_version: "3.10.0-1160.el7.x86_64".into(),
+                kube_proxy_version: KUBE_VERSION.into(),
+                kubelet_version: KUBE_VERSION.into(),
+                machine_id: id.clone(),
+                operating_system: "linux".into(),
+                os_image: "CentOS Linux 7 (Core)".into(),
+                system_uuid: id,
+            }),
+            ..Default::default()
+        }),
+    }
+}
+
+fn service(
+    st: &mut State,
+    ns: &str,
+    name: &str,
+    ip: &str,
+    l: &[(&str, &str)],
+    selector: &[(&str, &str)],
+    ports: &[(&str, i32, &str, i32)],
+) -> KubeService {
+    let mut meta = meta(st, name, Some(ns));
+    meta.labels = labels(l);
+    KubeService {
+        metadata: meta,
+        spec: Some(ServiceSpec {
+            cluster_ip: Some(ip.into()),
+            cluster_ips: Some(vec![ip.into()]),
+            internal_traffic_policy: Some("Cluster".into()),
+            ip_families: Some(vec!["IPv4".into()]),
+            ip_family_policy: Some("SingleStack".into()),
+            ports: Some(
+                ports
+                    .iter()
+                    .map(|(name, port, proto, target)| ServicePort {
+                        name: Some(name.to_string()),
+                        port: *port,
+                        protocol: Some(proto.to_string()),
+                        target_port: Some(IntOrString::Int(*target)),
+                        ..Default::default()
+                    })
+                    .collect(),
+            ),
+            selector: (!selector.is_empty()).then(|| labels(selector).unwrap_or_default()),
+            session_affinity: Some("None".into()),
+            type_: Some("ClusterIP".into()),
+            ..Default::default()
+        }),
+        status: Some(Default::default()),
+    }
+}
+
+/// Adds the seed cluster's objects. Runs inside a transaction.
+pub fn add(st: &mut State) {
+    for ns in NAMESPACES {
+        let mut m = meta(st, ns, None);
+        m.labels = labels(&[("kubernetes.io/metadata.name", ns)]);
+        st.insert(Namespace {
+            metadata: m,
+            spec: Some(k8s_openapi::api::core::v1::NamespaceSpec {
+                finalizers: Some(vec!["kubernetes".into()]),
+            }),
+            status: Some(NamespaceStatus {
+                phase: Some("Active".into()),
+                ..Default::default()
+            }),
+        });
+    }
+    for (name, host, cp, cidr) in NODES {
+        let n = node(st, name, host, *cp, cidr, 4, 8_008_876);
+        st.insert(n);
+    }
+    let kubernetes = service(
+        st,
+        "default",
+        "kubernetes",
+        "10.96.0.1",
+        &[("component", "apiserver"), ("provider", "kubernetes")],
+        &[],
+        &[("https", 443, "TCP", 6443)],
+    );
+    st.insert(kubernetes);
+    let dns = service(
+        st,
+        "kube-system",
+        "kube-dns",
+        "10.96.0.10",
+        &[
+            ("k8s-app", "kube-dns"),
+            ("kubernetes.io/cluster-service", "true"),
+            ("kubernetes.io/name", "CoreDNS"),
+        ],
+        &[("k8s-app", "kube-dns")],
+        &[
+            ("dns", 53, "UDP", 53),
+            ("dns-tcp", 53, "TCP", 53),
+            ("metrics", 9153, "TCP", 9153),
+        ],
+    );
+    st.insert(dns);
+    st.meta.kube.seeded = true;
+}

@@ -1,0 +1,55 @@
+//! The Kubernetes control plane's objects: the k8s-openapi types themselves (Kubernetes
+//! 1.32), so what kubectl and kube-rs read is what the simulator keeps. What only the
+//! simulator needs never goes inside them (kubectl would print it).
+
+use super::Record;
+use crate::base::time::{NANOS_PER_SEC, SimTime};
+pub use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+pub use k8s_openapi::api::core::v1::{Namespace, Node as KubeNode, Pod, Service as KubeService};
+pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+
+/// The key of an object in its table: `namespace/name`, or `name` at cluster scope.
+pub fn object_key(m: &ObjectMeta) -> String {
+    let name = m.name.as_deref().unwrap_or_default();
+    match m.namespace.as_deref() {
+        Some(ns) if !ns.is_empty() => format!("{ns}/{name}"),
+        _ => name.to_string(),
+    }
+}
+
+/// A simulated instant as a Kubernetes timestamp (whole seconds, as the API server keeps
+/// them).
+pub fn time(t: SimTime) -> Time {
+    let secs = t.0.div_euclid(NANOS_PER_SEC);
+    Time(jiff::Timestamp::from_second(secs).unwrap_or(jiff::Timestamp::UNIX_EPOCH))
+}
+
+/// A Kubernetes timestamp as a simulated instant.
+pub fn sim_time(t: &Time) -> SimTime {
+    SimTime(t.0.as_nanosecond() as i64)
+}
+
+macro_rules! kube_records {
+    ($($ty:ty),* $(,)?) => {
+        $(
+            impl Record for $ty {
+                const KUBE: bool = true;
+                fn key(&self) -> String {
+                    object_key(&self.metadata)
+                }
+                fn stamp(&mut self, version: u64, _now: SimTime) {
+                    self.metadata.resource_version = Some(version.to_string());
+                }
+            }
+        )*
+    };
+}
+
+kube_records!(
+    Namespace,
+    KubeNode,
+    KubeService,
+    Pod,
+    Deployment,
+    ReplicaSet
+);

@@ -1,0 +1,313 @@
+//! The real kubectl (the dispatcher on this kind of machine, which runs kubectl 1.32 for a
+//! server that reports minor 32) against `opsconsole serve --kube-api`: discovery, Tables,
+//! OpenAPI, create/apply/patch/delete and kubectl's own error texts, over HTTPS with the
+//! state's certificates. CI must have kubectl; elsewhere the test says it did not run.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+const KUBECTL: &str = "kubectl";
+
+struct Server {
+    child: Child,
+    kubeconfig: PathBuf,
+    url: String,
+    state: tempfile::TempDir,
+    home: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn kubectl_present() -> bool {
+    let found = Command::new(KUBECTL)
+        .arg("version")
+        .arg("--client")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var("CI").is_err(),
+            "kubectl is not installed: CI must run the kubectl tests"
+        );
+        eprintln!("SKIPPED: kubectl is not installed here");
+    }
+    found
+}
+
+fn serve(state: &Path) -> (Child, String, PathBuf) {
+    let mut child = Command::new(common::bin())
+        .arg("--state")
+        .arg(state)
+        .args([
+            "serve",
+            "--kube-api",
+            "127.0.0.1:0",
+            "--seed",
+            "1",
+            "--clock-start",
+            common::CLOCK_START,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start opsconsole serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut api = None;
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("kube-api ") {
+            let (url, kc) = rest.split_once(' ').unwrap();
+            api = Some((url.to_string(), PathBuf::from(kc)));
+        } else if line == "ready" {
+            break;
+        } else {
+            panic!("serve said {line:?}");
+        }
+    }
+    let (url, kc) = api.expect("serve printed where the API is");
+    (child, url, kc)
+}
+
+impl Server {
+    fn start() -> Server {
+        let state = tempfile::tempdir().unwrap();
+        let (child, url, kubeconfig) = serve(state.path());
+        Server {
+            child,
+            kubeconfig,
+            url,
+            state,
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// Runs kubectl with a fresh HOME (no cached discovery or dispatcher answer).
+    fn kubectl(&self, args: &[&str]) -> common::Run {
+        self.kubectl_with(&self.kubeconfig, args)
+    }
+
+    fn kubectl_with(&self, kubeconfig: &Path, args: &[&str]) -> common::Run {
+        let out = Command::new(KUBECTL)
+            .args(args)
+            .env("HOME", self.home.path())
+            .env("KUBECONFIG", kubeconfig)
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed002"))
+            .output()
+            .expect("run kubectl");
+        common::Run {
+            out: String::from_utf8_lossy(&out.stdout).into_owned(),
+            err: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    }
+}
+
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+#[test]
+fn real_kubectl_reads_and_writes_the_built_in_cluster() {
+    if !kubectl_present() {
+        return;
+    }
+    let s = Server::start();
+    let meta = std::fs::metadata(&s.kubeconfig).unwrap();
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&meta.permissions()) & 0o777,
+        0o600
+    );
+    assert!(s.url.starts_with("https://127.0.0.1:"), "{}", s.url);
+
+    // The dispatcher picks kubectl 1.32 from the server's minor version.
+    let v = s.kubectl(&["version"]).ok();
+    assert!(v.contains("Server Version: v1.32.4"), "{v}");
+    assert!(v.contains("Client Version: v1.32."), "{v}");
+
+    // Seed 002's nodes, as kubectl prints them.
+    let nodes = s.kubectl(&["get", "nodes"]).ok();
+    let lines: Vec<&str> = nodes.lines().collect();
+    assert_eq!(
+        words(lines[0]),
+        ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    );
+    assert_eq!(lines.len(), 5, "{nodes}");
+    assert_eq!(
+        words(lines[1])[..3],
+        ["192.168.122.11", "Ready", "control-plane,master"]
+    );
+    assert_eq!(words(lines[3])[..3], ["192.168.122.13", "Ready", "<none>"]);
+    assert_eq!(words(lines[4])[4], "v1.32.4");
+    let wide = s.kubectl(&["get", "no", "-o", "wide"]).ok();
+    assert!(
+        wide.lines().next().unwrap().contains("INTERNAL-IP"),
+        "{wide}"
+    );
+    assert!(wide.contains("CentOS Linux 7 (Core)"), "{wide}");
+
+    let ns = s.kubectl(&["get", "ns"]).ok();
+    for n in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+        assert!(ns.lines().any(|l| words(l)[..2] == [n, "Active"]), "{ns}");
+    }
+    let labels = s.kubectl(&["get", "ns", "default", "--show-labels"]).ok();
+    assert!(
+        labels.contains("kubernetes.io/metadata.name=default"),
+        "{labels}"
+    );
+    let svc = s.kubectl(&["get", "svc", "-A"]).ok();
+    assert!(
+        svc.lines().any(|l| words(l)[..6]
+            == [
+                "default",
+                "kubernetes",
+                "ClusterIP",
+                "10.96.0.1",
+                "<none>",
+                "443/TCP"
+            ]),
+        "{svc}"
+    );
+    let none = s.kubectl(&["get", "deploy"]);
+    assert_eq!(none.code, 0);
+    assert_eq!(none.err.trim(), "No resources found in default namespace.");
+
+    // Seed 002's Deployment file, verbatim (tabs before its comments).
+    let r = s.kubectl(&["apply", "-f", "deployment-nginx.yml"]).ok();
+    assert_eq!(r.trim(), "deployment.apps/deploy-nginx created");
+    let r = s.kubectl(&["apply", "-f", "deployment-nginx.yml"]).ok();
+    assert_eq!(r.trim(), "deployment.apps/deploy-nginx unchanged");
+    let img = s
+        .kubectl(&[
+            "get",
+            "deploy",
+            "deploy-nginx",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[0].image}",
+        ])
+        .ok();
+    assert_eq!(img, "nginx:1.15-alpine");
+    let r = s.kubectl(&[
+        "set",
+        "image",
+        "deployment",
+        "deploy-nginx",
+        "nginx=nginx:1.16-alpine",
+        "--record",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.err);
+    assert_eq!(r.out.trim(), "deployment.apps/deploy-nginx image updated");
+    assert!(
+        r.err.contains("Flag --record has been deprecated"),
+        "{}",
+        r.err
+    );
+    let y = s
+        .kubectl(&["get", "deployment", "deploy-nginx", "-o", "yaml"])
+        .ok();
+    assert!(y.contains("image: nginx:1.16-alpine"), "{y}");
+    let cause = s
+        .kubectl(&[
+            "get",
+            "deploy",
+            "deploy-nginx",
+            "-o",
+            r"jsonpath={.metadata.annotations.kubernetes\.io/change-cause}",
+        ])
+        .ok();
+    assert_eq!(
+        cause,
+        "kubectl set image deployment deploy-nginx nginx=nginx:1.16-alpine --record=true"
+    );
+    assert!(
+        y.contains("kubectl.kubernetes.io/last-applied-configuration"),
+        "{y}"
+    );
+    assert!(y.contains("generation: 2"), "{y}");
+    let r = s.kubectl(&["get", "deploy", "-l", "app=nope"]);
+    assert_eq!(r.err.trim(), "No resources found in default namespace.");
+
+    // kubectl's own errors, from the server's Status answers.
+    let r = s.kubectl(&["get", "deploy", "nope"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.err.trim(),
+        "Error from server (NotFound): deployments.apps \"nope\" not found"
+    );
+    let r = s.kubectl(&["get", "frobnicators"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err
+            .contains("the server doesn't have a resource type \"frobnicators\""),
+        "{}",
+        r.err
+    );
+    let r = s.kubectl(&["create", "-f", "deployment-nginx.yml"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("Error from server (AlreadyExists): error when creating \"deployment-nginx.yml\": deployments.apps \"deploy-nginx\" already exists"),
+        "{}",
+        r.err
+    );
+
+    let r = s.kubectl(&["delete", "deployment", "deploy-nginx"]).ok();
+    assert_eq!(r.trim(), "deployment.apps \"deploy-nginx\" deleted");
+    let r = s.kubectl(&["get", "deploy"]);
+    assert_eq!(r.err.trim(), "No resources found in default namespace.");
+
+    // Without a client certificate the server answers 401.
+    let anon = s.home.path().join("anon.kubeconfig");
+    let text = std::fs::read_to_string(&s.kubeconfig).unwrap();
+    let cut = text.find("    client-certificate-data").unwrap();
+    std::fs::write(&anon, format!("{}    token: not-a-token\n", &text[..cut])).unwrap();
+    let r = s.kubectl_with(&anon, &["get", "nodes"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err
+            .contains("You must be logged in to the server (Unauthorized)"),
+        "{}",
+        r.err
+    );
+}
+
+#[test]
+fn acknowledged_writes_survive_kill_9() {
+    if !kubectl_present() {
+        return;
+    }
+    let mut s = Server::start();
+    let ns = s.home.path().join("ns.json");
+    std::fs::write(
+        &ns,
+        r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"web"}}"#,
+    )
+    .unwrap();
+    let r = s.kubectl(&["apply", "-f", ns.to_str().unwrap()]).ok();
+    assert_eq!(r.trim(), "namespace/web created");
+    // kill -9: no chance to save on the way out.
+    let _ = Command::new("kill")
+        .args(["-9", &s.child.id().to_string()])
+        .status();
+    let _ = s.child.wait();
+    let (child, url, kubeconfig) = serve(s.state.path());
+    s.child = child;
+    s.url = url;
+    s.kubeconfig = kubeconfig;
+    // A new port: a new kubeconfig, and discovery cached for the old one does not apply.
+    let ns = s.kubectl(&["get", "ns", "web"]).ok();
+    assert!(
+        ns.lines()
+            .nth(1)
+            .is_some_and(|l| words(l)[..2] == ["web", "Active"]),
+        "{ns}"
+    );
+}

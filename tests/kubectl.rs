@@ -112,6 +112,26 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Runs kubectl until its output satisfies `done` (up to 20 s), and returns it.
+    fn until(&self, args: &[&str], done: impl Fn(&str) -> bool) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let r = self.kubectl(args);
+            if r.code == 0 && done(&r.out) {
+                return r.out;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "kubectl {args:?} never got there:\n{}\n{}",
+                r.out,
+                r.err
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+}
+
 fn words(line: &str) -> Vec<&str> {
     line.split_whitespace().collect()
 }
@@ -186,6 +206,30 @@ fn real_kubectl_reads_and_writes_the_built_in_cluster() {
     assert_eq!(r.trim(), "deployment.apps/deploy-nginx created");
     let r = s.kubectl(&["apply", "-f", "deployment-nginx.yml"]).ok();
     assert_eq!(r.trim(), "deployment.apps/deploy-nginx unchanged");
+    // The controllers make it come true, on the server's clock (simulated time runs with
+    // the wall clock).
+    let pods = s.until(&["get", "pods", "-o", "wide"], |o| o.contains(" Running "));
+    let row = words(pods.lines().nth(1).unwrap())
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>();
+    let hash = row[0].rsplit('-').nth(1).unwrap().to_string();
+    assert!(row[0].starts_with("deploy-nginx-"), "{pods}");
+    assert_eq!(row[1..3], ["1/1", "Running"]);
+    assert!(
+        row[6] == "192.168.122.13" || row[6] == "192.168.122.14",
+        "{pods}"
+    );
+    let rs = s.until(&["get", "rs"], |o| o.contains(" 1         1         1 "));
+    assert_eq!(
+        words(rs.lines().nth(1).unwrap())[..4],
+        [format!("deploy-nginx-{hash}").as_str(), "1", "1", "1"]
+    );
+    let d = s.until(&["get", "deployment"], |o| o.contains("1/1"));
+    assert_eq!(
+        words(d.lines().nth(1).unwrap())[..4],
+        ["deploy-nginx", "1/1", "1", "1"]
+    );
     let img = s
         .kubectl(&[
             "get",
@@ -233,6 +277,10 @@ fn real_kubectl_reads_and_writes_the_built_in_cluster() {
         "{y}"
     );
     assert!(y.contains("generation: 2"), "{y}");
+    let h = s.until(&["rollout", "history", "deployment", "deploy-nginx"], |o| {
+        o.lines().count() >= 4
+    });
+    assert!(h.starts_with("deployment.apps/deploy-nginx \nREVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deployment deploy-nginx nginx=nginx:1.16-alpine --record=true\n"), "{h:?}");
     let r = s.kubectl(&["get", "deploy", "-l", "app=nope"]);
     assert_eq!(r.err.trim(), "No resources found in default namespace.");
 
@@ -263,6 +311,8 @@ fn real_kubectl_reads_and_writes_the_built_in_cluster() {
     assert_eq!(r.trim(), "deployment.apps \"deploy-nginx\" deleted");
     let r = s.kubectl(&["get", "deploy"]);
     assert_eq!(r.err.trim(), "No resources found in default namespace.");
+    // Its ReplicaSets and pods go with it (background propagation).
+    s.until(&["get", "pods,rs"], |o| o.is_empty());
 
     // Without a client certificate the server answers 401.
     let anon = s.home.path().join("anon.kubeconfig");

@@ -96,6 +96,10 @@ impl Cluster {
         if resp.status >= 400 {
             self.st.rollback();
         } else {
+            if req.method != "GET" {
+                let at = self.st.now() + crate::kube::controllers::DEBOUNCE;
+                self.st.request_kube_sync(at);
+            }
             self.after_step();
             self.st.commit();
         }
@@ -187,6 +191,9 @@ impl Cluster {
     /// that owns them), everything else belongs to a control plane.
     fn dispatch(&mut self, kind: Kind, key: &str) {
         match kind {
+            Kind::Cluster if key == crate::state::KUBE_TIMER => {
+                crate::kube::controllers::sync(&mut self.st)
+            }
             Kind::Container => {
                 let exited = runtime::container_wake(&mut self.st, key);
                 executor::report(&mut self.st, exited);

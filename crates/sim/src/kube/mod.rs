@@ -1,9 +1,14 @@
 //! The Kubernetes control plane: a cluster of its own beside the swarm, on the same clock
 //! and infrastructure. Its objects are the k8s-openapi types ([`crate::model::kube`]); the
 //! API handler ([`api`]) is the only way in; the seed ([`seed`]) is seed 002's cluster;
-//! [`print`] is the API server's Table printing.
+//! [`print`] is the API server's Table printing; [`controllers`], [`scheduler`] and
+//! [`kubelet`] make the objects come true, on the simulator's timers.
 
 pub mod api;
+pub mod controllers;
+pub mod defaults;
+pub mod kubelet;
 pub mod names;
 pub mod print;
+pub mod scheduler;
 pub mod seed;

@@ -6,7 +6,7 @@ use super::Record;
 use crate::base::time::{NANOS_PER_SEC, SimTime};
 pub use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 pub use k8s_openapi::api::core::v1::{Namespace, Node as KubeNode, Pod, Service as KubeService};
-pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, Time};
+pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 
 /// The key of an object in its table: `namespace/name`, or `name` at cluster scope.
 pub fn object_key(m: &ObjectMeta) -> String {
@@ -15,6 +15,14 @@ pub fn object_key(m: &ObjectMeta) -> String {
         Some(ns) if !ns.is_empty() => format!("{ns}/{name}"),
         _ => name.to_string(),
     }
+}
+
+/// The controller owner reference of an object.
+pub fn controller_of(m: &ObjectMeta) -> Option<&OwnerReference> {
+    m.owner_references
+        .iter()
+        .flatten()
+        .find(|r| r.controller == Some(true))
 }
 
 /// A simulated instant as a Kubernetes timestamp (whole seconds, as the API server keeps

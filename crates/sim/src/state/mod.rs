@@ -56,6 +56,9 @@ pub struct KubeMeta {
     pub rv: u64,
     /// Randomness of its own (UIDs, name suffixes), so the swarm's stays as it was.
     pub rng: Rng,
+    /// When the controllers next run.
+    #[serde(default)]
+    pub sync_at: Option<SimTime>,
 }
 
 impl Default for KubeMeta {
@@ -64,6 +67,7 @@ impl Default for KubeMeta {
             seeded: false,
             rv: 0,
             rng: Rng::new(0x6b75_6265),
+            sync_at: None,
         }
     }
 }
@@ -90,6 +94,8 @@ pub struct Event {
 type TimerEntry = Reverse<(SimTime, u64, Kind, Key)>;
 
 pub const SCHEDULER_TIMER: &str = "scheduler";
+/// The Kubernetes control plane's controllers' next pass.
+pub const KUBE_TIMER: &str = "kube";
 
 /// Cloning gives an independent copy that behaves identically (plans and previews run on one).
 #[derive(Clone)]
@@ -158,6 +164,9 @@ impl State {
         }
         if let Some(t) = st.meta.sched_at {
             st.push_timer(t, Kind::Cluster, Key::new(SCHEDULER_TIMER));
+        }
+        if let Some(t) = st.meta.kube.sync_at {
+            st.push_timer(t, Kind::Cluster, Key::new(KUBE_TIMER));
         }
         st
     }
@@ -399,6 +408,14 @@ impl State {
         }
     }
 
+    /// Asks for a pass of the Kubernetes controllers at `at` (or earlier, if one is due).
+    pub fn request_kube_sync(&mut self, at: SimTime) {
+        if self.meta.kube.sync_at.is_none_or(|t| at < t) {
+            self.meta.kube.sync_at = Some(at);
+            self.push_timer(at, Kind::Cluster, Key::new(KUBE_TIMER));
+        }
+    }
+
     // -- timers -------------------------------------------------------------
 
     fn push_timer(&mut self, at: SimTime, kind: Kind, key: Key) {
@@ -436,6 +453,7 @@ impl State {
         }
         for (kind, key) in &out {
             match kind {
+                Kind::Cluster if key.as_str() == KUBE_TIMER => self.meta.kube.sync_at = None,
                 Kind::Cluster => self.meta.sched_at = None,
                 k => {
                     k.with(ClearWake(self, key.as_str()));
@@ -465,6 +483,7 @@ impl State {
             }
         }
         match kind {
+            Kind::Cluster if key == KUBE_TIMER => self.meta.kube.sync_at == Some(t),
             Kind::Cluster => self.meta.sched_at == Some(t),
             k => k.with(Live(&self.tables, key)).flatten() == Some(t),
         }

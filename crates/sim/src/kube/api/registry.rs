@@ -44,12 +44,25 @@ impl Served for Namespace {
 }
 impl Served for KubeNode {}
 impl Served for KubeService {}
-impl Served for Pod {}
+impl Served for Pod {
+    fn defaults(&mut self) {
+        crate::kube::defaults::pod(self);
+        let st = self.status.get_or_insert_default();
+        st.phase.get_or_insert_with(|| "Pending".into());
+        st.qos_class.get_or_insert_with(|| "BestEffort".into());
+    }
+}
 impl Served for Deployment {
     const GENERATION: bool = true;
+    fn defaults(&mut self) {
+        crate::kube::defaults::deployment(self);
+    }
 }
 impl Served for ReplicaSet {
     const GENERATION: bool = true;
+    fn defaults(&mut self) {
+        crate::kube::defaults::replicaset(self);
+    }
 }
 
 /// The operations the router needs, object-safe so the resource table can hold them.

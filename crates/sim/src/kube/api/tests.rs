@@ -274,3 +274,126 @@ fn queries_are_decoded() {
     assert_eq!(q.get("watch"), Some(""));
     assert_eq!(percent_decode("100%"), "100%");
 }
+
+/// The rows of a list, as kubectl gets them.
+fn listed(c: &mut Cluster, path: &str) -> Vec<Vec<String>> {
+    cells(&c.kube_api(&req("GET", path, TABLE)).value())
+}
+
+fn pods(c: &mut Cluster) -> Vec<Vec<String>> {
+    listed(c, "/api/v1/namespaces/default/pods")
+}
+
+const REPLICASETS: &str = "/apis/apps/v1/namespaces/default/replicasets";
+
+#[test]
+fn a_deployment_runs_its_pods_on_the_workers_and_rolls_to_a_new_image() {
+    let mut c = cluster();
+    let path = "/apis/apps/v1/namespaces/default/deployments";
+    let dep = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/data/seed002/deployment-nginx.yml"
+    ))
+    .unwrap();
+    let r = c.kube_api(&with_body(req("POST", path, ""), "application/yaml", &dep));
+    assert_eq!(r.status, 201, "{:?}", r.value());
+    c.advance(crate::base::time::SimDuration::from_secs(5));
+    let p = pods(&mut c);
+    assert_eq!(p.len(), 1, "{p:?}");
+    let (name, ready, status, node, ip) = (&p[0][0], &p[0][1], &p[0][2], &p[0][6], &p[0][5]);
+    assert_eq!((ready.as_str(), status.as_str()), ("1/1", "Running"));
+    let parts: Vec<&str> = name.rsplitn(3, '-').collect();
+    assert_eq!(parts[2], "deploy-nginx");
+    assert!(
+        parts[1].len() >= 9 && parts[1].bytes().all(|b| b"456789bcdf".contains(&b)),
+        "{name}"
+    );
+    assert!(
+        node == "192.168.122.13" || node == "192.168.122.14",
+        "{node}"
+    );
+    let block = if node.ends_with(".13") {
+        "10.3.166."
+    } else {
+        "10.3.104."
+    };
+    assert!(ip.starts_with(block), "{ip} on {node}");
+    let rs = listed(&mut c, REPLICASETS);
+    assert_eq!(
+        rs[0][..4],
+        [
+            format!("deploy-nginx-{}", parts[1]),
+            "1".into(),
+            "1".into(),
+            "1".into()
+        ]
+    );
+    let d = cells(&c.kube_api(&req("GET", path, TABLE)).value());
+    assert_eq!(d[0][..4], ["deploy-nginx", "1/1", "1", "1"]);
+
+    // A deleted pod is replaced by its ReplicaSet.
+    let r = c.kube_api(&req(
+        "DELETE",
+        &format!("/api/v1/namespaces/default/pods/{name}"),
+        "",
+    ));
+    assert_eq!(r.status, 200);
+    c.advance(crate::base::time::SimDuration::from_secs(5));
+    let p = pods(&mut c);
+    assert_eq!(p.len(), 1);
+    assert_ne!(&p[0][0], name);
+    assert!(p[0][0].starts_with(&format!("deploy-nginx-{}-", parts[1])));
+
+    // Scaled to 4: on the workers only, spread.
+    let item = format!("{path}/deploy-nginx");
+    let r = c.kube_api(&with_body(
+        req("PATCH", &item, ""),
+        "application/merge-patch+json",
+        r#"{"spec":{"replicas":4}}"#,
+    ));
+    assert_eq!(r.status, 200);
+    c.advance(crate::base::time::SimDuration::from_secs(5));
+    let p = pods(&mut c);
+    assert_eq!(p.len(), 4);
+    assert_eq!(
+        p.iter().filter(|r| r[6] == "192.168.122.13").count(),
+        2,
+        "{p:?}"
+    );
+    assert_eq!(
+        p.iter().filter(|r| r[6] == "192.168.122.14").count(),
+        2,
+        "{p:?}"
+    );
+
+    // A new image rolls: a second ReplicaSet takes over, revision 2.
+    let set_image = r#"{"spec":{"template":{"spec":{"$setElementOrder/containers":[{"name":"nginx"}],"containers":[{"image":"nginx:1.16-alpine","name":"nginx"}]}}}}"#;
+    let r = c.kube_api(&with_body(
+        req("PATCH", &item, ""),
+        "application/strategic-merge-patch+json",
+        set_image,
+    ));
+    assert_eq!(r.status, 200);
+    c.advance(crate::base::time::SimDuration::from_secs(30));
+    let d = c.kube_api(&req("GET", &item, "")).value();
+    assert_eq!(
+        d["metadata"]["annotations"]["deployment.kubernetes.io/revision"],
+        "2"
+    );
+    assert_eq!(d["status"]["updatedReplicas"], 4, "{d}");
+    assert_eq!(d["status"]["availableReplicas"], 4, "{d}");
+    let rs = listed(&mut c, REPLICASETS);
+    assert_eq!(rs.len(), 2);
+    let desired: Vec<&str> = rs.iter().map(|r| r[1].as_str()).collect();
+    assert!(desired.contains(&"4") && desired.contains(&"0"), "{rs:?}");
+    let p = pods(&mut c);
+    assert_eq!(p.len(), 4, "{p:?}");
+    assert!(p.iter().all(|r| r[2] == "Running"));
+
+    // Deleting the Deployment takes its ReplicaSets and pods with it.
+    assert_eq!(c.kube_api(&req("DELETE", &item, "")).status, 200);
+    c.advance(crate::base::time::SimDuration::from_secs(5));
+    let left = pods(&mut c);
+    assert!(left.is_empty(), "{left:?}");
+    assert!(listed(&mut c, REPLICASETS).is_empty());
+}

@@ -281,6 +281,41 @@ fn real_kubectl_reads_and_writes_the_built_in_cluster() {
         o.lines().count() >= 4
     });
     assert!(h.starts_with("deployment.apps/deploy-nginx \nREVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deployment deploy-nginx nginx=nginx:1.16-alpine --record=true\n"), "{h:?}");
+    // Back to the first template: it becomes revision 3, and 1 leaves the history.
+    let r = s
+        .kubectl(&[
+            "rollout",
+            "undo",
+            "deployment",
+            "deploy-nginx",
+            "--to-revision=1",
+        ])
+        .ok();
+    assert_eq!(r.trim(), "deployment.apps/deploy-nginx rolled back");
+    let h = s.until(&["rollout", "history", "deployment", "deploy-nginx"], |o| {
+        o.lines().any(|l| l.starts_with("3 "))
+    });
+    let revs: Vec<&str> = h
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(revs, ["2", "3"], "{h}");
+    // Seed 002's scale-out: four pods, on the two workers only, through /scale.
+    let r = s
+        .kubectl(&["scale", "deployment", "deploy-nginx", "--replicas=4"])
+        .ok();
+    assert_eq!(r.trim(), "deployment.apps/deploy-nginx scaled");
+    let pods = s.until(&["get", "pods", "-o", "wide"], |o| {
+        o.lines()
+            .skip(1)
+            .filter(|l| l.contains(" Running "))
+            .count()
+            == 4
+    });
+    for worker in ["192.168.122.13", "192.168.122.14"] {
+        assert_eq!(pods.matches(worker).count(), 2, "{pods}");
+    }
     let r = s.kubectl(&["get", "deploy", "-l", "app=nope"]);
     assert_eq!(r.err.trim(), "No resources found in default namespace.");
 

@@ -253,6 +253,9 @@ fn resource(
 ) -> Result<ApiResponse, Status> {
     let ops = t.res.ops;
     let table = req.accept.contains("as=Table");
+    if let (Some("scale"), Some(key)) = (t.sub, t.key()) {
+        return scale(st, req, t, &key);
+    }
     match (req.method.as_str(), t.key()) {
         ("GET", None) => {
             if q.get("watch").is_some_and(|w| w == "true" || w == "1") {
@@ -340,6 +343,95 @@ fn resource(
         }
         (m, _) => Err(Status::method_not_allowed(m)),
     }
+}
+
+/// The autoscaling/v1 Scale of an object with `spec.replicas`.
+fn scale_of(obj: &Value) -> Value {
+    let selector = obj
+        .pointer("/spec/selector/matchLabels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    let m = &obj["metadata"];
+    json!({
+        "kind": "Scale",
+        "apiVersion": "autoscaling/v1",
+        "metadata": {
+            "name": m["name"],
+            "namespace": m["namespace"],
+            "uid": m["uid"],
+            "resourceVersion": m["resourceVersion"],
+            "creationTimestamp": m["creationTimestamp"],
+        },
+        "spec": {"replicas": obj.pointer("/spec/replicas").cloned().unwrap_or(json!(0))},
+        "status": {
+            "replicas": obj.pointer("/status/replicas").cloned().unwrap_or(json!(0)),
+            "selector": selector,
+        },
+    })
+}
+
+/// `.../scale`: read it, or change `spec.replicas` through it (PUT with the Scale's
+/// resourceVersion as precondition, or a patch of the Scale).
+fn scale(st: &mut State, req: &ApiRequest, t: &Target, key: &str) -> Result<ApiResponse, Status> {
+    let ops = t.res.ops;
+    let obj = ops.json(st, key).ok_or_else(|| t.not_found())?;
+    let cur = scale_of(&obj);
+    let want = match req.method.as_str() {
+        "GET" => return Ok(ApiResponse::ok(&cur)),
+        "PUT" => {
+            let b = body(req)?;
+            if let Some(rv) = b
+                .pointer("/metadata/resourceVersion")
+                .and_then(Value::as_str)
+                && !rv.is_empty()
+                && Some(rv)
+                    != cur
+                        .pointer("/metadata/resourceVersion")
+                        .and_then(Value::as_str)
+            {
+                return Err(Status::conflict(
+                    t.res.plural,
+                    t.res.group,
+                    t.name.unwrap_or_default(),
+                ));
+            }
+            b
+        }
+        "PATCH" => {
+            let ct = req.content_type.split(';').next().unwrap_or("").trim();
+            patch::apply(ct, cur, body(req)?)?
+        }
+        m => return Err(Status::method_not_allowed(m)),
+    };
+    let Some(n) = want.pointer("/spec/replicas").and_then(Value::as_i64) else {
+        return Err(Status::invalid(
+            "Scale",
+            "autoscaling",
+            t.name.unwrap_or_default(),
+            &[("spec.replicas".into(), "Required value".into())],
+        ));
+    };
+    if n < 0 {
+        return Err(Status::invalid(
+            "Scale",
+            "autoscaling",
+            t.name.unwrap_or_default(),
+            &[(
+                "spec.replicas".into(),
+                format!("Invalid value: {n}: must be greater than or equal to 0"),
+            )],
+        ));
+    }
+    let mut obj = obj;
+    obj["spec"]["replicas"] = json!(n);
+    let updated = ops.replace(st, key, obj)?;
+    Ok(ApiResponse::ok(&scale_of(&updated)))
 }
 
 fn column_json(c: &Column) -> Value {

@@ -397,3 +397,52 @@ fn a_deployment_runs_its_pods_on_the_workers_and_rolls_to_a_new_image() {
     assert!(left.is_empty(), "{left:?}");
     assert!(listed(&mut c, REPLICASETS).is_empty());
 }
+
+#[test]
+fn the_scale_subresource_reads_and_sets_replicas() {
+    let mut c = cluster();
+    let dep = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/data/seed002/deployment-nginx.yml"
+    ))
+    .unwrap();
+    let path = "/apis/apps/v1/namespaces/default/deployments";
+    let r = c.kube_api(&with_body(req("POST", path, ""), "application/yaml", &dep));
+    assert_eq!(r.status, 201);
+    let scale = format!("{path}/deploy-nginx/scale");
+    let s = c.kube_api(&req("GET", &scale, "")).value();
+    assert_eq!(s["kind"], "Scale");
+    assert_eq!(s["spec"]["replicas"], 1);
+    assert_eq!(s["status"]["selector"], "app=nginx");
+    let r = c.kube_api(&with_body(
+        req("PATCH", &scale, ""),
+        "application/merge-patch+json",
+        r#"{"spec":{"replicas":3}}"#,
+    ));
+    assert_eq!(r.value()["spec"]["replicas"], 3, "{:?}", r.value());
+    let d = c
+        .kube_api(&req("GET", &format!("{path}/deploy-nginx"), ""))
+        .value();
+    assert_eq!(d["spec"]["replicas"], 3);
+    // A PUT with a stale resourceVersion is a Conflict; a negative count is Invalid.
+    let mut stale = s.clone();
+    stale["spec"]["replicas"] = json!(5);
+    let r = c.kube_api(&with_body(
+        req("PUT", &scale, ""),
+        "application/json",
+        &stale.to_string(),
+    ));
+    assert_eq!(r.status, 409);
+    let r = c.kube_api(&with_body(
+        req("PATCH", &scale, ""),
+        "application/merge-patch+json",
+        r#"{"spec":{"replicas":-1}}"#,
+    ));
+    assert_eq!(r.status, 422);
+    assert!(
+        r.value()["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be greater than or equal to 0")
+    );
+}

@@ -396,3 +396,54 @@ fn acknowledged_writes_survive_kill_9() {
         "{ns}"
     );
 }
+
+#[test]
+fn bad_manifests_get_the_api_servers_errors_and_change_nothing() {
+    if !kubectl_present() {
+        return;
+    }
+    let s = Server::start();
+    let dir = s.home.path();
+    let unknown = dir.join("unknown.yml");
+    std::fs::write(
+        &unknown,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: x\nspec:\n  replicas: 1\n  frobs: 2\n  selector: {matchLabels: {a: b}}\n  template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: nginx, colour: red}]}}\n",
+    )
+    .unwrap();
+    let r = s.kubectl(&["apply", "-f", unknown.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.frobs\", unknown field \"spec.template.spec.containers[0].colour\""),
+        "{}",
+        r.err
+    );
+    let mismatch = dir.join("mismatch.yml");
+    std::fs::write(
+        &mismatch,
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: z\nspec:\n  selector: {matchLabels: {app: nginx}}\n  template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: nginx}]}}\n",
+    )
+    .unwrap();
+    let r = s.kubectl(&["apply", "-f", mismatch.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.err.trim(),
+        "The Deployment \"z\" is invalid: spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\"}: `selector` does not match template `labels`"
+    );
+    let broken = dir.join("broken.yml");
+    std::fs::write(
+        &broken,
+        "apiVersion: apps/v1\nkind: Deployment\nspec:\n  replicas: [1\n",
+    )
+    .unwrap();
+    let r = s.kubectl(&["apply", "-f", broken.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(r.err.contains("error converting YAML to JSON"), "{}", r.err);
+    // Nothing was created.
+    let r = s.kubectl(&["get", "deploy"]);
+    assert_eq!(r.err.trim(), "No resources found in default namespace.");
+    // Without validation the unknown fields are dropped, as the real server does.
+    let r = s
+        .kubectl(&["apply", "-f", unknown.to_str().unwrap(), "--validate=false"])
+        .ok();
+    assert_eq!(r.trim(), "deployment.apps/x created");
+}

@@ -245,6 +245,11 @@ fn body(req: &ApiRequest) -> Result<Value, Status> {
     }
 }
 
+/// `fieldValidation=Strict`: unknown fields are refused (kubectl asks for it by default).
+fn strict(q: &Query) -> bool {
+    q.get("fieldValidation") == Some("Strict")
+}
+
 fn resource(
     st: &mut State,
     req: &ApiRequest,
@@ -303,15 +308,25 @@ fn resource(
             Ok(ApiResponse::ok(&obj))
         }
         ("POST", None) => {
-            let v = ops.create(st, t.ns, body(req)?)?;
+            let v = ops.create(st, t.ns, body(req)?, strict(q))?;
             Ok(ApiResponse::json(201, &v))
         }
-        ("PUT", Some(key)) => Ok(ApiResponse::ok(&ops.replace(st, &key, body(req)?)?)),
+        ("PUT", Some(key)) => Ok(ApiResponse::ok(&ops.replace(
+            st,
+            &key,
+            body(req)?,
+            strict(q),
+        )?)),
         ("PATCH", Some(key)) => {
             let cur = ops.json(st, &key).ok_or_else(|| t.not_found())?;
             let ct = req.content_type.split(';').next().unwrap_or("").trim();
             let patched = patch::apply(ct, cur, body(req)?)?;
-            Ok(ApiResponse::ok(&ops.replace(st, &key, patched)?))
+            Ok(ApiResponse::ok(&ops.replace(
+                st,
+                &key,
+                patched,
+                strict(q),
+            )?))
         }
         ("DELETE", Some(key)) => {
             if t.res.plural == "namespaces"
@@ -430,7 +445,7 @@ fn scale(st: &mut State, req: &ApiRequest, t: &Target, key: &str) -> Result<ApiR
     }
     let mut obj = obj;
     obj["spec"]["replicas"] = json!(n);
-    let updated = ops.replace(st, key, obj)?;
+    let updated = ops.replace(st, key, obj, false)?;
     Ok(ApiResponse::ok(&scale_of(&updated)))
 }
 

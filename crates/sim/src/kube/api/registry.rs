@@ -57,12 +57,96 @@ impl Served for Deployment {
     fn defaults(&mut self) {
         crate::kube::defaults::deployment(self);
     }
+    fn validate(&self) -> Vec<(String, String)> {
+        let spec = self.spec.as_ref();
+        workload_problems(
+            spec.map(|s| &s.selector),
+            spec.map(|s| &s.template),
+            spec.and_then(|s| s.replicas),
+        )
+    }
 }
 impl Served for ReplicaSet {
     const GENERATION: bool = true;
     fn defaults(&mut self) {
         crate::kube::defaults::replicaset(self);
     }
+    fn validate(&self) -> Vec<(String, String)> {
+        let spec = self.spec.as_ref();
+        workload_problems(
+            spec.map(|s| &s.selector),
+            spec.and_then(|s| s.template.as_ref()),
+            spec.and_then(|s| s.replicas),
+        )
+    }
+}
+
+/// Go's `%#v` of a label map: `map[string]string{"app":"nginx"}`.
+fn go_map(m: Option<&std::collections::BTreeMap<String, String>>) -> String {
+    let items: Vec<String> = m
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| format!("{k:?}:{v:?}"))
+        .collect();
+    format!("map[string]string{{{}}}", items.join(", "))
+}
+
+/// What the API server checks of a controller's selector, template and replicas.
+fn workload_problems(
+    selector: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    template: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>,
+    replicas: Option<i32>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let labels = template
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.as_ref());
+    let wanted = selector.and_then(|s| s.match_labels.as_ref());
+    let empty = selector.is_none_or(|s| {
+        s.match_labels.as_ref().is_none_or(|m| m.is_empty())
+            && s.match_expressions.as_ref().is_none_or(|e| e.is_empty())
+    });
+    if empty {
+        out.push(("spec.selector".into(), "Required value".into()));
+    } else if wanted
+        .into_iter()
+        .flatten()
+        .any(|(k, v)| labels.and_then(|l| l.get(k)) != Some(v))
+    {
+        out.push((
+            "spec.template.metadata.labels".into(),
+            format!(
+                "Invalid value: {}: `selector` does not match template `labels`",
+                go_map(labels)
+            ),
+        ));
+    }
+    if let Some(n) = replicas.filter(|n| *n < 0) {
+        out.push((
+            "spec.replicas".into(),
+            format!("Invalid value: {n}: must be greater than or equal to 0"),
+        ));
+    }
+    let containers = template
+        .and_then(|t| t.spec.as_ref())
+        .map(|s| s.containers.as_slice());
+    match containers {
+        None | Some([]) => out.push((
+            "spec.template.spec.containers".into(),
+            "Required value".into(),
+        )),
+        Some(cs) => {
+            for (i, c) in cs.iter().enumerate() {
+                if c.image.as_deref().unwrap_or("").trim().is_empty() {
+                    out.push((
+                        format!("spec.template.spec.containers[{i}].image"),
+                        "Required value".into(),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The operations the router needs, object-safe so the resource table can hold them.
@@ -72,8 +156,21 @@ pub trait Ops: Sync {
     fn keys(&self, st: &State, ns: Option<&str>) -> Vec<String>;
     fn json(&self, st: &State, key: &str) -> Option<Value>;
     fn cells(&self, st: &State, key: &str, cx: &PrintCx) -> Option<Vec<Value>>;
-    fn create(&self, st: &mut State, ns: Option<&str>, body: Value) -> Result<Value, Status>;
-    fn replace(&self, st: &mut State, key: &str, body: Value) -> Result<Value, Status>;
+    /// `strict`: unknown fields are an error (`fieldValidation=Strict`, kubectl's default).
+    fn create(
+        &self,
+        st: &mut State,
+        ns: Option<&str>,
+        body: Value,
+        strict: bool,
+    ) -> Result<Value, Status>;
+    fn replace(
+        &self,
+        st: &mut State,
+        key: &str,
+        body: Value,
+        strict: bool,
+    ) -> Result<Value, Status>;
     fn delete(&self, st: &mut State, key: &str) -> Option<Value>;
 }
 
@@ -88,16 +185,59 @@ fn to_json<T: serde::Serialize>(o: &T) -> Value {
     serde_json::to_value(o).unwrap_or(Value::Null)
 }
 
+/// Fields of `input` that decoding dropped (`spec.frobs`), as the strict decoder names them.
+fn unknown_fields(input: &Value, decoded: &Value, path: &str, out: &mut Vec<String>) {
+    match (input, decoded) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match b.get(k) {
+                    // Absent after decoding: unknown, unless it was null or empty anyway.
+                    None if !v.is_null() && *v != Value::Object(Default::default()) => out.push(p),
+                    None => {}
+                    Some(w) => unknown_fields(v, w, &p, out),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (v, w)) in a.iter().zip(b).enumerate() {
+                unknown_fields(v, w, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Decodes a request body into `T`, with the decoding error as the API server words it.
-fn decode<T: Served>(body: Value) -> Result<T, Status> {
-    serde_json::from_value(body).map_err(|e| {
+fn decode<T: Served>(body: Value, strict: bool) -> Result<T, Status> {
+    let cannot = |why: String| {
         Status::bad_request(format!(
-            "{} in version \"{}\" cannot be handled as a {}: {e}",
+            "{} in version \"{}\" cannot be handled as a {}: {why}",
             <T as k8s_openapi::Resource>::KIND,
             <T as k8s_openapi::Resource>::VERSION,
             <T as k8s_openapi::Resource>::KIND
         ))
-    })
+    };
+    let obj: T = serde_json::from_value(body.clone()).map_err(|e| cannot(e.to_string()))?;
+    if strict {
+        let mut unknown = Vec::new();
+        unknown_fields(&body, &to_json(&obj), "", &mut unknown);
+        if !unknown.is_empty() {
+            let list: Vec<String> = unknown
+                .iter()
+                .map(|f| format!("unknown field \"{f}\""))
+                .collect();
+            return Err(cannot(format!(
+                "strict decoding error: {}",
+                list.join(", ")
+            )));
+        }
+    }
+    Ok(obj)
 }
 
 fn spec_of(v: &Value) -> Value {
@@ -137,8 +277,14 @@ impl<T: Served> Ops for Typed<T> {
         st.get::<T>(key).map(|o| o.cells(cx))
     }
 
-    fn create(&self, st: &mut State, ns: Option<&str>, body: Value) -> Result<Value, Status> {
-        let mut obj: T = decode(body)?;
+    fn create(
+        &self,
+        st: &mut State,
+        ns: Option<&str>,
+        body: Value,
+        strict: bool,
+    ) -> Result<Value, Status> {
+        let mut obj: T = decode(body, strict)?;
         let namespaced = ns.is_some();
         let now = time(st.now());
         let m = obj.metadata_mut();
@@ -195,8 +341,14 @@ impl<T: Served> Ops for Typed<T> {
         Ok(self.json(st, &key).unwrap_or(Value::Null))
     }
 
-    fn replace(&self, st: &mut State, key: &str, body: Value) -> Result<Value, Status> {
-        let mut obj: T = decode(body)?;
+    fn replace(
+        &self,
+        st: &mut State,
+        key: &str,
+        body: Value,
+        strict: bool,
+    ) -> Result<Value, Status> {
+        let mut obj: T = decode(body, strict)?;
         let Some(cur) = st.get::<T>(key) else {
             let name = key.rsplit('/').next().unwrap_or(key);
             return Err(Status::not_found(T::URL_PATH_SEGMENT, T::GROUP, name));

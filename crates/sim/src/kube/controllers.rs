@@ -500,12 +500,13 @@ fn deployment_status(
         }
         a != b
     };
-    let rev_changed = d
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(REVISION))
-        != Some(&revision.to_string());
+    // (No revision yet, no annotation to write: a pass that writes nothing ends the loop.)
+    let rev_changed = revision > 0
+        && d.metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(REVISION))
+            != Some(&revision.to_string());
     if status_changed || rev_changed {
         st.update::<Deployment>(key, |d| {
             d.status = Some(status);

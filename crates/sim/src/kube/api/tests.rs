@@ -298,6 +298,8 @@ fn a_deployment_runs_its_pods_on_the_workers_and_rolls_to_a_new_image() {
     let r = c.kube_api(&with_body(req("POST", path, ""), "application/yaml", &dep));
     assert_eq!(r.status, 201, "{:?}", r.value());
     c.advance(crate::base::time::SimDuration::from_secs(5));
+    // Converged: the controllers ask for no further pass (no busy loop).
+    assert_eq!(c.state().meta.kube.sync_at, None);
     let p = pods(&mut c);
     assert_eq!(p.len(), 1, "{p:?}");
     let (name, ready, status, node, ip) = (&p[0][0], &p[0][1], &p[0][2], &p[0][6], &p[0][5]);
@@ -395,6 +397,7 @@ fn a_deployment_runs_its_pods_on_the_workers_and_rolls_to_a_new_image() {
     c.advance(crate::base::time::SimDuration::from_secs(5));
     let left = pods(&mut c);
     assert!(left.is_empty(), "{left:?}");
+    assert_eq!(c.state().meta.kube.sync_at, None);
     assert!(listed(&mut c, REPLICASETS).is_empty());
 }
 

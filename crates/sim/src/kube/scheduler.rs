@@ -163,6 +163,13 @@ pub fn run(st: &mut State) {
     }
     pending.sort();
     let nodes: Vec<KubeNode> = st.all::<KubeNode>().cloned().collect();
+    // The pods on each node, built once per pass and kept up to date as pods are bound.
+    let mut on: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for q in st.all::<Pod>().filter(|q| !super::kubelet::finished(q)) {
+        if let Some(n) = q.spec.as_ref().and_then(|s| s.node_name.clone()) {
+            on.entry(n).or_default().push(object_key(&q.metadata));
+        }
+    }
     for (_, key) in pending {
         let Some(pod) = st.get::<Pod>(&key).cloned() else {
             continue;
@@ -172,12 +179,11 @@ pub fn run(st: &mut State) {
         let mut best: Option<((usize, usize, String), String)> = None;
         for n in &nodes {
             let name = n.metadata.name.clone().unwrap_or_default();
-            let on_node: Vec<&Pod> = st
-                .all::<Pod>()
-                .filter(|q| {
-                    q.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(name.as_str())
-                })
-                .filter(|q| !super::kubelet::finished(q))
+            let on_node: Vec<&Pod> = on
+                .get(&name)
+                .into_iter()
+                .flatten()
+                .filter_map(|k| st.get::<Pod>(k))
                 .collect();
             if let Some(why) = unfit(&pod, n, &on_node) {
                 *reasons.entry(why).or_default() += 1;
@@ -197,6 +203,7 @@ pub fn run(st: &mut State) {
         let now = time(st.now());
         match best {
             Some((_, node)) => {
+                on.entry(node.clone()).or_default().push(key.clone());
                 let host_ip = node.clone();
                 st.update::<Pod>(&key, |p| {
                     p.spec.get_or_insert_default().node_name = Some(node);

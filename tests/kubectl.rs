@@ -447,3 +447,56 @@ fn bad_manifests_get_the_api_servers_errors_and_change_nothing() {
         .ok();
     assert_eq!(r.trim(), "deployment.apps/x created");
 }
+
+#[test]
+fn watches_follow_the_cluster_for_get_w_and_rollout_status() {
+    if !kubectl_present() {
+        return;
+    }
+    let s = Server::start();
+    s.kubectl(&["apply", "-f", "deployment-nginx.yml"]).ok();
+    // An informer-style watch (list, then watch from its resourceVersion) until rolled out.
+    let r = s.kubectl(&[
+        "rollout",
+        "status",
+        "deployment/deploy-nginx",
+        "--timeout=60s",
+    ]);
+    let out = r.ok();
+    assert!(
+        out.trim_end()
+            .ends_with("deployment \"deploy-nginx\" successfully rolled out"),
+        "{out}"
+    );
+    // `get -w`: the Table, then one row per change, as they happen.
+    let child = Command::new(KUBECTL)
+        .args(["get", "pods", "-w", "--request-timeout=8s"])
+        .env("HOME", s.home.path())
+        .env("KUBECONFIG", &s.kubeconfig)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    s.kubectl(&["scale", "deploy", "deploy-nginx", "--replicas=2"])
+        .ok();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<Vec<&str>> = text.lines().map(words).collect();
+    assert_eq!(
+        lines[0],
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        "{text}"
+    );
+    let first = lines[1][0];
+    assert_eq!(lines[1][1..3], ["1/1", "Running"], "{text}");
+    let new: Vec<&Vec<&str>> = lines[2..].iter().filter(|l| l[0] != first).collect();
+    assert!(
+        new.first().is_some_and(|l| l[2] == "Pending"),
+        "the new pod's first row: {text}"
+    );
+    assert!(
+        new.last().is_some_and(|l| l[1..3] == ["1/1", "Running"]),
+        "the new pod's last row: {text}"
+    );
+}

@@ -16,7 +16,8 @@ use opsconsole_sim::base::time::{SimDuration, SimTime};
 use opsconsole_sim::exec::pending::{LogSource, sources};
 use opsconsole_sim::exec::{self, Env, Io, Pending, Run, format, views};
 use opsconsole_sim::infra::logs;
-use opsconsole_sim::kube::api::{ApiRequest, ApiResponse, status::Status};
+use opsconsole_sim::kube::api::watch::Watch;
+use opsconsole_sim::kube::api::{ApiRequest, ApiResponse, Stream, status::Status};
 use opsconsole_sim::lang::{self, Cmd, SimCmd};
 use opsconsole_sim::model::*;
 use opsconsole_sim::store::Store;
@@ -76,10 +77,29 @@ pub enum Request {
     /// A Kubernetes API request (from `serve --kube-api`).
     Kube {
         req: Box<ApiRequest>,
-        reply: oneshot::Sender<ApiResponse>,
+        reply: oneshot::Sender<KubeReply>,
     },
     Shutdown,
 }
+
+/// The answer to a Kubernetes API request: the response, and for a watch the rest of its
+/// body as it comes (the stream ends when the host drops its end).
+pub struct KubeReply {
+    pub resp: ApiResponse,
+    pub more: Option<tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>>,
+    /// When the server ends the stream (`timeoutSeconds`).
+    pub timeout: Option<u64>,
+}
+
+/// A Kubernetes watch the host keeps feeding.
+struct KubeWatch {
+    watch: Watch,
+    tx: UnboundedSender<Vec<u8>>,
+}
+
+/// How often watches that asked for bookmarks get one (wall time; kube-apiserver sends one
+/// about every minute).
+const BOOKMARK_EVERY: Duration = Duration::from_secs(30);
 
 /// Simulated time running with the wall clock.
 struct Clock {
@@ -142,6 +162,8 @@ pub struct Host {
     watchers: Vec<UnboundedSender<WatchEvent>>,
     runs: Vec<Running>,
     follows: Vec<Follow>,
+    kube_watches: Vec<KubeWatch>,
+    last_bookmark: Instant,
     save_due: Option<Instant>,
     last_poll: Instant,
 }
@@ -157,6 +179,8 @@ impl Host {
             watchers: Vec::new(),
             runs: Vec::new(),
             follows: Vec::new(),
+            kube_watches: Vec::new(),
+            last_bookmark: Instant::now(),
             save_due: None,
             last_poll: Instant::now(),
         }
@@ -207,6 +231,9 @@ impl Host {
         if let Some(s) = self.save_due {
             at(s);
         }
+        if !self.kube_watches.is_empty() {
+            at(self.last_bookmark + BOOKMARK_EVERY);
+        }
         wake
     }
 
@@ -253,6 +280,7 @@ impl Host {
             self.poll_follows();
         }
         self.publish();
+        self.pump_kube_watches();
         if self.save_due.is_some_and(|d| Instant::now() >= d) {
             self.save_due = None;
             let _ = self.store.save(&mut self.cl);
@@ -305,10 +333,41 @@ impl Host {
                 let _ = reply.send(self.plan(&words));
             }
             Request::Kube { req, reply } => {
-                let _ = reply.send(self.kube(&req));
+                let mut resp = self.kube(&req);
+                let (more, timeout) = match resp.stream.take() {
+                    Some(Stream::Watch(w)) if !w.done => {
+                        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+                        let timeout = w.timeout_secs;
+                        self.kube_watches.push(KubeWatch { watch: *w, tx });
+                        (Some(rx), timeout)
+                    }
+                    _ => (None, None),
+                };
+                let _ = reply.send(KubeReply {
+                    resp,
+                    more,
+                    timeout,
+                });
             }
             Request::Shutdown => {}
         }
+    }
+
+    /// Sends each Kubernetes watch what changed since its last bytes (and, now and then, a
+    /// bookmark); forgets the watches whose clients went away or whose stream ended.
+    fn pump_kube_watches(&mut self) {
+        if self.kube_watches.is_empty() {
+            return;
+        }
+        let bookmark = self.last_bookmark.elapsed() >= BOOKMARK_EVERY;
+        if bookmark {
+            self.last_bookmark = Instant::now();
+        }
+        let st = self.cl.state();
+        self.kube_watches.retain_mut(|k| {
+            let bytes = k.watch.poll(st, bookmark);
+            (bytes.is_empty() || k.tx.send(bytes).is_ok()) && !k.watch.done && !k.tx.is_closed()
+        });
     }
 
     /// Serves a Kubernetes API request; a change is saved before it is acknowledged.

@@ -5,19 +5,25 @@
 //! clients authenticate with a certificate it signed (kubectl sends no credentials without
 //! TLS).
 
-use super::host::Request;
+use super::host::{KubeReply, Request};
 use super::pki::Pki;
 use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use hyper::body::{Frame, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use opsconsole_sim::kube::api::{ApiRequest, ApiResponse, MAX_BODY, status::Status};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
+use std::task::{Context, Poll};
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::mpsc::UnboundedReceiver;
 use tokio_rustls::TlsAcceptor;
 
 /// The TLS configuration: the server's certificate, and client certificates verified
@@ -76,9 +82,7 @@ pub async fn serve(listener: TcpListener, cfg: rustls::ServerConfig, tx: Sender<
                 .is_some_and(|c| !c.is_empty());
             let svc = service_fn(move |req| {
                 let (tx, server) = (tx.clone(), server.clone());
-                async move {
-                    Ok::<_, std::convert::Infallible>(answer(req, tx, authenticated, server).await)
-                }
+                async move { Ok::<_, Infallible>(answer(req, tx, authenticated, server).await) }
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(tls), svc)
@@ -95,12 +99,64 @@ fn header(req: &hyper::Request<Incoming>, name: hyper::header::HeaderName) -> St
         .to_string()
 }
 
-fn reply(r: ApiResponse) -> hyper::Response<Full<Bytes>> {
+type Body = UnsyncBoxBody<Bytes, Infallible>;
+
+/// A streamed body (a watch): its first bytes, then whatever the host sends, until the host
+/// drops its end or the request's `timeoutSeconds` pass.
+struct Streamed {
+    first: Option<Bytes>,
+    rx: UnboundedReceiver<Vec<u8>>,
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl hyper::body::Body for Streamed {
+    type Data = Bytes;
+    type Error = Infallible;
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        if let Some(b) = self.first.take().filter(|b| !b.is_empty()) {
+            return Poll::Ready(Some(Ok(Frame::data(b))));
+        }
+        if let Some(d) = self.deadline.as_mut()
+            && d.as_mut().poll(cx).is_ready()
+        {
+            return Poll::Ready(None);
+        }
+        match self.rx.poll_recv(cx) {
+            Poll::Ready(Some(b)) => Poll::Ready(Some(Ok(Frame::data(Bytes::from(b))))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+fn respond(r: ApiResponse, body: Body) -> hyper::Response<Body> {
     hyper::Response::builder()
         .status(r.status)
         .header(hyper::header::CONTENT_TYPE, r.content_type)
-        .body(Full::new(Bytes::from(r.body)))
-        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+        .body(body)
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()).boxed_unsync()))
+}
+
+fn reply(mut r: ApiResponse) -> hyper::Response<Body> {
+    let body = Full::new(Bytes::from(std::mem::take(&mut r.body))).boxed_unsync();
+    respond(r, body)
+}
+
+/// A watch's response: chunked, one event per line, as long as the watch lasts.
+fn stream(
+    mut r: ApiResponse,
+    rx: UnboundedReceiver<Vec<u8>>,
+    timeout: Option<u64>,
+) -> hyper::Response<Body> {
+    let body = Streamed {
+        first: Some(Bytes::from(std::mem::take(&mut r.body))),
+        rx,
+        deadline: timeout.map(|s| Box::pin(tokio::time::sleep(Duration::from_secs(s)))),
+    };
+    respond(r, body.boxed_unsync())
 }
 
 async fn answer(
@@ -108,7 +164,7 @@ async fn answer(
     tx: Sender<Request>,
     authenticated: bool,
     server: String,
-) -> hyper::Response<Full<Bytes>> {
+) -> hyper::Response<Body> {
     if !authenticated {
         return reply(ApiResponse::error(&Status::unauthorized()));
     }
@@ -141,7 +197,12 @@ async fn answer(
         return reply(ApiResponse::error(&Status::unavailable()));
     }
     match rrx.await {
-        Ok(r) => reply(r),
+        Ok(KubeReply {
+            resp,
+            more: Some(rx),
+            timeout,
+        }) => stream(resp, rx, timeout),
+        Ok(KubeReply { resp, .. }) => reply(resp),
         Err(_) => reply(ApiResponse::error(&Status::unavailable())),
     }
 }

@@ -21,6 +21,7 @@ pub trait Object:
     const TABLE: &'static str;
     fn wrap(self) -> AnyObj;
     fn unwrap(o: AnyObj) -> Option<Self>;
+    fn peek(o: &AnyObj) -> Option<&Self>;
     fn table(t: &Tables) -> &BTreeMap<Key, Self>;
     fn table_mut(t: &mut Tables) -> &mut BTreeMap<Key, Self>;
     /// Keeps the derived indexes in step with a change.
@@ -100,6 +101,13 @@ macro_rules! kinds {
                 fn unwrap(o: AnyObj) -> Option<Self> {
                     match o {
                         AnyObj::$kind(x) => Some(*x),
+                        _ => None,
+                    }
+                }
+                #[allow(unreachable_patterns)]
+                fn peek(o: &AnyObj) -> Option<&Self> {
+                    match o {
+                        AnyObj::$kind(x) => Some(x),
                         _ => None,
                     }
                 }

@@ -18,10 +18,12 @@ mod index;
 mod journal;
 mod key;
 mod kinds;
+mod watchlog;
 pub use index::{Index, NodeUsage};
 pub use key::Key;
 use key::by_str;
 pub use kinds::{AnyObj, EachKind, Kind, KindFn, Object, Tables, each_kind};
+pub use watchlog::{Change, WatchLog};
 
 /// The on-disk format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 3;
@@ -114,10 +116,13 @@ pub struct State {
     meta_dirty: bool,
     /// Whether changed keys are collected (a store saves this state).
     tracking: bool,
+    /// The Kubernetes watch window.
+    watch: WatchLog,
 }
 
 impl State {
     pub fn new(meta: Meta) -> State {
+        let meta_rv = meta.kube.rv;
         State {
             tables: Tables::default(),
             meta,
@@ -130,6 +135,7 @@ impl State {
             dirty: Vec::new(),
             meta_dirty: true,
             tracking: false,
+            watch: WatchLog::starting_at(meta_rv),
         }
     }
 
@@ -300,6 +306,7 @@ impl State {
             });
         }
         self.meta = meta_before;
+        self.watch.truncate_after(self.meta.kube.rv);
     }
 
     fn restore<T: Object>(&mut self, key: &str, old: Option<AnyObj>) {
@@ -348,6 +355,13 @@ impl State {
         obj.stamp(v, self.meta.now);
         let wake = obj.wake();
         let old = T::table_mut(&mut self.tables).insert(Key::new(&key), obj);
+        if T::KUBE {
+            let action = match old {
+                Some(_) => EventAction::Update,
+                None => EventAction::Create,
+            };
+            self.log_change::<T>(v, &key, action, None);
+        }
         let new = by_str!(&key, |k| T::table(&self.tables).get(k));
         T::reindex(&mut self.index, old.as_ref(), new);
         if let Some(w) = wake
@@ -382,6 +396,9 @@ impl State {
         self.journal.touch(T::KIND, key, true, move |keep| {
             (true, keep.then(|| old.wrap()))
         });
+        if T::KUBE {
+            self.log_change::<T>(v, key, EventAction::Update, None);
+        }
         if let Some(w) = wake
             && old_wake != Some(w)
         {
@@ -395,9 +412,38 @@ impl State {
             return None;
         }
         self.journal::<T>(key, false);
-        let old = by_str!(key, |k| T::table_mut(&mut self.tables).remove(k));
+        let mut old = by_str!(key, |k| T::table_mut(&mut self.tables).remove(k));
         T::reindex(&mut self.index, old.as_ref(), None);
+        if T::KUBE
+            && let Some(o) = old.as_mut()
+        {
+            // A deletion is a write of its own: the watcher's DELETED event carries it.
+            let v = self.next_version::<T>();
+            o.stamp(v, self.meta.now);
+            self.log_change::<T>(v, key, EventAction::Remove, Some(o.clone().wrap()));
+        }
         old
+    }
+
+    fn log_change<T: Object>(
+        &mut self,
+        rv: u64,
+        key: &str,
+        action: EventAction,
+        gone: Option<AnyObj>,
+    ) {
+        self.watch.push(Change {
+            rv,
+            kind: T::KIND,
+            key: Key::new(key),
+            action,
+            gone,
+        });
+    }
+
+    /// The Kubernetes watch window.
+    pub fn watch_log(&self) -> &WatchLog {
+        &self.watch
     }
 
     /// Sets when the scheduler runs next (keeps the earliest request).

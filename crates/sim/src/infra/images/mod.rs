@@ -65,7 +65,12 @@ pub static CATALOG: &[ImageInfo] = &[
             "1.15",
             "1.16",
             "1.17",
-            "1.21.4"
+            "1.21.4",
+            "1.14.2",
+            "1.14",
+            "1.15.12",
+            "1.16.1",
+            "1.17.10"
         ],
         entry = [],
         cmd = ["nginx", "-g", "daemon off;"],
@@ -162,7 +167,7 @@ pub static CATALOG: &[ImageInfo] = &[
     ),
     img!(
         "busybox",
-        ["latest", "1.31", "musl"],
+        ["latest", "1.31", "musl", "1.28.4", "1.28"],
         entry = [],
         cmd = ["sh"],
         ports = [],

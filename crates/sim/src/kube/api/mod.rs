@@ -12,6 +12,7 @@ pub mod registry;
 pub mod resources;
 pub mod select;
 pub mod status;
+pub mod watch;
 
 use crate::kube::print::{Column, PrintCx};
 use crate::state::State;
@@ -39,11 +40,20 @@ pub struct ApiRequest {
 }
 
 /// The answer.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ApiResponse {
     pub status: u16,
     pub content_type: String,
+    /// The whole body, or (for a stream) its first bytes.
     pub body: Vec<u8>,
+    /// A response that goes on after `body`: whoever serves it keeps polling this.
+    pub stream: Option<Stream>,
+}
+
+/// What a streamed response keeps sending.
+#[derive(Clone, Debug)]
+pub enum Stream {
+    Watch(Box<watch::Watch>),
 }
 
 impl ApiResponse {
@@ -52,6 +62,7 @@ impl ApiResponse {
             status,
             content_type: "application/json".into(),
             body: serde_json::to_vec(v).unwrap_or_default(),
+            stream: None,
         }
     }
     fn ok(v: &Value) -> ApiResponse {
@@ -191,6 +202,7 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> ApiResponse {
             status: 200,
             content_type: "text/plain".into(),
             body: b"ok".to_vec(),
+            stream: None,
         },
         (["api"], true) if aggregated => aggregated_answer(discovery::aggregated(true)),
         (["apis"], true) if aggregated => aggregated_answer(discovery::aggregated(false)),
@@ -262,10 +274,18 @@ fn resource(
         return scale(st, req, t, &key);
     }
     match (req.method.as_str(), t.key()) {
+        ("GET", _)
+            if t.sub.is_none() && q.get("watch").is_some_and(|w| w == "true" || w == "1") =>
+        {
+            let (w, first) = watch::start(st, q, t, table)?;
+            Ok(ApiResponse {
+                status: 200,
+                content_type: "application/json".into(),
+                body: first,
+                stream: Some(Stream::Watch(Box::new(w))),
+            })
+        }
         ("GET", None) => {
-            if q.get("watch").is_some_and(|w| w == "true" || w == "1") {
-                return Err(Status::method_not_allowed("watch"));
-            }
             let labels = LabelSelector::parse(q.get("labelSelector").unwrap_or(""))?;
             let fields = FieldSelector::parse(q.get("fieldSelector").unwrap_or(""))?;
             let mut keys = Vec::new();
@@ -459,6 +479,25 @@ fn column_json(c: &Column) -> Value {
     })
 }
 
+/// The Table's column definitions for a resource.
+fn column_defs(res: &Resource) -> Vec<Value> {
+    res.ops.columns().iter().map(column_json).collect()
+}
+
+/// What a Table row carries of its object: its metadata (`Metadata`, the default), all of it
+/// (`Object`) or nothing (`None`).
+fn row_object(include: &str, obj: Value) -> Value {
+    match include {
+        "Object" => obj,
+        "None" => Value::Null,
+        _ => json!({
+            "kind": "PartialObjectMetadata",
+            "apiVersion": "meta.k8s.io/v1",
+            "metadata": obj.get("metadata").cloned().unwrap_or(Value::Null),
+        }),
+    }
+}
+
 /// A `meta.k8s.io/v1` Table of the objects, each row carrying the object's metadata (or
 /// the whole object with `includeObject=Object`).
 fn table(
@@ -476,23 +515,14 @@ fn table(
         .zip(items)
         .map(|(key, obj)| {
             let cells = res.ops.cells(st, key, &cx).unwrap_or_default();
-            let object = match include {
-                "Object" => obj,
-                "None" => Value::Null,
-                _ => json!({
-                    "kind": "PartialObjectMetadata",
-                    "apiVersion": "meta.k8s.io/v1",
-                    "metadata": obj.get("metadata").cloned().unwrap_or(Value::Null),
-                }),
-            };
-            json!({"cells": cells, "object": object})
+            json!({"cells": cells, "object": row_object(include, obj)})
         })
         .collect();
     json!({
         "kind": "Table",
         "apiVersion": "meta.k8s.io/v1",
         "metadata": {"resourceVersion": rv},
-        "columnDefinitions": res.ops.columns().iter().map(column_json).collect::<Vec<_>>(),
+        "columnDefinitions": column_defs(res),
         "rows": rows,
     })
 }

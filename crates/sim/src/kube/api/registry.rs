@@ -6,7 +6,7 @@ use super::status::Status;
 use crate::kube::names;
 use crate::kube::print::{Column, PrintCx, Printer};
 use crate::model::kube::*;
-use crate::state::{Object, State};
+use crate::state::{AnyObj, Kind, Object, State};
 use serde_json::Value;
 use std::marker::PhantomData;
 
@@ -151,7 +151,10 @@ fn workload_problems(
 
 /// The operations the router needs, object-safe so the resource table can hold them.
 pub trait Ops: Sync {
+    fn kind(&self) -> Kind;
     fn columns(&self) -> &'static [Column];
+    /// A removed object (from the watch window) as JSON, and its table cells.
+    fn gone(&self, o: &AnyObj, cx: &PrintCx) -> Option<(Value, Vec<Value>)>;
     /// Keys of the objects in a namespace (or all), in key order.
     fn keys(&self, st: &State, ns: Option<&str>) -> Vec<String>;
     fn json(&self, st: &State, key: &str) -> Option<Value>;
@@ -255,8 +258,14 @@ fn invalid<T: Served>(o: &T, causes: &[(String, String)]) -> Status {
 }
 
 impl<T: Served> Ops for Typed<T> {
+    fn kind(&self) -> Kind {
+        <T as Object>::KIND
+    }
     fn columns(&self) -> &'static [Column] {
         T::COLUMNS
+    }
+    fn gone(&self, o: &AnyObj, cx: &PrintCx) -> Option<(Value, Vec<Value>)> {
+        T::peek(o).map(|o| (to_json(o), o.cells(cx)))
     }
 
     fn keys(&self, st: &State, ns: Option<&str>) -> Vec<String> {

@@ -449,3 +449,161 @@ fn the_scale_subresource_reads_and_sets_replicas() {
             .contains("must be greater than or equal to 0")
     );
 }
+
+fn events(bytes: &[u8]) -> Vec<(String, Value)> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap();
+            (v["type"].as_str().unwrap().to_string(), v["object"].clone())
+        })
+        .collect()
+}
+
+fn start_watch(c: &mut Cluster, path: &str, accept: &str) -> (watch::Watch, Vec<u8>) {
+    let r = c.kube_api(&req("GET", path, accept));
+    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
+    match r.stream {
+        Some(Stream::Watch(w)) => (*w, r.body),
+        None => panic!("not a watch: {:?}", r.value()),
+    }
+}
+
+#[test]
+fn a_watch_replays_changes_after_its_resource_version_and_follows_new_ones() {
+    let mut c = cluster();
+    let ns = "/api/v1/namespaces";
+    let list = c.kube_api(&req("GET", ns, "")).value();
+    let rv = list["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // From "now" (resourceVersion 0): the existing namespaces as synthetic ADDED events.
+    let (_, first) = start_watch(&mut c, &format!("{ns}?watch=true&resourceVersion=0"), "");
+    let names: Vec<String> = events(&first)
+        .iter()
+        .map(|(t, o)| format!("{t} {}", o["metadata"]["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "ADDED default",
+            "ADDED kube-node-lease",
+            "ADDED kube-public",
+            "ADDED kube-system"
+        ]
+    );
+    // From the list's resourceVersion: nothing yet, then each change as it happens.
+    let (mut w, first) = start_watch(
+        &mut c,
+        &format!("{ns}?watch=true&resourceVersion={rv}&allowWatchBookmarks=true"),
+        "",
+    );
+    assert!(first.is_empty());
+    let body = r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team-a"}}"#;
+    let r = c.kube_api(&with_body(req("POST", ns, ""), "application/json", body));
+    assert_eq!(r.status, 201);
+    let patch = r#"{"metadata":{"labels":{"tier":"gold"}}}"#;
+    let r = c.kube_api(&with_body(
+        req("PATCH", &format!("{ns}/team-a"), ""),
+        "application/merge-patch+json",
+        patch,
+    ));
+    assert_eq!(r.status, 200);
+    // Both changes arrive as one event with the latest state, but still as ADDED.
+    let got = events(&w.poll(c.state(), false));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "ADDED");
+    assert_eq!(got[0].1["metadata"]["labels"]["tier"], "gold");
+    let rv_after = got[0].1["metadata"]["resourceVersion"].clone();
+    assert_eq!(rv_after, r.value()["metadata"]["resourceVersion"]);
+    // A pod in another namespace is not a namespace event; a bookmark carries the RV.
+    assert!(w.poll(c.state(), false).is_empty());
+    let got = events(&w.poll(c.state(), true));
+    assert_eq!(got[0].0, "BOOKMARK");
+    assert_eq!(got[0].1["kind"], "Namespace");
+    assert_eq!(got[0].1["apiVersion"], "v1");
+    // A failed request changes nothing and sends nothing.
+    let r = c.kube_api(&with_body(req("POST", ns, ""), "application/json", body));
+    assert_eq!(r.status, 409);
+    assert!(w.poll(c.state(), false).is_empty());
+}
+
+#[test]
+fn a_table_watch_of_pods_sends_one_row_per_event_and_deletions_carry_a_new_version() {
+    let mut c = cluster();
+    let pods = "/api/v1/namespaces/default/pods";
+    let t = c.kube_api(&req("GET", pods, TABLE)).value();
+    let rv = t["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (mut w, _) = start_watch(
+        &mut c,
+        &format!("{pods}?watch=true&resourceVersion={rv}"),
+        TABLE,
+    );
+    let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web"},"spec":{"containers":[{"name":"web","image":"nginx:1.14.2"}]}}"#;
+    assert_eq!(
+        c.kube_api(&with_body(req("POST", pods, ""), "application/json", pod))
+            .status,
+        201
+    );
+    let row = |(t, o): &(String, Value)| {
+        assert_eq!(o["kind"], "Table");
+        assert_eq!(o["rows"].as_array().unwrap().len(), 1);
+        format!("{t} {}", o["rows"][0]["cells"][2].as_str().unwrap())
+    };
+    let got: Vec<String> = events(&w.poll(c.state(), false)).iter().map(row).collect();
+    assert_eq!(got, ["ADDED Pending"]);
+    // Scheduled, pulled and started: the changes since the last poll, coalesced.
+    c.advance(crate::base::time::SimDuration::from_secs(5));
+    let got: Vec<String> = events(&w.poll(c.state(), false)).iter().map(row).collect();
+    assert_eq!(got, ["MODIFIED Running"]);
+    let r = c.kube_api(&req("DELETE", &format!("{pods}/web"), ""));
+    assert_eq!(r.status, 200);
+    c.advance(crate::base::time::SimDuration::from_secs(40));
+    let got = events(&w.poll(c.state(), false));
+    let last = got.last().unwrap();
+    assert_eq!(last.0, "DELETED");
+    let del_rv: u64 = last.1["metadata"]["resourceVersion"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(del_rv > rv.parse::<u64>().unwrap());
+}
+
+#[test]
+fn a_watch_from_before_the_window_gets_an_in_stream_410() {
+    let mut c = cluster();
+    // A reopened state has an empty window: anything older than now has expired.
+    let rv = c.state().meta.kube.rv;
+    let (w, first) = start_watch(
+        &mut c,
+        &format!("/api/v1/namespaces?watch=true&resourceVersion={}", rv - 1),
+        "",
+    );
+    let rebuilt =
+        crate::state::State::from_parts(c.state().meta.clone(), c.state().tables().clone());
+    let mut w2 = w.clone();
+    let got = events(&w2.poll(&rebuilt, false));
+    assert!(first.is_empty() || events(&first)[0].0 != "ERROR");
+    assert_eq!(got.len(), 0, "{got:?}");
+    let r = crate::kube::api::handle(
+        &mut rebuilt.clone(),
+        &req(
+            "GET",
+            &format!("/api/v1/namespaces?watch=true&resourceVersion={}", rv - 1),
+            "",
+        ),
+    );
+    let got = events(&r.body);
+    assert_eq!(got[0].0, "ERROR");
+    assert_eq!(got[0].1["code"], 410);
+    assert_eq!(got[0].1["reason"], "Expired");
+    assert_eq!(
+        got[0].1["message"],
+        format!("too old resource version: {} ({rv})", rv - 1)
+    );
+}

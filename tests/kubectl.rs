@@ -44,7 +44,7 @@ fn kubectl_present() -> bool {
     found
 }
 
-fn serve(state: &Path) -> (Child, String, PathBuf) {
+fn serve(state: &Path, speed: &str) -> (Child, String, PathBuf) {
     let mut child = Command::new(common::bin())
         .arg("--state")
         .arg(state)
@@ -54,6 +54,8 @@ fn serve(state: &Path) -> (Child, String, PathBuf) {
             "127.0.0.1:0",
             "--seed",
             "1",
+            "--speed",
+            speed,
             "--clock-start",
             common::CLOCK_START,
         ])
@@ -80,8 +82,13 @@ fn serve(state: &Path) -> (Child, String, PathBuf) {
 
 impl Server {
     fn start() -> Server {
+        Server::start_at("1")
+    }
+
+    /// A server whose simulated time runs `speed` times as fast as the clock.
+    fn start_at(speed: &str) -> Server {
         let state = tempfile::tempdir().unwrap();
-        let (child, url, kubeconfig) = serve(state.path());
+        let (child, url, kubeconfig) = serve(state.path(), speed);
         Server {
             child,
             kubeconfig,
@@ -113,9 +120,9 @@ impl Server {
 }
 
 impl Server {
-    /// Runs kubectl until its output satisfies `done` (up to 20 s), and returns it.
+    /// Runs kubectl until its output satisfies `done` (up to 40 s), and returns it.
     fn until(&self, args: &[&str], done: impl Fn(&str) -> bool) -> String {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(40);
         loop {
             let r = self.kubectl(args);
             if r.code == 0 && done(&r.out) {
@@ -383,7 +390,7 @@ fn acknowledged_writes_survive_kill_9() {
         .args(["-9", &s.child.id().to_string()])
         .status();
     let _ = s.child.wait();
-    let (child, url, kubeconfig) = serve(s.state.path());
+    let (child, url, kubeconfig) = serve(s.state.path(), "1");
     s.child = child;
     s.url = url;
     s.kubeconfig = kubeconfig;
@@ -492,11 +499,242 @@ fn watches_follow_the_cluster_for_get_w_and_rollout_status() {
     assert_eq!(lines[1][1..3], ["1/1", "Running"], "{text}");
     let new: Vec<&Vec<&str>> = lines[2..].iter().filter(|l| l[0] != first).collect();
     assert!(
-        new.first().is_some_and(|l| l[2] == "Pending"),
+        new.first()
+            .is_some_and(|l| l[2] == "Pending" || l[2] == "ContainerCreating"),
         "the new pod's first row: {text}"
     );
     assert!(
         new.last().is_some_and(|l| l[1..3] == ["1/1", "Running"]),
         "the new pod's last row: {text}"
     );
+}
+
+/// Rows of a `kubectl get` whose first column starts with `prefix`.
+fn rows<'a>(out: &'a str, prefix: &str) -> Vec<Vec<&'a str>> {
+    out.lines()
+        .skip(1)
+        .map(words)
+        .filter(|w| w.first().is_some_and(|n| n.starts_with(prefix)))
+        .collect()
+}
+
+#[test]
+fn seed_002_replicaset_daemonset_jobs_and_cronjob_replay_with_real_kubectl() {
+    if !kubectl_present() {
+        return;
+    }
+    // Simulated time at ten times the clock: the CronJob's minutes pass in seconds.
+    let s = Server::start_at("10");
+    // 002-10: a standalone ReplicaSet names its pods without a hash.
+    let out = s.kubectl(&["apply", "-f", "rs-nginx.yml"]).ok();
+    assert_eq!(out.trim(), "replicaset.apps/rs-nginx created");
+    let rs = s.until(&["get", "rs"], |o| {
+        rows(o, "rs-nginx")
+            .first()
+            .is_some_and(|r| r[1..4] == ["2", "2", "2"])
+    });
+    assert_eq!(
+        words(rs.lines().next().unwrap()),
+        ["NAME", "DESIRED", "CURRENT", "READY", "AGE"]
+    );
+    let pods = s.kubectl(&["get", "pods"]).ok();
+    let rs_pods = rows(&pods, "rs-nginx-");
+    assert_eq!(rs_pods.len(), 2, "{pods}");
+    for p in &rs_pods {
+        assert_eq!(p[0].len(), "rs-nginx-".len() + 5, "{pods}");
+    }
+    let none = s.kubectl(&["get", "deployment"]);
+    assert_eq!(none.err.trim(), "No resources found in default namespace.");
+    s.kubectl(&["delete", "rs", "rs-nginx"]).ok();
+
+    // 002-11: the DaemonSet tolerates the master taint and runs on all four nodes.
+    let out = s.kubectl(&["apply", "-f", "daemonset-nginx.yml"]).ok();
+    assert_eq!(out.trim(), "daemonset.apps/daemonset-nginx created");
+    let ds = s.until(&["get", "ds"], |o| {
+        rows(o, "daemonset-nginx")
+            .first()
+            .is_some_and(|r| r[1..6] == ["4", "4", "4", "4", "4"])
+    });
+    assert_eq!(
+        words(ds.lines().next().unwrap()),
+        [
+            "NAME",
+            "DESIRED",
+            "CURRENT",
+            "READY",
+            "UP-TO-DATE",
+            "AVAILABLE",
+            "NODE",
+            "SELECTOR",
+            "AGE"
+        ]
+    );
+    assert_eq!(rows(&ds, "daemonset-nginx")[0][6], "<none>");
+    let wide = s.kubectl(&["get", "pods", "-o", "wide"]).ok();
+    let mut nodes: Vec<&str> = rows(&wide, "daemonset-nginx-")
+        .iter()
+        .map(|r| r[6])
+        .collect();
+    nodes.sort();
+    assert_eq!(
+        nodes,
+        [
+            "192.168.122.11",
+            "192.168.122.12",
+            "192.168.122.13",
+            "192.168.122.14"
+        ],
+        "{wide}"
+    );
+    for r in rows(&wide, "daemonset-nginx-") {
+        let block = match r[6] {
+            "192.168.122.11" => "10.3.137.",
+            "192.168.122.12" => "10.3.180.",
+            "192.168.122.13" => "10.3.166.",
+            _ => "10.3.104.",
+        };
+        assert!(r[5].starts_with(block), "{wide}");
+    }
+    let r = s.kubectl(&[
+        "set",
+        "image",
+        "daemonset",
+        "daemonset-nginx",
+        "c1=nginx:1.17-alpine",
+        "--record",
+    ]);
+    assert_eq!(
+        r.ok().trim(),
+        "daemonset.apps/daemonset-nginx image updated"
+    );
+    // Replaced node by node, then every daemon pod runs the new image.
+    s.until(
+        &["rollout", "status", "ds/daemonset-nginx", "--timeout=30s"],
+        |o| o.contains("daemon set \"daemonset-nginx\" successfully rolled out"),
+    );
+    let wide = s.kubectl(&["get", "pods", "-o", "wide"]).ok();
+    let on13 = rows(&wide, "daemonset-nginx-")
+        .into_iter()
+        .find(|r| r[6] == "192.168.122.13")
+        .unwrap()[0]
+        .to_string();
+    let d = s
+        .kubectl(&[
+            "get",
+            "pod",
+            &on13,
+            "-o",
+            "jsonpath={.spec.containers[0].image}",
+        ])
+        .ok();
+    assert_eq!(d, "nginx:1.17-alpine");
+    let history = s
+        .kubectl(&["rollout", "history", "ds/daemonset-nginx"])
+        .ok();
+    assert!(
+        history.contains(
+            "kubectl set image daemonset daemonset-nginx c1=nginx:1.17-alpine --record=true"
+        ),
+        "{history}"
+    );
+    s.kubectl(&["delete", "ds", "daemonset-nginx"]).ok();
+
+    // 002-12: the pi Job completes and its log is perl's bpi(2000), exactly.
+    let out = s.kubectl(&["apply", "-f", "job.yml"]).ok();
+    assert_eq!(out.trim(), "job.batch/pi created");
+    let jobs = s.until(&["get", "jobs"], |o| {
+        rows(o, "pi").first().is_some_and(|r| r[1] == "Complete")
+    });
+    assert_eq!(rows(&jobs, "pi")[0][2], "1/1", "{jobs}");
+    let pods = s.kubectl(&["get", "pods"]).ok();
+    let pi = &rows(&pods, "pi-")[0];
+    assert_eq!(pi[1..4], ["0/1", "Completed", "0"], "{pods}");
+    let log = s.kubectl(&["logs", pi[0]]).ok();
+    let perl = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed002/pi-2000.txt"),
+    )
+    .unwrap();
+    assert_eq!(log, perl);
+
+    // 002-13: ten completions, one pod at a time, each saying hello.
+    let out = s.kubectl(&["apply", "-f", "job2.yml"]).ok();
+    assert_eq!(out.trim(), "job.batch/busybox-job created");
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let pods = s.kubectl(&["get", "pods"]).ok();
+        let running = rows(&pods, "busybox-job-")
+            .iter()
+            .filter(|r| r[2] != "Completed")
+            .count();
+        assert!(running <= 1, "parallelism 1: {pods}");
+        let jobs = s.kubectl(&["get", "job", "busybox-job"]).ok();
+        let done = rows(&jobs, "busybox-job")[0][2].to_string();
+        if !seen.contains(&done) {
+            seen.push(done.clone());
+        }
+        if done == "10/10" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{jobs}");
+    }
+    let counts: Vec<u32> = seen
+        .iter()
+        .map(|c| c.split('/').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    let pods = s.kubectl(&["get", "pods"]).ok();
+    let done = rows(&pods, "busybox-job-");
+    assert_eq!(done.len(), 10, "{pods}");
+    assert!(
+        done.iter().all(|r| r[1..4] == ["0/1", "Completed", "0"]),
+        "{pods}"
+    );
+    assert_eq!(s.kubectl(&["logs", done[0][0]]).ok(), "hello\n");
+
+    // 002-14: the batch/v1beta1 CronJob is taken with the 1.24 warning, runs a Job each
+    // minute and keeps the three newest.
+    let r = s.kubectl(&["apply", "-f", "cronjob.yml"]);
+    assert_eq!(r.out.trim(), "cronjob.batch/cronjob1 created");
+    assert_eq!(r.code, 0);
+    assert!(
+        r.err.contains("Warning: batch/v1beta1 CronJob is deprecated in v1.21+, unavailable in v1.25+; use batch/v1 CronJob"),
+        "{}",
+        r.err
+    );
+    let cj = s.kubectl(&["get", "cronjob"]).ok();
+    assert_eq!(
+        rows(&cj, "cronjob1")[0][1..8],
+        ["*", "*", "*", "*", "*", "<none>", "False"],
+        "{cj}"
+    );
+    let first = s.until(&["get", "jobs"], |o| !rows(o, "cronjob1-").is_empty());
+    let first = rows(&first, "cronjob1-")[0][0].to_string();
+    // History: once a fourth run has completed, the first is gone and three Jobs are kept,
+    // a minute apart.
+    let jobs = s.until(&["get", "jobs"], |o| {
+        let r = rows(o, "cronjob1-");
+        r.len() == 3 && r.iter().all(|r| r[1] == "Complete") && r.iter().all(|r| r[0] != first)
+    });
+    let mut minutes: Vec<u64> = rows(&jobs, "cronjob1-")
+        .iter()
+        .map(|r| r[0].strip_prefix("cronjob1-").unwrap().parse().unwrap())
+        .collect();
+    minutes.sort();
+    assert!(minutes.windows(2).all(|w| w[1] == w[0] + 1), "{jobs}");
+    for r in rows(&jobs, "cronjob1-") {
+        let minutes = r[0].strip_prefix("cronjob1-").unwrap();
+        assert!(minutes.parse::<u64>().is_ok(), "{jobs}");
+    }
+    let pods = s.kubectl(&["get", "pods"]).ok();
+    for r in rows(&pods, "cronjob1-") {
+        let parts: Vec<&str> = r[0].split('-').collect();
+        assert_eq!(parts.len(), 3, "{pods}");
+        assert_eq!(parts[2].len(), 5, "{pods}");
+    }
+    let one = &rows(&pods, "cronjob1-")[0][0];
+    let log = s.kubectl(&["logs", one]).ok();
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 2, "{log}");
+    assert_eq!(lines[1], "hello kubernetes");
 }

@@ -16,7 +16,6 @@ use opsconsole_sim::base::time::{SimDuration, SimTime};
 use opsconsole_sim::exec::pending::{LogSource, sources};
 use opsconsole_sim::exec::{self, Env, Io, Pending, Run, format, views};
 use opsconsole_sim::infra::logs;
-use opsconsole_sim::kube::api::watch::Watch;
 use opsconsole_sim::kube::api::{ApiRequest, ApiResponse, Stream, status::Status};
 use opsconsole_sim::lang::{self, Cmd, SimCmd};
 use opsconsole_sim::model::*;
@@ -91,9 +90,9 @@ pub struct KubeReply {
     pub timeout: Option<u64>,
 }
 
-/// A Kubernetes watch the host keeps feeding.
+/// A Kubernetes watch (or followed log) the host keeps feeding.
 struct KubeWatch {
-    watch: Watch,
+    stream: Stream,
     tx: UnboundedSender<Vec<u8>>,
 }
 
@@ -225,7 +224,7 @@ impl Host {
     fn next_wake(&mut self) -> Option<Instant> {
         let mut wake = self.cl.next_event_time().map(|t| self.clock.instant_at(t));
         let mut at = |w: Instant| wake = Some(wake.map_or(w, |x| x.min(w)));
-        if !self.runs.is_empty() || !self.follows.is_empty() {
+        if !self.runs.is_empty() || !self.follows.is_empty() || !self.kube_watches.is_empty() {
             at(self.last_poll + POLL);
         }
         if let Some(s) = self.save_due {
@@ -335,10 +334,10 @@ impl Host {
             Request::Kube { req, reply } => {
                 let mut resp = self.kube(&req);
                 let (more, timeout) = match resp.stream.take() {
-                    Some(Stream::Watch(w)) if !w.done => {
+                    Some(stream) if !stream.done() => {
                         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-                        let timeout = w.timeout_secs;
-                        self.kube_watches.push(KubeWatch { watch: *w, tx });
+                        let timeout = stream.timeout_secs();
+                        self.kube_watches.push(KubeWatch { stream, tx });
                         (Some(rx), timeout)
                     }
                     _ => (None, None),
@@ -365,8 +364,8 @@ impl Host {
         }
         let st = self.cl.state();
         self.kube_watches.retain_mut(|k| {
-            let bytes = k.watch.poll(st, bookmark);
-            (bytes.is_empty() || k.tx.send(bytes).is_ok()) && !k.watch.done && !k.tx.is_closed()
+            let bytes = k.stream.poll(st, bookmark);
+            (bytes.is_empty() || k.tx.send(bytes).is_ok()) && !k.stream.done() && !k.tx.is_closed()
         });
     }
 

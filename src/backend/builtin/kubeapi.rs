@@ -133,10 +133,13 @@ impl hyper::body::Body for Streamed {
 }
 
 fn respond(r: ApiResponse, body: Body) -> hyper::Response<Body> {
-    hyper::Response::builder()
+    let mut b = hyper::Response::builder()
         .status(r.status)
-        .header(hyper::header::CONTENT_TYPE, r.content_type)
-        .body(body)
+        .header(hyper::header::CONTENT_TYPE, r.content_type);
+    for w in &r.warnings {
+        b = b.header(hyper::header::WARNING, format!("299 - {w:?}"));
+    }
+    b.body(body)
         .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()).boxed_unsync()))
 }
 

@@ -27,11 +27,13 @@ pub struct Window {
     pub tail: Option<u64>,
 }
 
-struct Run {
-    prog: super::images::Program,
-    start: SimTime,
-    end: SimTime,
-    seed: u64,
+/// One run of a program: what a container (or a pod's container) wrote from `start` until
+/// `end` (now, or when it exited).
+pub struct Run {
+    pub prog: super::images::Program,
+    pub start: SimTime,
+    pub end: SimTime,
+    pub seed: u64,
 }
 
 fn run_of(c: &Container, now: SimTime) -> Option<Run> {
@@ -89,21 +91,29 @@ pub fn count_between(c: &Container, now: SimTime, after: Option<SimTime>, until:
 
 /// Reads a window of a container's log.
 pub fn read(c: &Container, now: SimTime, w: Window) -> Vec<LogLine> {
-    let Some(r) = run_of(c, now) else {
-        return Vec::new();
-    };
-    let until = w.until.unwrap_or(now).min(r.end);
-    let total = r.total_by(until);
-    let first_kept = r.total_by(r.end).saturating_sub(LOG_LIMIT);
-    let mut from = first_kept;
-    if let Some(after) = w.after {
-        // Lines are in time order: count those at or before `after`.
-        from = from.max(r.total_by(after));
+    match run_of(c, now) {
+        Some(r) => r.read(now, w),
+        None => Vec::new(),
     }
-    if let Some(tail) = w.tail {
-        from = from.max(total.saturating_sub(tail));
+}
+
+impl Run {
+    /// Reads a window of the run's log.
+    pub fn read(&self, now: SimTime, w: Window) -> Vec<LogLine> {
+        let r = self;
+        let until = w.until.unwrap_or(now).min(r.end);
+        let total = r.total_by(until);
+        let first_kept = r.total_by(r.end).saturating_sub(LOG_LIMIT);
+        let mut from = first_kept;
+        if let Some(after) = w.after {
+            // Lines are in time order: count those at or before `after`.
+            from = from.max(r.total_by(after));
+        }
+        if let Some(tail) = w.tail {
+            from = from.max(total.saturating_sub(tail));
+        }
+        (from..total).filter_map(|k| r.line(k)).collect()
     }
-    (from..total).filter_map(|k| r.line(k)).collect()
 }
 
 /// Merges several labelled logs by time (stable for equal times, in input order).

@@ -4,7 +4,7 @@
 //! own Pods, the garbage collector removes what lost its owner; then the scheduler binds
 //! pods and the kubelets run them ([`super::scheduler`], [`super::kubelet`]).
 
-use super::{kubelet, names, scheduler};
+use super::{events, kubelet, names, scheduler};
 use crate::base::time::{SimDuration, SimTime};
 use crate::model::kube::*;
 use crate::state::State;
@@ -25,11 +25,22 @@ const HASH_LABEL: &str = "pod-template-hash";
 /// One pass of every controller. Asks for the next pass when something is left to do.
 pub fn sync(st: &mut State) {
     let before = st.meta.kube.rv;
-    let mut removed = garbage_collect(st);
+    let now = st.now();
+    if st.meta.kube.events_gc_at.is_none_or(|t| t <= now) {
+        events::expire(st, now);
+        st.meta.kube.events_gc_at = Some(now + SimDuration::from_secs(60));
+    }
+    let mut removed = super::gc::run(st);
     deployments(st);
     removed += replicasets(st);
+    super::daemonset::run(st);
+    super::batch::jobs(st);
+    let cron = super::batch::cronjobs(st);
     scheduler::run(st);
-    let due = kubelet::run(st);
+    let due = match (kubelet::run(st), cron) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
     // Each controller sees the others' changes on the next pass, as through a watch.
     let changed = st.meta.kube.rv != before || removed > 0;
     let now = st.now();
@@ -52,59 +63,6 @@ fn owner_ref(api_version: &str, kind: &str, m: &ObjectMeta) -> OwnerReference {
 
 fn key_of(m: &ObjectMeta) -> String {
     object_key(m)
-}
-
-/// apimachinery's `rand.SafeEncodeString` of the decimal FNV-32a hash of the template: a
-/// pod-template-hash, as `deploy-nginx-6c9764bb69`.
-pub fn template_hash(t: &PodTemplateSpec) -> String {
-    let text = serde_json::to_string(t).unwrap_or_default();
-    let mut h: u32 = 0x811c_9dc5;
-    for b in text.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    h.to_string()
-        .bytes()
-        .map(|b| ALPHANUMS[usize::from(b) % ALPHANUMS.len()] as char)
-        .collect()
-}
-
-/// Whether an object's controller is gone.
-fn orphaned(st: &State, m: &ObjectMeta) -> bool {
-    controller_of(m).is_some_and(|r| {
-        let ns = m.namespace.as_deref().unwrap_or_default();
-        let key = format!("{ns}/{}", r.name);
-        let uid = |o: Option<&ObjectMeta>| o.and_then(|m| m.uid.clone());
-        let live = match r.kind.as_str() {
-            "Deployment" => uid(st.get::<Deployment>(&key).map(|d| &d.metadata)),
-            "ReplicaSet" => uid(st.get::<ReplicaSet>(&key).map(|r| &r.metadata)),
-            _ => return false,
-        };
-        live.as_deref() != Some(r.uid.as_str())
-    })
-}
-
-/// Deletes objects whose owners are gone (background propagation), owners first, so a
-/// Deployment's pods go in the same pass as its ReplicaSets. Returns how many went.
-fn garbage_collect(st: &mut State) -> usize {
-    let rs: Vec<String> = st
-        .all::<ReplicaSet>()
-        .filter(|r| orphaned(st, &r.metadata))
-        .map(|r| key_of(&r.metadata))
-        .collect();
-    for k in &rs {
-        st.remove::<ReplicaSet>(k);
-    }
-    let pods: Vec<String> = st
-        .all::<Pod>()
-        .filter(|p| orphaned(st, &p.metadata))
-        .map(|p| key_of(&p.metadata))
-        .collect();
-    for k in &pods {
-        st.remove::<Pod>(k);
-    }
-    rs.len() + pods.len()
 }
 
 fn owned_by(m: &ObjectMeta, uid: &str) -> bool {
@@ -166,7 +124,7 @@ fn deployment(st: &mut State, key: &str) {
         .filter(|r| owned_by(&r.metadata, &uid))
         .cloned()
         .collect();
-    let hash = template_hash(&spec.template);
+    let hash = names::template_hash(&spec.template);
     let cause = d
         .metadata
         .annotations
@@ -572,6 +530,18 @@ fn replicaset(st: &mut State, key: &str) -> usize {
             };
             let mut pod = pod;
             super::defaults::pod(&mut pod);
+            let msg = format!(
+                "Created pod: {}",
+                pod.metadata.name.as_deref().unwrap_or_default()
+            );
+            events::record(
+                st,
+                events::about(&rs),
+                false,
+                "SuccessfulCreate",
+                &msg,
+                &events::controller("replicaset-controller"),
+            );
             st.insert(pod);
         }
     } else if have > desired {
@@ -590,7 +560,19 @@ fn replicaset(st: &mut State, key: &str) -> usize {
             )
         });
         for p in pods.iter().take((have - desired) as usize) {
-            st.remove::<Pod>(&key_of(&p.metadata));
+            super::gc::delete_pod(st, &key_of(&p.metadata), None);
+            let msg = format!(
+                "Deleted pod: {}",
+                p.metadata.name.as_deref().unwrap_or_default()
+            );
+            events::record(
+                st,
+                events::about(&rs),
+                false,
+                "SuccessfulDelete",
+                &msg,
+                &events::controller("replicaset-controller"),
+            );
             removed += 1;
         }
     }

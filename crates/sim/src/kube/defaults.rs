@@ -4,6 +4,7 @@
 use crate::model::kube::*;
 use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
 use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 fn container(c: &mut Container) {
@@ -86,5 +87,83 @@ pub fn replicaset(r: &mut ReplicaSet) {
     s.replicas.get_or_insert(1);
     if let Some(t) = s.template.as_mut() {
         template(t);
+    }
+}
+
+pub fn daemonset(d: &mut DaemonSet) {
+    let Some(s) = d.spec.as_mut() else { return };
+    s.revision_history_limit.get_or_insert(10);
+    let us = s.update_strategy.get_or_insert_default();
+    let ty = us.type_.get_or_insert_with(|| "RollingUpdate".into());
+    if ty == "RollingUpdate" {
+        let ru = us.rolling_update.get_or_insert_default();
+        ru.max_unavailable.get_or_insert(IntOrString::Int(1));
+        ru.max_surge.get_or_insert(IntOrString::Int(0));
+    }
+    template(&mut s.template);
+}
+
+/// The Job controller's labels and selector (`manualSelector` unset), from the Job's UID.
+pub fn job(j: &mut Job) {
+    let uid = j.metadata.uid.clone().unwrap_or_default();
+    let name = j.metadata.name.clone().unwrap_or_default();
+    let Some(s) = j.spec.as_mut() else { return };
+    match (s.completions, s.parallelism) {
+        (None, None) => {
+            s.completions = Some(1);
+            s.parallelism = Some(1);
+        }
+        (_, None) => s.parallelism = Some(1),
+        _ => {}
+    }
+    s.backoff_limit.get_or_insert(6);
+    s.completion_mode.get_or_insert_with(|| "NonIndexed".into());
+    s.suspend.get_or_insert(false);
+    s.pod_replacement_policy
+        .get_or_insert_with(|| "TerminatingOrFailed".into());
+    if s.manual_selector != Some(true) && !uid.is_empty() {
+        let labels = s
+            .template
+            .metadata
+            .get_or_insert_default()
+            .labels
+            .get_or_insert_default();
+        for (k, v) in [
+            ("batch.kubernetes.io/controller-uid", &uid),
+            ("batch.kubernetes.io/job-name", &name),
+            ("controller-uid", &uid),
+            ("job-name", &name),
+        ] {
+            labels.insert(k.into(), v.clone());
+        }
+        if s.selector.is_none() {
+            s.selector = Some(LabelSelector {
+                match_labels: Some(
+                    [(
+                        "batch.kubernetes.io/controller-uid".to_string(),
+                        uid.clone(),
+                    )]
+                    .into(),
+                ),
+                ..Default::default()
+            });
+        }
+    }
+    template(&mut s.template);
+}
+
+pub fn cronjob(c: &mut CronJob) {
+    let Some(s) = c.spec.as_mut() else { return };
+    s.concurrency_policy.get_or_insert_with(|| "Allow".into());
+    s.suspend.get_or_insert(false);
+    s.successful_jobs_history_limit.get_or_insert(3);
+    s.failed_jobs_history_limit.get_or_insert(1);
+    if let Some(j) = s.job_template.spec.as_mut() {
+        j.backoff_limit.get_or_insert(6);
+        j.completion_mode.get_or_insert_with(|| "NonIndexed".into());
+        j.suspend.get_or_insert(false);
+        j.pod_replacement_policy
+            .get_or_insert_with(|| "TerminatingOrFailed".into());
+        template(&mut j.template);
     }
 }

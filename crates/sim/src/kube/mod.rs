@@ -5,8 +5,13 @@
 //! [`kubelet`] make the objects come true, on the simulator's timers.
 
 pub mod api;
+pub mod batch;
 pub mod controllers;
+pub mod cron;
+pub mod daemonset;
 pub mod defaults;
+pub mod events;
+pub mod gc;
 pub mod kubelet;
 pub mod names;
 pub mod print;

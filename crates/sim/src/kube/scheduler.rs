@@ -45,7 +45,7 @@ fn requests(p: &Pod) -> (i64, i64) {
     (cpu, mem)
 }
 
-fn tolerates(tols: &[Toleration], t: &Taint) -> bool {
+pub fn tolerates(tols: &[Toleration], t: &Taint) -> bool {
     tols.iter().any(|tol| {
         let key_ok = match tol.key.as_deref() {
             None | Some("") => tol.operator.as_deref() == Some("Exists"),
@@ -97,11 +97,8 @@ fn unfit(p: &Pod, n: &KubeNode, on_node: &[&Pod]) -> Option<String> {
             ));
         }
     }
-    if let Some(sel) = spec.node_selector.as_ref() {
-        let labels = n.metadata.labels.clone().unwrap_or_default();
-        if sel.iter().any(|(k, v)| labels.get(k) != Some(v)) {
-            return Some("node(s) didn't match Pod's node affinity/selector".into());
-        }
+    if !selected(spec, n) {
+        return Some("node(s) didn't match Pod's node affinity/selector".into());
     }
     let alloc = n
         .status
@@ -124,6 +121,50 @@ fn unfit(p: &Pod, n: &KubeNode, on_node: &[&Pod]) -> Option<String> {
         return Some("Insufficient memory".into());
     }
     None
+}
+
+/// Whether a node passes the pod's nodeSelector and required node affinity (label
+/// expressions, and `metadata.name` fields as DaemonSet pods carry them).
+pub fn selected(spec: &k8s_openapi::api::core::v1::PodSpec, n: &KubeNode) -> bool {
+    let labels = n.metadata.labels.clone().unwrap_or_default();
+    if let Some(sel) = spec.node_selector.as_ref()
+        && sel.iter().any(|(k, v)| labels.get(k) != Some(v))
+    {
+        return false;
+    }
+    let terms = spec
+        .affinity
+        .as_ref()
+        .and_then(|a| a.node_affinity.as_ref())
+        .and_then(|a| {
+            a.required_during_scheduling_ignored_during_execution
+                .as_ref()
+        })
+        .map(|r| r.node_selector_terms.as_slice());
+    let Some(terms) = terms.filter(|t| !t.is_empty()) else {
+        return true;
+    };
+    let name = n.metadata.name.clone().unwrap_or_default();
+    let req = |r: &k8s_openapi::api::core::v1::NodeSelectorRequirement, v: Option<&String>| {
+        let vals = r.values.as_deref().unwrap_or_default();
+        match r.operator.as_str() {
+            "In" => v.is_some_and(|v| vals.contains(v)),
+            "NotIn" => v.is_none_or(|v| !vals.contains(v)),
+            "Exists" => v.is_some(),
+            "DoesNotExist" => v.is_none(),
+            _ => false,
+        }
+    };
+    terms.iter().any(|t| {
+        t.match_expressions
+            .iter()
+            .flatten()
+            .all(|r| req(r, labels.get(&r.key)))
+            && t.match_fields.iter().flatten().all(|r| {
+                let v = (r.key == "metadata.name").then_some(&name);
+                req(r, v)
+            })
+    })
 }
 
 fn unscheduled(p: &Pod) -> bool {
@@ -176,7 +217,12 @@ pub fn run(st: &mut State) {
         };
         let owner = controller_of(&pod.metadata).map(|r| r.uid.clone());
         let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-        let mut best: Option<((usize, usize, String), String)> = None;
+        let mut best: Option<((usize, usize, usize, String), String)> = None;
+        let tols = pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.tolerations.clone())
+            .unwrap_or_default();
         for n in &nodes {
             let name = n.metadata.name.clone().unwrap_or_default();
             let on_node: Vec<&Pod> = on
@@ -195,7 +241,16 @@ pub fn run(st: &mut State) {
                     owner.is_some() && controller_of(&q.metadata).map(|r| &r.uid) == owner.as_ref()
                 })
                 .count();
-            let score = (same, on_node.len(), name.clone());
+            // TaintToleration scoring: untolerated PreferNoSchedule taints count against.
+            let soft = n
+                .spec
+                .as_ref()
+                .and_then(|s| s.taints.as_ref())
+                .into_iter()
+                .flatten()
+                .filter(|t| t.effect == "PreferNoSchedule" && !tolerates(&tols, t))
+                .count();
+            let score = (soft, same, on_node.len(), name.clone());
             if best.as_ref().is_none_or(|(b, _)| score < *b) {
                 best = Some((score, name));
             }
@@ -204,6 +259,15 @@ pub fn run(st: &mut State) {
         match best {
             Some((_, node)) => {
                 on.entry(node.clone()).or_default().push(key.clone());
+                let msg = format!("Successfully assigned {key} to {node}");
+                crate::kube::events::record(
+                    st,
+                    crate::kube::events::about(&pod),
+                    false,
+                    "Scheduled",
+                    &msg,
+                    &crate::kube::events::SCHEDULER,
+                );
                 let host_ip = node.clone();
                 st.update::<Pod>(&key, |p| {
                     p.spec.get_or_insert_default().node_name = Some(node);
@@ -237,6 +301,14 @@ pub fn run(st: &mut State) {
                     .and_then(|cs| cs.iter().find(|c| c.type_ == "PodScheduled"))
                     .is_some_and(|c| c.message.as_deref() == Some(message.as_str()));
                 if !already {
+                    crate::kube::events::record(
+                        st,
+                        crate::kube::events::about(&pod),
+                        true,
+                        "FailedScheduling",
+                        &message,
+                        &crate::kube::events::SCHEDULER,
+                    );
                     st.update::<Pod>(&key, |p| {
                         set_condition(
                             p,

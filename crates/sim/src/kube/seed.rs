@@ -26,10 +26,12 @@ const NODES: &[(&str, &str, bool, &str)] = &[
 
 const NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public", "kube-system"];
 
-/// The taints of a control-plane node: the one seed 002's DaemonSet tolerates, and today's.
-pub const CONTROL_PLANE_TAINTS: &[&str] = &[
-    "node-role.kubernetes.io/master",
-    "node-role.kubernetes.io/control-plane",
+/// The taints of a control-plane node: the one of seed 002's time (its DaemonSet tolerates
+/// it and lands on all four nodes), and today's key as a soft taint, so the seed's manifests
+/// behave as they did and pods that tolerate neither still avoid the masters.
+pub const CONTROL_PLANE_TAINTS: &[(&str, &str)] = &[
+    ("node-role.kubernetes.io/master", "NoSchedule"),
+    ("node-role.kubernetes.io/control-plane", "PreferNoSchedule"),
 ];
 
 fn labels(pairs: &[(&str, &str)]) -> Option<BTreeMap<String, String>> {
@@ -85,9 +87,9 @@ pub fn node(
     let taints = control_plane.then(|| {
         CONTROL_PLANE_TAINTS
             .iter()
-            .map(|k| Taint {
+            .map(|(k, effect)| Taint {
                 key: k.to_string(),
-                effect: "NoSchedule".into(),
+                effect: effect.to_string(),
                 ..Default::default()
             })
             .collect()

@@ -4,8 +4,11 @@
 
 use super::Record;
 use crate::base::time::{NANOS_PER_SEC, SimTime};
-pub use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-pub use k8s_openapi::api::core::v1::{Namespace, Node as KubeNode, Pod, Service as KubeService};
+pub use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet};
+pub use k8s_openapi::api::batch::v1::{CronJob, Job};
+pub use k8s_openapi::api::core::v1::{
+    Event as KubeEvent, Namespace, Node as KubeNode, Pod, Service as KubeService,
+};
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 
 /// The key of an object in its table: `namespace/name`, or `name` at cluster scope.
@@ -59,5 +62,10 @@ kube_records!(
     KubeService,
     Pod,
     Deployment,
-    ReplicaSet
+    ReplicaSet,
+    DaemonSet,
+    ControllerRevision,
+    Job,
+    CronJob,
+    KubeEvent
 );

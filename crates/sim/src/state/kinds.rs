@@ -144,4 +144,9 @@ kinds! {
     KubePod: Pod, kube_pods, "kube.pods", "pod", index::none;
     KubeDeployment: Deployment, kube_deployments, "kube.deployments", "deployment", index::none;
     KubeReplicaSet: ReplicaSet, kube_replicasets, "kube.replicasets", "replicaset", index::none;
+    KubeDaemonSet: DaemonSet, kube_daemonsets, "kube.daemonsets", "daemonset", index::none;
+    KubeControllerRevision: ControllerRevision, kube_controllerrevisions, "kube.controllerrevisions", "controllerrevision", index::none;
+    KubeJob: Job, kube_jobs, "kube.jobs", "job", index::none;
+    KubeCronJob: CronJob, kube_cronjobs, "kube.cronjobs", "cronjob", index::none;
+    KubeEvent: KubeEvent, kube_events, "kube.events", "event", index::none;
 }

@@ -61,6 +61,9 @@ pub struct KubeMeta {
     /// When the controllers next run.
     #[serde(default)]
     pub sync_at: Option<SimTime>,
+    /// When expired Events are next removed.
+    #[serde(default)]
+    pub events_gc_at: Option<SimTime>,
 }
 
 impl Default for KubeMeta {
@@ -70,6 +73,7 @@ impl Default for KubeMeta {
             rv: 0,
             rng: Rng::new(0x6b75_6265),
             sync_at: None,
+            events_gc_at: None,
         }
     }
 }

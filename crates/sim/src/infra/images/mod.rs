@@ -9,6 +9,7 @@
 use crate::base::rng::stable_hex64;
 
 mod lines;
+mod pi;
 mod programs;
 
 pub use lines::LOG_LIMIT;

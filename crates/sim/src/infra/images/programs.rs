@@ -388,6 +388,8 @@ enum Effect {
     Forever,
     Exit(i64),
     Loop(Vec<Line>, SimDuration),
+    /// Works for a while, then writes its lines.
+    Compute(SimDuration, Vec<Line>),
     Nothing,
 }
 
@@ -449,7 +451,28 @@ fn simple(stmt: &str) -> Effect {
             )],
             SimDuration(100_000),
         ),
+        "perl" => perl(rest),
         _ => Effect::Lines(vec![Line::Text(format!("/bin/sh: {cmd}: not found"))]),
+    }
+}
+
+/// `perl -Mbignum=bpi -wle 'print bpi(N)'` (seed 002's Job) prints pi to N digits, after
+/// computing for a while; other perl one-liners print what they `print` of a literal.
+fn perl(args: &[String]) -> Effect {
+    let script = args.last().map(String::as_str).unwrap_or("");
+    if let Some(n) = script
+        .split_once("bpi(")
+        .and_then(|(_, r)| r.split_once(')'))
+        .and_then(|(n, _)| n.trim().parse::<usize>().ok())
+        .filter(|n| (1..=20_000).contains(n))
+    {
+        // Perl's bignum takes a few seconds for 2,000 digits.
+        let work = SimDuration::from_millis(500 + (n as i64 * n as i64) / 1_000);
+        return Effect::Compute(work, vec![Line::Text(super::pi::digits(n))]);
+    }
+    match script.trim().strip_prefix("print ") {
+        Some(lit) => Effect::Lines(vec![Line::Text(unquote(lit.trim_end_matches(';')))]),
+        None => Effect::Nothing,
     }
 }
 
@@ -519,6 +542,13 @@ fn run_script(script: &str, p: &mut Program) {
                 }
             }
             Effect::Sleep(d) => t = t + d,
+            Effect::Compute(d, ls) => {
+                t = t + d;
+                for l in ls {
+                    p.prelude.push((t, l));
+                    t = t + SimDuration(1_000);
+                }
+            }
             Effect::Forever => return,
             Effect::Exit(c) => {
                 p.exit = Some((t, c));

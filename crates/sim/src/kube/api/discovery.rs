@@ -67,24 +67,27 @@ fn aggregated_resource(r: &Resource) -> Value {
 /// The aggregated discovery document of the core group (`core`) or of the named groups.
 pub fn aggregated(core: bool) -> Value {
     let mut items = Vec::new();
-    for (group, version) in group_versions() {
+    for (group, versions) in groups() {
         if group.is_empty() != core {
             continue;
         }
-        let resources: Vec<Value> = RESOURCES
+        let versions: Vec<Value> = versions
             .iter()
-            .filter(|r| r.group == group && r.version == version)
-            .map(aggregated_resource)
+            .map(|version| {
+                let resources: Vec<Value> = RESOURCES
+                    .iter()
+                    .filter(|r| r.group == group && r.version == *version)
+                    .map(aggregated_resource)
+                    .collect();
+                json!({"version": version, "resources": resources, "freshness": "Current"})
+            })
             .collect();
         let meta = if core {
             json!({"creationTimestamp": null})
         } else {
             json!({"name": group, "creationTimestamp": null})
         };
-        items.push(json!({
-            "metadata": meta,
-            "versions": [{"version": version, "resources": resources, "freshness": "Current"}],
-        }));
+        items.push(json!({"metadata": meta, "versions": versions}));
     }
     json!({
         "kind": "APIGroupDiscoveryList",
@@ -92,6 +95,18 @@ pub fn aggregated(core: bool) -> Value {
         "metadata": {},
         "items": items,
     })
+}
+
+/// Each group with its versions, the preferred one first.
+fn groups() -> Vec<(&'static str, Vec<&'static str>)> {
+    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (g, v) in group_versions() {
+        match out.iter_mut().find(|(x, _)| *x == g) {
+            Some((_, vs)) => vs.push(v),
+            None => out.push((g, vec![v])),
+        }
+    }
+    out
 }
 
 /// `/api` in the legacy form.
@@ -105,12 +120,15 @@ pub fn api_versions(server: &str) -> Value {
 
 /// `/apis` in the legacy form.
 pub fn api_groups() -> Value {
-    let groups: Vec<Value> = group_versions()
+    let groups: Vec<Value> = groups()
         .into_iter()
         .filter(|(g, _)| !g.is_empty())
-        .map(|(g, v)| {
-            let gv = json!({"groupVersion": format!("{g}/{v}"), "version": v});
-            json!({"name": g, "versions": [gv.clone()], "preferredVersion": gv})
+        .map(|(g, vs)| {
+            let gvs: Vec<Value> = vs
+                .iter()
+                .map(|v| json!({"groupVersion": format!("{g}/{v}"), "version": v}))
+                .collect();
+            json!({"name": g, "versions": gvs, "preferredVersion": gvs[0]})
         })
         .collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups})

@@ -7,6 +7,7 @@
 //! answer of 400 or more changes nothing.
 
 pub mod discovery;
+pub mod logs;
 pub mod patch;
 pub mod registry;
 pub mod resources;
@@ -48,12 +49,39 @@ pub struct ApiResponse {
     pub body: Vec<u8>,
     /// A response that goes on after `body`: whoever serves it keeps polling this.
     pub stream: Option<Stream>,
+    /// `Warning` headers (a deprecated API version).
+    pub warnings: Vec<String>,
 }
 
 /// What a streamed response keeps sending.
 #[derive(Clone, Debug)]
 pub enum Stream {
     Watch(Box<watch::Watch>),
+    Log(Box<logs::LogFollow>),
+}
+
+impl Stream {
+    /// The next bytes (`bookmark`: a watch that asked for bookmarks gets one now).
+    pub fn poll(&mut self, st: &State, bookmark: bool) -> Vec<u8> {
+        match self {
+            Stream::Watch(w) => w.poll(st, bookmark),
+            Stream::Log(l) => l.poll(st),
+        }
+    }
+    /// Whether the stream has ended.
+    pub fn done(&self) -> bool {
+        match self {
+            Stream::Watch(w) => w.done,
+            Stream::Log(l) => l.done,
+        }
+    }
+    /// When the server ends it anyway (`timeoutSeconds` of a watch).
+    pub fn timeout_secs(&self) -> Option<u64> {
+        match self {
+            Stream::Watch(w) => w.timeout_secs,
+            Stream::Log(_) => None,
+        }
+    }
 }
 
 impl ApiResponse {
@@ -63,6 +91,7 @@ impl ApiResponse {
             content_type: "application/json".into(),
             body: serde_json::to_vec(v).unwrap_or_default(),
             stream: None,
+            warnings: Vec::new(),
         }
     }
     fn ok(v: &Value) -> ApiResponse {
@@ -203,6 +232,7 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> ApiResponse {
             content_type: "text/plain".into(),
             body: b"ok".to_vec(),
             stream: None,
+            warnings: Vec::new(),
         },
         (["api"], true) if aggregated => aggregated_answer(discovery::aggregated(true)),
         (["apis"], true) if aggregated => aggregated_answer(discovery::aggregated(false)),
@@ -214,7 +244,11 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> ApiResponse {
         (["openapi", "v3", "api", v], true) => discovered(discovery::openapi_doc("", v)),
         (["openapi", "v3", "apis", g, v], true) => discovered(discovery::openapi_doc(g, v)),
         _ => match route(&segs) {
-            Ok(t) => resource(st, req, &q, &t).unwrap_or_else(|e| ApiResponse::error(&e)),
+            Ok(t) => {
+                let mut r = resource(st, req, &q, &t).unwrap_or_else(|e| ApiResponse::error(&e));
+                r.warnings.extend(t.res.warning.map(str::to_string));
+                r
+            }
             Err(e) => ApiResponse::error(&e),
         },
     }
@@ -273,6 +307,9 @@ fn resource(
     if let (Some("scale"), Some(key)) = (t.sub, t.key()) {
         return scale(st, req, t, &key);
     }
+    if let (Some("log"), Some(key), "GET") = (t.sub, t.key(), req.method.as_str()) {
+        return logs::read(st, &key, q);
+    }
     match (req.method.as_str(), t.key()) {
         ("GET", _)
             if t.sub.is_none() && q.get("watch").is_some_and(|w| w == "true" || w == "1") =>
@@ -283,6 +320,7 @@ fn resource(
                 content_type: "application/json".into(),
                 body: first,
                 stream: Some(Stream::Watch(Box::new(w))),
+                warnings: Vec::new(),
             })
         }
         ("GET", None) => {
@@ -362,7 +400,11 @@ fn resource(
                     details: json!({"name": t.name, "kind": "namespaces"}),
                 });
             }
-            let obj = ops.delete(st, &key).ok_or_else(|| t.not_found())?;
+            let opts = delete_opts(req, q)?;
+            let (obj, gone) = ops.delete(st, &key, &opts).ok_or_else(|| t.not_found())?;
+            if !gone {
+                return Ok(ApiResponse::ok(&obj));
+            }
             Ok(ApiResponse::ok(&json!({
                 "kind": "Status",
                 "apiVersion": "v1",
@@ -378,6 +420,32 @@ fn resource(
         }
         (m, _) => Err(Status::method_not_allowed(m)),
     }
+}
+
+/// DeleteOptions from the body (kubectl sends them there) or the query.
+fn delete_opts(req: &ApiRequest, q: &Query) -> Result<registry::DeleteOpts, Status> {
+    let b = if req.body.is_empty() {
+        Value::Null
+    } else {
+        body(req)?
+    };
+    let grace = b
+        .get("gracePeriodSeconds")
+        .and_then(Value::as_i64)
+        .or_else(|| q.get("gracePeriodSeconds").and_then(|g| g.parse().ok()));
+    let propagation = b
+        .get("propagationPolicy")
+        .and_then(Value::as_str)
+        .or_else(|| q.get("propagationPolicy"))
+        .map(str::to_string);
+    if let Some(p) = propagation.as_deref()
+        && !matches!(p, "Orphan" | "Background" | "Foreground")
+    {
+        return Err(Status::bad_request(format!(
+            "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Unsupported value: \"{p}\": supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\""
+        )));
+    }
+    Ok(registry::DeleteOpts { grace, propagation })
 }
 
 /// The autoscaling/v1 Scale of an object with `spec.replicas`.

@@ -81,6 +81,74 @@ impl Served for ReplicaSet {
     }
 }
 
+impl Served for DaemonSet {
+    const GENERATION: bool = true;
+    fn defaults(&mut self) {
+        crate::kube::defaults::daemonset(self);
+    }
+    fn validate(&self) -> Vec<(String, String)> {
+        let spec = self.spec.as_ref();
+        workload_problems(spec.map(|s| &s.selector), spec.map(|s| &s.template), None)
+    }
+}
+impl Served for ControllerRevision {}
+impl Served for Job {
+    const GENERATION: bool = true;
+    fn defaults(&mut self) {
+        crate::kube::defaults::job(self);
+    }
+    fn validate(&self) -> Vec<(String, String)> {
+        let spec = self.spec.as_ref();
+        let mut out = workload_problems(
+            spec.and_then(|s| s.selector.as_ref()),
+            spec.map(|s| &s.template),
+            None,
+        );
+        let policy = spec
+            .and_then(|s| s.template.spec.as_ref())
+            .and_then(|s| s.restart_policy.as_deref());
+        if !matches!(policy, Some("OnFailure" | "Never")) {
+            out.push((
+                "spec.template.spec.restartPolicy".into(),
+                "Required value: valid values: \"OnFailure\", \"Never\"".into(),
+            ));
+        }
+        out
+    }
+}
+impl Served for CronJob {
+    const GENERATION: bool = true;
+    fn defaults(&mut self) {
+        crate::kube::defaults::cronjob(self);
+    }
+    fn validate(&self) -> Vec<(String, String)> {
+        let Some(spec) = self.spec.as_ref() else {
+            return vec![("spec.schedule".into(), "Required value".into())];
+        };
+        let mut out = Vec::new();
+        if let Err(e) = crate::kube::cron::Schedule::parse(&spec.schedule) {
+            out.push((
+                "spec.schedule".into(),
+                format!("Invalid value: {:?}: {e}", spec.schedule),
+            ));
+        }
+        let policy = spec
+            .job_template
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.spec.as_ref())
+            .and_then(|s| s.restart_policy.as_deref());
+        if !matches!(policy, Some("OnFailure" | "Never")) {
+            out.push((
+                "spec.jobTemplate.spec.template.spec.restartPolicy".into(),
+                "Required value: valid values: \"OnFailure\", \"Never\"".into(),
+            ));
+        }
+        out
+    }
+}
+impl Served for KubeEvent {}
+
 /// Go's `%#v` of a label map: `map[string]string{"app":"nginx"}`.
 fn go_map(m: Option<&std::collections::BTreeMap<String, String>>) -> String {
     let items: Vec<String> = m
@@ -174,7 +242,16 @@ pub trait Ops: Sync {
         body: Value,
         strict: bool,
     ) -> Result<Value, Status>;
-    fn delete(&self, st: &mut State, key: &str) -> Option<Value>;
+    /// Deletes (or, for a graceful or foreground deletion, marks) an object: the object as
+    /// it was removed, or as it is now while it waits.
+    fn delete(&self, st: &mut State, key: &str, o: &DeleteOpts) -> Option<(Value, bool)>;
+}
+
+/// DeleteOptions: from the request's body or its query.
+#[derive(Clone, Debug, Default)]
+pub struct DeleteOpts {
+    pub grace: Option<i64>,
+    pub propagation: Option<String>,
 }
 
 /// The operations of kind `T`.
@@ -394,7 +471,109 @@ impl<T: Served> Ops for Typed<T> {
         Ok(self.json(st, key).unwrap_or(Value::Null))
     }
 
-    fn delete(&self, st: &mut State, key: &str) -> Option<Value> {
-        st.remove::<T>(key).map(|o| to_json(&o))
+    fn delete(&self, st: &mut State, key: &str, o: &DeleteOpts) -> Option<(Value, bool)> {
+        use crate::kube::gc;
+        let cur = st.get::<T>(key)?.clone();
+        let uid = cur.metadata().uid.clone().unwrap_or_default();
+        if <T as Object>::KIND == Kind::KubePod {
+            gc::delete_pod(st, key, o.grace);
+            return Some(match st.get::<T>(key) {
+                Some(now) => (to_json(now), false),
+                None => (to_json(&cur), true),
+            });
+        }
+        match o.propagation.as_deref() {
+            Some("Orphan") => gc::orphan(st, &uid),
+            Some("Foreground") if gc::has_dependents(st, &uid) => {
+                let now = time(st.now());
+                st.update::<T>(key, |x| {
+                    let m = x.metadata_mut();
+                    m.deletion_timestamp.get_or_insert(now);
+                    m.deletion_grace_period_seconds.get_or_insert(0);
+                    let f = m.finalizers.get_or_insert_default();
+                    if !f.iter().any(|f| f == gc::FOREGROUND) {
+                        f.push(gc::FOREGROUND.into());
+                    }
+                });
+                return st.get::<T>(key).map(|x| (to_json(x), false));
+            }
+            _ => {}
+        }
+        st.remove::<T>(key).map(|x| (to_json(&x), true))
+    }
+}
+
+/// The operations of kind `T` served at another version of its group: bodies come in and go
+/// out with that `apiVersion` (the fields are the same, as batch/v1beta1 CronJob's are).
+pub struct Versioned<T> {
+    api_version: &'static str,
+    typed: Typed<T>,
+}
+
+impl Versioned<CronJob> {
+    pub const V1BETA1: Versioned<CronJob> = Versioned {
+        api_version: "batch/v1beta1",
+        typed: Typed(PhantomData),
+    };
+}
+
+impl<T: Served> Versioned<T> {
+    fn outward(&self, mut v: Value) -> Value {
+        if v.get("apiVersion").is_some() {
+            v["apiVersion"] = Value::String(self.api_version.into());
+        }
+        v
+    }
+    fn inward(&self, mut v: Value) -> Value {
+        if v.get("apiVersion").and_then(Value::as_str) == Some(self.api_version) {
+            v["apiVersion"] = Value::String(<T as k8s_openapi::Resource>::API_VERSION.into());
+        }
+        v
+    }
+}
+
+impl<T: Served> Ops for Versioned<T> {
+    fn kind(&self) -> Kind {
+        self.typed.kind()
+    }
+    fn columns(&self) -> &'static [Column] {
+        self.typed.columns()
+    }
+    fn gone(&self, o: &AnyObj, cx: &PrintCx) -> Option<(Value, Vec<Value>)> {
+        self.typed.gone(o, cx).map(|(v, c)| (self.outward(v), c))
+    }
+    fn keys(&self, st: &State, ns: Option<&str>) -> Vec<String> {
+        self.typed.keys(st, ns)
+    }
+    fn json(&self, st: &State, key: &str) -> Option<Value> {
+        self.typed.json(st, key).map(|v| self.outward(v))
+    }
+    fn cells(&self, st: &State, key: &str, cx: &PrintCx) -> Option<Vec<Value>> {
+        self.typed.cells(st, key, cx)
+    }
+    fn create(
+        &self,
+        st: &mut State,
+        ns: Option<&str>,
+        body: Value,
+        strict: bool,
+    ) -> Result<Value, Status> {
+        let v = self.typed.create(st, ns, self.inward(body), strict)?;
+        Ok(self.outward(v))
+    }
+    fn replace(
+        &self,
+        st: &mut State,
+        key: &str,
+        body: Value,
+        strict: bool,
+    ) -> Result<Value, Status> {
+        let v = self.typed.replace(st, key, self.inward(body), strict)?;
+        Ok(self.outward(v))
+    }
+    fn delete(&self, st: &mut State, key: &str, o: &DeleteOpts) -> Option<(Value, bool)> {
+        self.typed
+            .delete(st, key, o)
+            .map(|(v, gone)| (self.outward(v), gone))
     }
 }

@@ -27,6 +27,8 @@ pub struct Resource {
     pub verbs: &'static [&'static str],
     pub subresources: &'static [Subresource],
     pub ops: &'static dyn Ops,
+    /// A deprecated version: the warning each answer carries.
+    pub warning: Option<&'static str>,
 }
 
 impl Resource {
@@ -103,6 +105,7 @@ const fn workload(
         verbs: RW,
         subresources,
         ops,
+        warning: None,
     }
 }
 
@@ -121,6 +124,7 @@ pub static RESOURCES: &[Resource] = &[
         ],
         subresources: &[status("", "v1", "Namespace")],
         ops: &Typed::<Namespace>::OPS,
+        warning: None,
     },
     Resource {
         group: "",
@@ -134,6 +138,7 @@ pub static RESOURCES: &[Resource] = &[
         verbs: RW,
         subresources: &[status("", "v1", "Node")],
         ops: &Typed::<KubeNode>::OPS,
+        warning: None,
     },
     workload(
         "",
@@ -187,6 +192,73 @@ pub static RESOURCES: &[Resource] = &[
         &[scale(), status("apps", "v1", "ReplicaSet")],
         &Typed::<ReplicaSet>::OPS,
     ),
+    workload(
+        "apps",
+        "DaemonSet",
+        "daemonsets",
+        "daemonset",
+        &["ds"],
+        &[status("apps", "v1", "DaemonSet")],
+        &Typed::<DaemonSet>::OPS,
+    ),
+    Resource {
+        categories: &[],
+        ..workload(
+            "apps",
+            "ControllerRevision",
+            "controllerrevisions",
+            "controllerrevision",
+            &[],
+            &[],
+            &Typed::<ControllerRevision>::OPS,
+        )
+    },
+    workload(
+        "batch",
+        "Job",
+        "jobs",
+        "job",
+        &[],
+        &[status("batch", "v1", "Job")],
+        &Typed::<Job>::OPS,
+    ),
+    workload(
+        "batch",
+        "CronJob",
+        "cronjobs",
+        "cronjob",
+        &["cj"],
+        &[status("batch", "v1", "CronJob")],
+        &Typed::<CronJob>::OPS,
+    ),
+    // Seed 002's CronJob file is batch/v1beta1, as a 1.24 server still served it.
+    Resource {
+        version: "v1beta1",
+        warning: Some(
+            "batch/v1beta1 CronJob is deprecated in v1.21+, unavailable in v1.25+; use batch/v1 CronJob",
+        ),
+        ..workload(
+            "batch",
+            "CronJob",
+            "cronjobs",
+            "cronjob",
+            &["cj"],
+            &[status("batch", "v1beta1", "CronJob")],
+            &super::registry::Versioned::<CronJob>::V1BETA1,
+        )
+    },
+    Resource {
+        categories: &[],
+        ..workload(
+            "",
+            "Event",
+            "events",
+            "event",
+            &["ev"],
+            &[],
+            &Typed::<KubeEvent>::OPS,
+        )
+    },
 ];
 
 /// The resource `plural` of a group version.

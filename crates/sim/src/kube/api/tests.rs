@@ -465,7 +465,7 @@ fn start_watch(c: &mut Cluster, path: &str, accept: &str) -> (watch::Watch, Vec<
     assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
     match r.stream {
         Some(Stream::Watch(w)) => (*w, r.body),
-        None => panic!("not a watch: {:?}", r.value()),
+        _ => panic!("not a watch: {:?}", r.value()),
     }
 }
 

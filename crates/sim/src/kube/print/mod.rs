@@ -7,6 +7,8 @@ use crate::model::kube::*;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{Value, json};
 
+mod more;
+
 /// A column of a Table.
 pub struct Column {
     pub name: &'static str,
@@ -16,7 +18,7 @@ pub struct Column {
     pub description: &'static str,
 }
 
-const fn col(name: &'static str, description: &'static str) -> Column {
+pub(super) const fn col(name: &'static str, description: &'static str) -> Column {
     Column {
         name,
         ty: "string",
@@ -24,7 +26,7 @@ const fn col(name: &'static str, description: &'static str) -> Column {
         description,
     }
 }
-const fn int(name: &'static str, description: &'static str) -> Column {
+pub(super) const fn int(name: &'static str, description: &'static str) -> Column {
     Column {
         name,
         ty: "integer",
@@ -32,7 +34,7 @@ const fn int(name: &'static str, description: &'static str) -> Column {
         description,
     }
 }
-const fn wide(name: &'static str, description: &'static str) -> Column {
+pub(super) const fn wide(name: &'static str, description: &'static str) -> Column {
     Column {
         name,
         ty: "string",
@@ -41,16 +43,17 @@ const fn wide(name: &'static str, description: &'static str) -> Column {
     }
 }
 
-const NAME: Column = col(
+pub(super) const NAME: Column = col(
     "Name",
     "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated.",
 );
-const CONTAINERS: Column = wide("Containers", "Names of each container in the template.");
-const IMAGES: Column = wide(
+pub(super) const CONTAINERS: Column =
+    wide("Containers", "Names of each container in the template.");
+pub(super) const IMAGES: Column = wide(
     "Images",
     "Images referenced by each container in the template.",
 );
-const AGE: Column = col(
+pub(super) const AGE: Column = col(
     "Age",
     "CreationTimestamp is a timestamp representing the server time when this object was created.",
 );
@@ -126,11 +129,11 @@ pub fn since(t: Option<&Time>, now: SimTime) -> String {
     }
 }
 
-fn name(m: &ObjectMeta) -> Value {
+pub(super) fn name(m: &ObjectMeta) -> Value {
     json!(m.name.as_deref().unwrap_or_default())
 }
 
-fn age(m: &ObjectMeta, cx: &PrintCx) -> Value {
+pub(super) fn age(m: &ObjectMeta, cx: &PrintCx) -> Value {
     json!(since(m.creation_timestamp.as_ref(), cx.now))
 }
 
@@ -162,7 +165,9 @@ pub fn format_selector(s: Option<&LabelSelector>) -> String {
     }
 }
 
-fn containers_images(t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>) -> (Value, Value) {
+pub(super) fn containers_images(
+    t: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>,
+) -> (Value, Value) {
     let cs = t
         .and_then(|t| t.spec.as_ref())
         .map(|s| s.containers.as_slice())

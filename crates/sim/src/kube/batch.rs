@@ -12,17 +12,6 @@ use crate::state::State;
 use k8s_openapi::api::batch::v1::JobCondition;
 use k8s_openapi::api::core::v1::ObjectReference;
 
-fn owner_ref(api_version: &str, kind: &str, m: &ObjectMeta) -> OwnerReference {
-    OwnerReference {
-        api_version: api_version.into(),
-        kind: kind.into(),
-        name: m.name.clone().unwrap_or_default(),
-        uid: m.uid.clone().unwrap_or_default(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }
-}
-
 fn owned(m: &ObjectMeta, uid: &str) -> bool {
     controller_of(m).is_some_and(|r| r.uid == uid)
 }
@@ -167,7 +156,11 @@ fn job(st: &mut State, key: &str) {
                     creation_timestamp: Some(now.clone()),
                     labels: t.metadata.as_ref().and_then(|m| m.labels.clone()),
                     annotations: t.metadata.as_ref().and_then(|m| m.annotations.clone()),
-                    owner_references: Some(vec![owner_ref("batch/v1", "Job", &j.metadata)]),
+                    owner_references: Some(vec![super::gc::owner_ref(
+                        "batch/v1",
+                        "Job",
+                        &j.metadata,
+                    )]),
                     ..Default::default()
                 },
                 spec: t.spec.clone(),
@@ -327,7 +320,11 @@ fn cronjob(st: &mut State, key: &str) -> Option<SimTime> {
                     generation: Some(1),
                     labels: t.metadata.as_ref().and_then(|m| m.labels.clone()),
                     annotations: Some(annotations),
-                    owner_references: Some(vec![owner_ref("batch/v1", "CronJob", &cj.metadata)]),
+                    owner_references: Some(vec![super::gc::owner_ref(
+                        "batch/v1",
+                        "CronJob",
+                        &cj.metadata,
+                    )]),
                     ..Default::default()
                 },
                 spec: t.spec.clone(),

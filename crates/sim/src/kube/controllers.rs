@@ -50,17 +50,6 @@ pub fn sync(st: &mut State) {
     }
 }
 
-fn owner_ref(api_version: &str, kind: &str, m: &ObjectMeta) -> OwnerReference {
-    OwnerReference {
-        api_version: api_version.into(),
-        kind: kind.into(),
-        name: m.name.clone().unwrap_or_default(),
-        uid: m.uid.clone().unwrap_or_default(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }
-}
-
 fn key_of(m: &ObjectMeta) -> String {
     object_key(m)
 }
@@ -208,7 +197,11 @@ fn deployment(st: &mut State, key: &str) {
                     generation: Some(1),
                     labels: Some(labels),
                     annotations: Some(annotations),
-                    owner_references: Some(vec![owner_ref("apps/v1", "Deployment", &d.metadata)]),
+                    owner_references: Some(vec![super::gc::owner_ref(
+                        "apps/v1",
+                        "Deployment",
+                        &d.metadata,
+                    )]),
                     ..Default::default()
                 },
                 spec: Some(ReplicaSetSpec {
@@ -518,7 +511,11 @@ fn replicaset(st: &mut State, key: &str) -> usize {
                     creation_timestamp: Some(time(st.now())),
                     labels: t.metadata.as_ref().and_then(|m| m.labels.clone()),
                     annotations: t.metadata.as_ref().and_then(|m| m.annotations.clone()),
-                    owner_references: Some(vec![owner_ref("apps/v1", "ReplicaSet", &rs.metadata)]),
+                    owner_references: Some(vec![super::gc::owner_ref(
+                        "apps/v1",
+                        "ReplicaSet",
+                        &rs.metadata,
+                    )]),
                     ..Default::default()
                 },
                 spec: t.spec.clone(),

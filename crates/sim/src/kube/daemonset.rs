@@ -105,14 +105,11 @@ fn current_revision(st: &mut State, ds: &DaemonSet, owned: &[ControllerRevision]
                     creation_timestamp: Some(now),
                     labels: Some(labels),
                     annotations: cause,
-                    owner_references: Some(vec![OwnerReference {
-                        api_version: "apps/v1".into(),
-                        kind: "DaemonSet".into(),
-                        name: name.clone(),
-                        uid: ds.metadata.uid.clone().unwrap_or_default(),
-                        controller: Some(true),
-                        block_owner_deletion: Some(true),
-                    }]),
+                    owner_references: Some(vec![super::gc::owner_ref(
+                        "apps/v1",
+                        "DaemonSet",
+                        &ds.metadata,
+                    )]),
                     ..Default::default()
                 },
                 data: Some(RawExtension(data)),
@@ -333,14 +330,11 @@ fn create_pod(st: &mut State, ds: &DaemonSet, t: &PodTemplateSpec, hash: &str, n
             creation_timestamp: Some(time(st.now())),
             labels: Some(labels),
             annotations: t.metadata.as_ref().and_then(|m| m.annotations.clone()),
-            owner_references: Some(vec![OwnerReference {
-                api_version: "apps/v1".into(),
-                kind: "DaemonSet".into(),
-                name,
-                uid: ds.metadata.uid.clone().unwrap_or_default(),
-                controller: Some(true),
-                block_owner_deletion: Some(true),
-            }]),
+            owner_references: Some(vec![super::gc::owner_ref(
+                "apps/v1",
+                "DaemonSet",
+                &ds.metadata,
+            )]),
             ..Default::default()
         },
         spec: Some(spec),

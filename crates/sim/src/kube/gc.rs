@@ -184,3 +184,15 @@ pub fn run(st: &mut State) -> usize {
     n += finish_foreground::<CronJob>(st);
     n
 }
+
+/// The controller reference a controller puts on what it creates.
+pub fn owner_ref(api_version: &str, kind: &str, m: &ObjectMeta) -> OwnerReference {
+    OwnerReference {
+        api_version: api_version.into(),
+        kind: kind.into(),
+        name: m.name.clone().unwrap_or_default(),
+        uid: m.uid.clone().unwrap_or_default(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}

@@ -40,6 +40,22 @@ pub fn suffix(rng: &mut Rng) -> String {
         .collect()
 }
 
+/// apimachinery's `rand.SafeEncodeString` of the decimal FNV-32a hash of the template: a
+/// pod-template-hash, as `deploy-nginx-6c9764bb69`.
+pub fn template_hash(t: &k8s_openapi::api::core::v1::PodTemplateSpec) -> String {
+    let text = serde_json::to_string(t).unwrap_or_default();
+    let mut h: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    h.to_string()
+        .bytes()
+        .map(|b| ALPHANUMS[usize::from(b) % ALPHANUMS.len()] as char)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,20 +71,4 @@ mod tests {
         assert_eq!(s.len(), 5);
         assert!(s.bytes().all(|b| SUFFIX.contains(&b)), "{s}");
     }
-}
-
-/// apimachinery's `rand.SafeEncodeString` of the decimal FNV-32a hash of the template: a
-/// pod-template-hash, as `deploy-nginx-6c9764bb69`.
-pub fn template_hash(t: &k8s_openapi::api::core::v1::PodTemplateSpec) -> String {
-    let text = serde_json::to_string(t).unwrap_or_default();
-    let mut h: u32 = 0x811c_9dc5;
-    for b in text.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
-    h.to_string()
-        .bytes()
-        .map(|b| ALPHANUMS[usize::from(b) % ALPHANUMS.len()] as char)
-        .collect()
 }

@@ -67,7 +67,6 @@ fn job(st: &mut State, key: &str) {
     let Some(spec) = j.spec.clone() else { return };
     let uid = j.metadata.uid.clone().unwrap_or_default();
     let ns = j.metadata.namespace.clone().unwrap_or_default();
-    let name = j.metadata.name.clone().unwrap_or_default();
     let now = time(st.now());
     let pods: Vec<Pod> = st
         .with_prefix::<Pod>(&format!("{ns}/"))
@@ -147,30 +146,8 @@ fn job(st: &mut State, key: &str) {
         let missing = (want - active_n).max(0);
         for _ in 0..missing {
             let t = spec.template.clone();
-            let mut pod = Pod {
-                metadata: ObjectMeta {
-                    name: Some(format!("{name}-{}", names::suffix(&mut st.meta.kube.rng))),
-                    generate_name: Some(format!("{name}-")),
-                    namespace: Some(ns.clone()),
-                    uid: Some(names::uid(&mut st.meta.kube.rng)),
-                    creation_timestamp: Some(now.clone()),
-                    labels: t.metadata.as_ref().and_then(|m| m.labels.clone()),
-                    annotations: t.metadata.as_ref().and_then(|m| m.annotations.clone()),
-                    owner_references: Some(vec![super::gc::owner_ref(
-                        "batch/v1",
-                        "Job",
-                        &j.metadata,
-                    )]),
-                    ..Default::default()
-                },
-                spec: t.spec.clone(),
-                status: Some(k8s_openapi::api::core::v1::PodStatus {
-                    phase: Some("Pending".into()),
-                    qos_class: Some("BestEffort".into()),
-                    ..Default::default()
-                }),
-            };
-            super::defaults::pod(&mut pod);
+            let owner = super::gc::owner_ref("batch/v1", "Job", &j.metadata);
+            let pod = super::defaults::pod_from_template(st, &t, owner, &ns);
             let msg = format!(
                 "Created pod: {}",
                 pod.metadata.name.as_deref().unwrap_or_default()

@@ -487,7 +487,6 @@ fn replicaset(st: &mut State, key: &str) -> usize {
     let mut removed = 0;
     let uid = rs.metadata.uid.clone().unwrap_or_default();
     let ns = rs.metadata.namespace.clone().unwrap_or_default();
-    let name = rs.metadata.name.clone().unwrap_or_default();
     let spec = rs.spec.clone().unwrap_or_default();
     let desired = spec.replicas.unwrap_or(1);
     let mut pods: Vec<Pod> = st
@@ -502,31 +501,8 @@ fn replicaset(st: &mut State, key: &str) -> usize {
             let Some(t) = spec.template.clone() else {
                 break;
             };
-            let pod = Pod {
-                metadata: ObjectMeta {
-                    name: Some(format!("{name}-{}", names::suffix(&mut st.meta.kube.rng))),
-                    generate_name: Some(format!("{name}-")),
-                    namespace: Some(ns.clone()),
-                    uid: Some(names::uid(&mut st.meta.kube.rng)),
-                    creation_timestamp: Some(time(st.now())),
-                    labels: t.metadata.as_ref().and_then(|m| m.labels.clone()),
-                    annotations: t.metadata.as_ref().and_then(|m| m.annotations.clone()),
-                    owner_references: Some(vec![super::gc::owner_ref(
-                        "apps/v1",
-                        "ReplicaSet",
-                        &rs.metadata,
-                    )]),
-                    ..Default::default()
-                },
-                spec: t.spec.clone(),
-                status: Some(k8s_openapi::api::core::v1::PodStatus {
-                    phase: Some("Pending".into()),
-                    qos_class: Some("BestEffort".into()),
-                    ..Default::default()
-                }),
-            };
-            let mut pod = pod;
-            super::defaults::pod(&mut pod);
+            let owner = super::gc::owner_ref("apps/v1", "ReplicaSet", &rs.metadata);
+            let pod = super::defaults::pod_from_template(st, &t, owner, &ns);
             let msg = format!(
                 "Created pod: {}",
                 pod.metadata.name.as_deref().unwrap_or_default()

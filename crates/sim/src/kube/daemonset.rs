@@ -164,7 +164,6 @@ fn daemonset(st: &mut State, key: &str) {
     let Some(spec) = ds.spec.clone() else { return };
     let uid = ds.metadata.uid.clone().unwrap_or_default();
     let ns = ds.metadata.namespace.clone().unwrap_or_default();
-    let name = ds.metadata.name.clone().unwrap_or_default();
     let owned_by = |m: &ObjectMeta| controller_of(m).is_some_and(|r| r.uid == uid);
     let revisions: Vec<ControllerRevision> = st
         .with_prefix::<ControllerRevision>(&format!("{ns}/"))
@@ -225,13 +224,7 @@ fn daemonset(st: &mut State, key: &str) {
         }
         desired += 1;
         if here.is_empty() {
-            create_pod(st, &ds, &spec.template, &hash, &node);
-            let last = st
-                .with_prefix::<Pod>(&format!("{ns}/{name}-"))
-                .filter(|p| node_of(p).as_deref() == Some(&node) && owned_by(&p.metadata))
-                .last()
-                .and_then(|p| p.metadata.name.clone())
-                .unwrap_or_default();
+            let last = create_pod(st, &ds, &spec.template, &hash, &node);
             let msg = format!("Created pod: {last}");
             events::record(
                 st,
@@ -285,9 +278,15 @@ fn daemonset(st: &mut State, key: &str) {
     }
 }
 
-fn create_pod(st: &mut State, ds: &DaemonSet, t: &PodTemplateSpec, hash: &str, node: &str) {
+/// Creates the daemon pod for `node`; returns its name.
+fn create_pod(
+    st: &mut State,
+    ds: &DaemonSet,
+    t: &PodTemplateSpec,
+    hash: &str,
+    node: &str,
+) -> String {
     let ns = ds.metadata.namespace.clone().unwrap_or_default();
-    let name = ds.metadata.name.clone().unwrap_or_default();
     let mut labels = t
         .metadata
         .as_ref()
@@ -321,29 +320,16 @@ fn create_pod(st: &mut State, ds: &DaemonSet, t: &PodTemplateSpec, hash: &str, n
         }),
         ..spec.affinity.clone().unwrap_or_default()
     });
-    let mut pod = Pod {
-        metadata: ObjectMeta {
-            name: Some(format!("{name}-{}", names::suffix(&mut st.meta.kube.rng))),
-            generate_name: Some(format!("{name}-")),
-            namespace: Some(ns),
-            uid: Some(names::uid(&mut st.meta.kube.rng)),
-            creation_timestamp: Some(time(st.now())),
+    let template = PodTemplateSpec {
+        metadata: Some(ObjectMeta {
             labels: Some(labels),
-            annotations: t.metadata.as_ref().and_then(|m| m.annotations.clone()),
-            owner_references: Some(vec![super::gc::owner_ref(
-                "apps/v1",
-                "DaemonSet",
-                &ds.metadata,
-            )]),
-            ..Default::default()
-        },
-        spec: Some(spec),
-        status: Some(k8s_openapi::api::core::v1::PodStatus {
-            phase: Some("Pending".into()),
-            qos_class: Some("BestEffort".into()),
-            ..Default::default()
+            ..t.metadata.clone().unwrap_or_default()
         }),
+        spec: Some(spec),
     };
-    super::defaults::pod(&mut pod);
+    let owner = super::gc::owner_ref("apps/v1", "DaemonSet", &ds.metadata);
+    let pod = super::defaults::pod_from_template(st, &template, owner, &ns);
+    let name = pod.metadata.name.clone().unwrap_or_default();
     st.insert(pod);
+    name
 }

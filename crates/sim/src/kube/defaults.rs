@@ -167,3 +167,38 @@ pub fn cronjob(c: &mut CronJob) {
         template(&mut j.template);
     }
 }
+
+/// A controller's new pod from its template: named `<owner>-xxxxx` (with that generateName),
+/// owned by `owner`, Pending, defaulted as the API server would.
+pub fn pod_from_template(
+    st: &mut crate::state::State,
+    t: &PodTemplateSpec,
+    owner: OwnerReference,
+    ns: &str,
+) -> Pod {
+    let base = owner.name.clone();
+    let mut pod = Pod {
+        metadata: ObjectMeta {
+            name: Some(format!(
+                "{base}-{}",
+                crate::kube::names::suffix(&mut st.meta.kube.rng)
+            )),
+            generate_name: Some(format!("{base}-")),
+            namespace: Some(ns.to_string()),
+            uid: Some(crate::kube::names::uid(&mut st.meta.kube.rng)),
+            creation_timestamp: Some(time(st.now())),
+            labels: t.metadata.as_ref().and_then(|m| m.labels.clone()),
+            annotations: t.metadata.as_ref().and_then(|m| m.annotations.clone()),
+            owner_references: Some(vec![owner]),
+            ..Default::default()
+        },
+        spec: t.spec.clone(),
+        status: Some(k8s_openapi::api::core::v1::PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some("BestEffort".into()),
+            ..Default::default()
+        }),
+    };
+    self::pod(&mut pod);
+    pod
+}

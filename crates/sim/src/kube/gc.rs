@@ -54,9 +54,11 @@ fn owned_by(m: &ObjectMeta, uid: &str) -> bool {
     m.owner_references.iter().flatten().any(|r| r.uid == uid)
 }
 
-/// One pass over a kind: deletes its doomed objects (pods gracefully, when bound). Returns
-/// how many went.
-fn collect<T: Object + k8s_openapi::Metadata<Ty = ObjectMeta>>(st: &mut State) -> usize {
+/// One pass over a kind: deletes its doomed objects with `delete`. Returns how many went.
+fn collect<T: Object + k8s_openapi::Metadata<Ty = ObjectMeta>>(
+    st: &mut State,
+    delete: fn(&mut State, &str),
+) -> usize {
     let keys: Vec<String> = st
         .all::<T>()
         .filter(|o| o.metadata().deletion_timestamp.is_none() && doomed(st, o.metadata()))
@@ -64,13 +66,13 @@ fn collect<T: Object + k8s_openapi::Metadata<Ty = ObjectMeta>>(st: &mut State) -
         .collect();
     let n = keys.len();
     for k in keys {
-        if <T as Object>::KIND == crate::state::Kind::KubePod {
-            delete_pod(st, &k, None);
-        } else {
-            st.remove::<T>(&k);
-        }
+        delete(st, &k);
     }
     n
+}
+
+fn remove<T: Object>(st: &mut State, key: &str) {
+    st.remove::<T>(key);
 }
 
 /// Deletes a pod as the API server does: at once if it never ran on a node or the grace
@@ -173,10 +175,13 @@ pub fn orphan(st: &mut State, uid: &str) {
 /// One pass of the collector; returns how many objects went.
 pub fn run(st: &mut State) -> usize {
     // Owners first, so a Deployment's pods go in the same pass as its ReplicaSets.
-    let mut n = collect::<Job>(st);
-    n += collect::<ReplicaSet>(st);
-    n += collect::<ControllerRevision>(st);
-    n += collect::<Pod>(st);
+    let mut n = collect::<Job>(st, remove::<Job>);
+    n += collect::<ReplicaSet>(st, remove::<ReplicaSet>);
+    n += collect::<ControllerRevision>(st, remove::<ControllerRevision>);
+    // Pods are stopped gracefully, as a deletion through the API stops them.
+    n += collect::<Pod>(st, |st, k| {
+        delete_pod(st, k, None);
+    });
     n += finish_foreground::<Deployment>(st);
     n += finish_foreground::<ReplicaSet>(st);
     n += finish_foreground::<DaemonSet>(st);

@@ -133,7 +133,7 @@ fn pod(st: &mut State, key: &str, now: SimTime) -> Option<SimTime> {
     let spec = p.spec.clone()?;
     let node = spec.node_name.clone()?;
     if p.metadata.deletion_timestamp.is_some() {
-        return terminate(st, key, &p, &node, now);
+        return terminate(st, key, &p, now);
     }
     let bound = sim_time(
         condition(&p, "PodScheduled")?
@@ -155,9 +155,7 @@ fn pod(st: &mut State, key: &str, now: SimTime) -> Option<SimTime> {
                 .map(|c| waiting(c, "ContainerCreating", None));
             let statuses: Vec<ContainerStatus> = creating.collect();
             st.update::<Pod>(key, |p| {
-                let s = p.status.get_or_insert_default();
-                s.host_ip = s.host_ip.clone();
-                s.container_statuses = Some(statuses);
+                p.status.get_or_insert_default().container_statuses = Some(statuses);
             });
         }
         return Some(start);
@@ -552,7 +550,7 @@ fn phase(statuses: &[ContainerStatus], policy: &str) -> &'static str {
 
 /// A deleted pod: SIGTERM to its containers, and the pod goes when they have exited (or its
 /// grace period is over). Returns when to look again.
-fn terminate(st: &mut State, key: &str, p: &Pod, node: &str, now: SimTime) -> Option<SimTime> {
+fn terminate(st: &mut State, key: &str, p: &Pod, now: SimTime) -> Option<SimTime> {
     let deadline = sim_time(p.metadata.deletion_timestamp.as_ref()?);
     let grace = SimDuration::from_secs(p.metadata.deletion_grace_period_seconds.unwrap_or(0));
     let began = SimTime(deadline.0 - grace.0);
@@ -583,7 +581,6 @@ fn terminate(st: &mut State, key: &str, p: &Pod, node: &str, now: SimTime) -> Op
         return Some(gone_at);
     }
     st.remove::<Pod>(key);
-    let _ = node;
     None
 }
 

@@ -19,6 +19,11 @@ pub trait Served:
     const GENERATION: bool = false;
     /// Server-side defaulting, as the real API server fills in omitted fields.
     fn defaults(&mut self) {}
+    /// Deletion in the API server's own way (a pod is stopped gracefully): true if it
+    /// handled it.
+    fn delete_specially(_st: &mut State, _key: &str, _grace: Option<i64>) -> bool {
+        false
+    }
     /// Validation: (field path, message) for each problem.
     fn validate(&self) -> Vec<(String, String)> {
         Vec::new()
@@ -45,6 +50,9 @@ impl Served for Namespace {
 impl Served for KubeNode {}
 impl Served for KubeService {}
 impl Served for Pod {
+    fn delete_specially(st: &mut State, key: &str, grace: Option<i64>) -> bool {
+        crate::kube::gc::delete_pod(st, key, grace)
+    }
     fn defaults(&mut self) {
         crate::kube::defaults::pod(self);
         let st = self.status.get_or_insert_default();
@@ -226,6 +234,8 @@ pub trait Ops: Sync {
     /// Keys of the objects in a namespace (or all), in key order.
     fn keys(&self, st: &State, ns: Option<&str>) -> Vec<String>;
     fn json(&self, st: &State, key: &str) -> Option<Value>;
+    /// The object's resourceVersion (without converting it).
+    fn rv(&self, st: &State, key: &str) -> Option<u64>;
     fn cells(&self, st: &State, key: &str, cx: &PrintCx) -> Option<Vec<Value>>;
     /// `strict`: unknown fields are an error (`fieldValidation=Strict`, kubectl's default).
     fn create(
@@ -359,6 +369,15 @@ impl<T: Served> Ops for Typed<T> {
         st.get::<T>(key).map(to_json)
     }
 
+    fn rv(&self, st: &State, key: &str) -> Option<u64> {
+        st.get::<T>(key)?
+            .metadata()
+            .resource_version
+            .as_deref()?
+            .parse()
+            .ok()
+    }
+
     fn cells(&self, st: &State, key: &str, cx: &PrintCx) -> Option<Vec<Value>> {
         st.get::<T>(key).map(|o| o.cells(cx))
     }
@@ -475,8 +494,7 @@ impl<T: Served> Ops for Typed<T> {
         use crate::kube::gc;
         let cur = st.get::<T>(key)?.clone();
         let uid = cur.metadata().uid.clone().unwrap_or_default();
-        if <T as Object>::KIND == Kind::KubePod {
-            gc::delete_pod(st, key, o.grace);
+        if T::delete_specially(st, key, o.grace) {
             return Some(match st.get::<T>(key) {
                 Some(now) => (to_json(now), false),
                 None => (to_json(&cur), true),
@@ -547,6 +565,9 @@ impl<T: Served> Ops for Versioned<T> {
     }
     fn json(&self, st: &State, key: &str) -> Option<Value> {
         self.typed.json(st, key).map(|v| self.outward(v))
+    }
+    fn rv(&self, st: &State, key: &str) -> Option<u64> {
+        self.typed.rv(st, key)
     }
     fn cells(&self, st: &State, key: &str, cx: &PrintCx) -> Option<Vec<Value>> {
         self.typed.cells(st, key, cx)

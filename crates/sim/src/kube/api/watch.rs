@@ -163,19 +163,16 @@ impl Watch {
                 }
                 continue;
             }
-            let Some(obj) = ops.json(st, key) else {
-                continue;
-            };
-            let current = obj
-                .pointer("/metadata/resourceVersion")
-                .and_then(Value::as_str)
-                .and_then(|r| r.parse::<u64>().ok());
-            if current != Some(c.rv) {
+            // Superseded by a later change of the same object (or its removal).
+            if ops.rv(st, key) != Some(c.rv) {
                 if c.action == EventAction::Create {
                     created.insert(key);
                 }
                 continue;
             }
+            let Some(obj) = ops.json(st, key) else {
+                continue;
+            };
             if self.matches(&obj) {
                 let ty = if c.action == EventAction::Create || created.remove(key) {
                     "ADDED"

@@ -1,6 +1,8 @@
 //! `sim ...`: the simulator's own verbs (time, nodes down and up, task crashes, demo).
 
 use super::*;
+use crate::kube::nodes::KubeCommand;
+use crate::model::kube as k8s;
 
 /// The demo workloads `sim demo` adds, as the command lines a trainer would type.
 pub const DEMO_SCRIPT: &[&str] = &[
@@ -34,23 +36,18 @@ pub(super) fn run(
             ));
             0
         }
-        SimCmd::NodeDown(name) => {
-            let Some((id, host)) = node_of(cl, &name) else {
-                return io.fail(&format!("no such node: {name}"));
-            };
-            match cl.apply(Command::NodeDown { node: id }) {
+        SimCmd::NodeDown(name) => match node_of(cl, &name) {
+            Some((id, host)) => match cl.apply(Command::NodeDown { node: id }) {
                 Ok(_) => {
                     io.outln(&format!("{host}: engine stopped; the managers mark it Down after 15s without heartbeats"));
                     0
                 }
                 Err(e) => io.fail(&e.0),
-            }
-        }
-        SimCmd::NodeUp(name) => {
-            let Some((id, host)) = node_of(cl, &name) else {
-                return io.fail(&format!("no such node: {name}"));
-            };
-            match cl.apply(Command::NodeUp { node: id }) {
+            },
+            None => kube_node(cl, io, &name, true),
+        },
+        SimCmd::NodeUp(name) => match node_of(cl, &name) {
+            Some((id, host)) => match cl.apply(Command::NodeUp { node: id }) {
                 Ok(_) => {
                     io.outln(&format!(
                         "{host}: engine started; the node is Ready (no tasks move back to it)"
@@ -58,9 +55,46 @@ pub(super) fn run(
                     0
                 }
                 Err(e) => io.fail(&e.0),
+            },
+            None => kube_node(cl, io, &name, false),
+        },
+        SimCmd::NodeAdd {
+            tpl,
+            kubernetes: true,
+        } => match cl.apply(Command::Kube(KubeCommand::AddNodes(tpl))) {
+            Ok(Outcome::Ids(names)) => {
+                for name in names {
+                    if let Some(n) = cl.state().get::<k8s::KubeNode>(&name) {
+                        let status = n.status.clone().unwrap_or_default();
+                        let cap = status.capacity.unwrap_or_default();
+                        let ip = status
+                            .addresses
+                            .iter()
+                            .flatten()
+                            .find(|a| a.type_ == "InternalIP")
+                            .map(|a| a.address.clone())
+                            .unwrap_or_default();
+                        let get = |k: &str| cap.get(k).map(|q| q.0.clone()).unwrap_or_default();
+                        let role = if n.metadata.labels.as_ref().is_some_and(|l| {
+                            l.contains_key("node-role.kubernetes.io/control-plane")
+                        }) {
+                            "control-plane"
+                        } else {
+                            "worker"
+                        };
+                        io.outln(&format!(
+                            "added Kubernetes node {name} ({ip}, {role}, cpu {}, memory {})",
+                            get("cpu"),
+                            get("memory")
+                        ));
+                    }
+                }
+                0
             }
-        }
-        SimCmd::NodeAdd(tpl) => match cl.apply(Command::AddNodes(tpl)) {
+            Ok(_) => 0,
+            Err(e) => io.fail(&e.0),
+        },
+        SimCmd::NodeAdd { tpl, .. } => match cl.apply(Command::AddNodes(tpl)) {
             Ok(Outcome::Ids(ids)) => {
                 for id in ids {
                     if let Some(n) = cl.state().get::<Node>(&id) {
@@ -80,12 +114,42 @@ pub(super) fn run(
             Err(e) => io.fail(&e.0),
         },
         SimCmd::TaskStop(task) | SimCmd::TaskCrash { task, .. }
-            if resolve_task(cl, &task).is_none() =>
+            if resolve_task(cl, &task).is_none() && resolve_pod(cl, &task).is_err() =>
         {
+            let why = resolve_pod(cl, &task).err().unwrap_or_default();
             io.fail(&format!(
-                "no such task: {task} (give a task ID, an ID prefix, or a name like my_nginx.2)"
+                "no such task or pod: {task} (give a task ID, an ID prefix, a name like my_nginx.2, or a pod as NAME or NAMESPACE/NAME){why}"
             ))
         }
+        SimCmd::TaskStop(ref task) | SimCmd::TaskCrash { ref task, .. }
+            if resolve_task(cl, task).is_none() =>
+        {
+            let pod = resolve_pod(cl, task).unwrap_or_default();
+            let (code, container) = match s {
+                SimCmd::TaskCrash {
+                    code, container, ..
+                } => (code, container),
+                _ => (0, None),
+            };
+            match cl.apply(Command::Kube(KubeCommand::ContainerExit {
+                pod: pod.clone(),
+                container,
+                code: code as i32,
+            })) {
+                Ok(Outcome::Ids(c)) => {
+                    io.outln(&format!(
+                        "pod {pod}: container {} exited ({code})",
+                        c.join(",")
+                    ));
+                    0
+                }
+                Ok(_) => 0,
+                Err(e) => io.fail(&e.0),
+            }
+        }
+        SimCmd::TaskCrash {
+            container: Some(_), ..
+        } => io.fail("-c/--container names a container of a pod; a task has one"),
         SimCmd::TaskStop(task) => {
             let id = resolve_task(cl, &task).unwrap_or_default();
             match cl.apply(Command::TaskExit {
@@ -99,7 +163,7 @@ pub(super) fn run(
                 Err(e) => io.fail(&e.0),
             }
         }
-        SimCmd::TaskCrash { task, code } => {
+        SimCmd::TaskCrash { task, code, .. } => {
             let id = resolve_task(cl, &task).unwrap_or_default();
             match cl.apply(Command::TaskExit {
                 task: id.clone(),
@@ -202,6 +266,61 @@ pub(super) fn run(
             ));
             0
         }
+    }
+}
+
+/// `sim node down|up` on a node of the Kubernetes cluster (by name or host name).
+fn kube_node(cl: &mut Cluster, io: &mut Io, name: &str, down: bool) -> i32 {
+    let Some(node) =
+        crate::kube::nodes::find(cl.state(), name).and_then(|n| n.metadata.name.clone())
+    else {
+        return io.fail(&format!("no such node: {name}"));
+    };
+    let cmd = if down {
+        KubeCommand::NodeDown { node: node.clone() }
+    } else {
+        KubeCommand::NodeUp { node: node.clone() }
+    };
+    match cl.apply(Command::Kube(cmd)) {
+        Ok(_) if down => {
+            io.outln(&format!(
+                "{node}: kubelet stopped; the node goes NotReady after {}s without status, and its pods are evicted after their tolerationSeconds (300s by default)",
+                crate::kube::nodes::GRACE.0 / 1_000_000_000
+            ));
+            0
+        }
+        Ok(_) => {
+            io.outln(&format!(
+                "{node}: kubelet started; the node is Ready and its containers restart"
+            ));
+            0
+        }
+        Err(e) => io.fail(&e.0),
+    }
+}
+
+/// A pod of the Kubernetes cluster as `namespace/name`, or by name in whichever namespace
+/// has it (an error if several do).
+fn resolve_pod(cl: &Cluster, key: &str) -> Result<String, String> {
+    let st = cl.state();
+    if key.contains('/') {
+        return st
+            .get::<k8s::Pod>(key)
+            .map(|_| key.to_string())
+            .ok_or_else(String::new);
+    }
+    let found: Vec<String> = st
+        .all::<k8s::Pod>()
+        .filter(|p| p.metadata.name.as_deref() == Some(key))
+        .map(|p| k8s::object_key(&p.metadata))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(String::new()),
+        many => Err(format!(
+            "; pods named {key} are in several namespaces: {}",
+            many.join(", ")
+        )),
     }
 }
 

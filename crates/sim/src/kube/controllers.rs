@@ -30,6 +30,7 @@ pub fn sync(st: &mut State) {
         events::expire(st, now);
         st.meta.kube.events_gc_at = Some(now + SimDuration::from_secs(60));
     }
+    let lifecycle = super::nodes::run(st);
     let mut removed = super::gc::run(st);
     deployments(st);
     removed += replicasets(st);
@@ -37,10 +38,10 @@ pub fn sync(st: &mut State) {
     super::batch::jobs(st);
     let cron = super::batch::cronjobs(st);
     scheduler::run(st);
-    let due = match (kubelet::run(st), cron) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    };
+    let due = [kubelet::run(st), cron, lifecycle]
+        .into_iter()
+        .flatten()
+        .min();
     // Each controller sees the others' changes on the next pass, as through a watch.
     let changed = st.meta.kube.rv != before || removed > 0;
     let now = st.now();

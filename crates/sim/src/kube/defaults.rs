@@ -3,7 +3,7 @@
 
 use crate::model::kube::*;
 use k8s_openapi::api::apps::v1::{DeploymentStrategy, RollingUpdateDeployment};
-use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Container, PodSpec, PodTemplateSpec, Toleration};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
@@ -60,6 +60,31 @@ pub fn pod(p: &mut Pod) {
         s.preemption_policy
             .get_or_insert_with(|| "PreemptLowerPriority".into());
         s.priority.get_or_insert(0);
+        default_toleration_seconds(s);
+    }
+}
+
+/// The DefaultTolerationSeconds admission plugin: a pod that does not say otherwise stays
+/// on a not-ready or unreachable node for five minutes before it is evicted.
+fn default_toleration_seconds(s: &mut PodSpec) {
+    let tols = s.tolerations.get_or_insert_default();
+    for key in crate::kube::nodes::CONDITION_TAINTS {
+        let covered = tols.iter().any(|t| {
+            (t.key.as_deref() == Some(key)
+                || t.key.is_none() && t.operator.as_deref() == Some("Exists"))
+                && t.effect
+                    .as_deref()
+                    .is_none_or(|e| e.is_empty() || e == "NoExecute")
+        });
+        if !covered {
+            tols.push(Toleration {
+                key: Some(key.to_string()),
+                operator: Some("Exists".into()),
+                effect: Some("NoExecute".into()),
+                toleration_seconds: Some(crate::kube::nodes::DEFAULT_TOLERATION_SECONDS),
+                ..Default::default()
+            });
+        }
     }
 }
 

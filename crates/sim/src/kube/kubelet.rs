@@ -106,7 +106,10 @@ pub fn run(st: &mut State) -> Option<SimTime> {
     let keys: Vec<String> = st
         .all::<Pod>()
         .filter(|p| {
-            p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some()
+            p.spec
+                .as_ref()
+                .and_then(|s| s.node_name.as_deref())
+                .is_some_and(|n| !st.meta.kube.down.contains_key(n))
                 && (!finished(p) || p.metadata.deletion_timestamp.is_some())
         })
         .map(|p| object_key(&p.metadata))
@@ -444,55 +447,9 @@ fn evolve(
                 container_id: s.container_id.clone(),
                 ..Default::default()
             };
-            let restart = policy == "Always" || (policy == "OnFailure" && code != 0);
-            s.ready = false;
-            s.started = Some(false);
-            if !restart {
-                s.state = Some(ContainerState {
-                    terminated: Some(term),
-                    ..Default::default()
-                });
+            if !ended(st, p, node, c, s, term, policy, end) {
                 return None;
             }
-            s.last_state = Some(ContainerState {
-                terminated: Some(term),
-                ..Default::default()
-            });
-            let wait = backoff(s.restart_count);
-            if wait.is_zero() {
-                s.restart_count += 1;
-                run_container(st, c, s, end);
-                continue;
-            }
-            let msg = format!(
-                "back-off {} restarting failed container={} pod={}_{}({})",
-                crate::kube::print::human_duration(wait.0),
-                c.name,
-                p.metadata.name.as_deref().unwrap_or_default(),
-                p.metadata.namespace.as_deref().unwrap_or_default(),
-                p.metadata.uid.as_deref().unwrap_or_default()
-            );
-            events::record(
-                st,
-                about(),
-                true,
-                "BackOff",
-                &format!(
-                    "Back-off restarting failed container {} in pod {}_{}({})",
-                    c.name,
-                    p.metadata.name.as_deref().unwrap_or_default(),
-                    p.metadata.namespace.as_deref().unwrap_or_default(),
-                    p.metadata.uid.as_deref().unwrap_or_default()
-                ),
-                &kubelet(node),
-            );
-            s.state = Some(ContainerState {
-                waiting: Some(ContainerStateWaiting {
-                    reason: Some("CrashLoopBackOff".into()),
-                    message: Some(msg),
-                }),
-                ..Default::default()
-            });
             continue;
         }
         if state.waiting.as_ref().and_then(|w| w.reason.as_deref()) == Some("CrashLoopBackOff") {
@@ -514,6 +471,131 @@ fn evolve(
         return None;
     }
     None
+}
+
+/// A container run has ended (`term`, at `end`): restarted at once, put in CrashLoopBackOff,
+/// or left terminated, as the pod's restartPolicy says. Returns whether it runs again.
+#[allow(clippy::too_many_arguments)]
+fn ended(
+    st: &mut State,
+    p: &Pod,
+    node: &str,
+    c: &Container,
+    s: &mut ContainerStatus,
+    term: ContainerStateTerminated,
+    policy: &str,
+    end: SimTime,
+) -> bool {
+    let restart = policy == "Always" || (policy == "OnFailure" && term.exit_code != 0);
+    s.ready = false;
+    s.started = Some(false);
+    if !restart {
+        s.state = Some(ContainerState {
+            terminated: Some(term),
+            ..Default::default()
+        });
+        return false;
+    }
+    s.last_state = Some(ContainerState {
+        terminated: Some(term),
+        ..Default::default()
+    });
+    let wait = backoff(s.restart_count);
+    if wait.is_zero() {
+        s.restart_count += 1;
+        run_container(st, c, s, end);
+        return true;
+    }
+    let pod = format!(
+        "{}_{}({})",
+        p.metadata.name.as_deref().unwrap_or_default(),
+        p.metadata.namespace.as_deref().unwrap_or_default(),
+        p.metadata.uid.as_deref().unwrap_or_default()
+    );
+    let msg = format!(
+        "back-off {} restarting failed container={} pod={pod}",
+        crate::kube::print::human_duration(wait.0),
+        c.name,
+    );
+    events::record(
+        st,
+        events::about_container(p, &c.name),
+        true,
+        "BackOff",
+        &format!(
+            "Back-off restarting failed container {} in pod {pod}",
+            c.name
+        ),
+        &kubelet(node),
+    );
+    s.state = Some(ContainerState {
+        waiting: Some(ContainerStateWaiting {
+            reason: Some("CrashLoopBackOff".into()),
+            message: Some(msg),
+        }),
+        ..Default::default()
+    });
+    true
+}
+
+/// A running container of a pod exits now with `code` (`sim pod crash`, or `255`/`Unknown`
+/// when its node restarts); the kubelet handles it as any exit. Returns the container's name.
+pub fn exit_container(
+    st: &mut State,
+    key: &str,
+    container: Option<&str>,
+    code: i32,
+    reason: &str,
+) -> Result<String, String> {
+    let p = st
+        .get::<Pod>(key)
+        .cloned()
+        .ok_or_else(|| format!("no such pod: {key}"))?;
+    let spec = p.spec.clone().unwrap_or_default();
+    let node = spec
+        .node_name
+        .clone()
+        .ok_or_else(|| format!("pod {key} is not running: it is not on a node yet"))?;
+    let c = match container {
+        Some(name) => spec
+            .containers
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| format!("pod {key} has no container {name:?}"))?,
+        None => spec
+            .containers
+            .first()
+            .ok_or_else(|| format!("pod {key} has no containers"))?,
+    };
+    let mut statuses = p
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.clone())
+        .unwrap_or_default();
+    let now = st.now();
+    let s = statuses
+        .iter_mut()
+        .find(|s| s.name == c.name)
+        .filter(|s| s.state.as_ref().is_some_and(|x| x.running.is_some()))
+        .ok_or_else(|| format!("container {} of pod {key} is not running", c.name))?;
+    let term = ContainerStateTerminated {
+        exit_code: code,
+        reason: Some(reason.into()),
+        started_at: s
+            .state
+            .as_ref()
+            .and_then(|x| x.running.as_ref())
+            .and_then(|r| r.started_at.clone()),
+        finished_at: Some(time(now)),
+        container_id: s.container_id.clone(),
+        ..Default::default()
+    };
+    let policy = spec.restart_policy.as_deref().unwrap_or("Always");
+    ended(st, &p, &node, c, s, term, policy, now);
+    st.update::<Pod>(key, |p| {
+        p.status.get_or_insert_default().container_statuses = Some(statuses);
+    });
+    Ok(c.name.clone())
 }
 
 /// A pod's phase from its containers.
@@ -589,6 +671,9 @@ pub fn killing(st: &mut State, p: &Pod) {
     let Some(node) = p.spec.as_ref().and_then(|s| s.node_name.clone()) else {
         return;
     };
+    if st.meta.kube.down.contains_key(&node) {
+        return;
+    }
     for c in p.spec.iter().flat_map(|s| &s.containers) {
         events::record(
             st,

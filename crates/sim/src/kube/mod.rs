@@ -14,6 +14,10 @@ pub mod events;
 pub mod gc;
 pub mod kubelet;
 pub mod names;
+pub mod nodes;
 pub mod print;
 pub mod scheduler;
 pub mod seed;
+
+#[cfg(test)]
+mod tests;

@@ -75,20 +75,24 @@ pub fn node_ready(n: &KubeNode) -> bool {
 /// Why a node does not take a pod (the scheduler's wording), or None if it does.
 fn unfit(p: &Pod, n: &KubeNode, on_node: &[&Pod]) -> Option<String> {
     let spec = p.spec.as_ref()?;
-    if !node_ready(n) {
+    let taints = n
+        .spec
+        .as_ref()
+        .and_then(|s| s.taints.as_deref())
+        .unwrap_or_default();
+    // A node that is not Ready carries a taint saying why; until it does, it takes nothing.
+    if !node_ready(n)
+        && !taints
+            .iter()
+            .any(|t| crate::kube::nodes::CONDITION_TAINTS.contains(&t.key.as_str()))
+    {
         return Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".into());
     }
     if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
         return Some("node(s) were unschedulable".into());
     }
     let tols = spec.tolerations.as_deref().unwrap_or_default();
-    for t in n
-        .spec
-        .as_ref()
-        .and_then(|s| s.taints.as_ref())
-        .into_iter()
-        .flatten()
-    {
+    for t in taints {
         if (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerates(tols, t) {
             return Some(format!(
                 "node(s) had untolerated taint {{{}: {}}}",

@@ -53,6 +53,44 @@ fn meta(st: &mut State, name: &str, ns: Option<&str>) -> ObjectMeta {
     }
 }
 
+/// A kubelet's conditions while it posts status and has room.
+pub fn healthy_conditions(now: &Time) -> Vec<NodeCondition> {
+    let cond = |ty: &str, status: &str, reason: &str, message: &str| NodeCondition {
+        type_: ty.into(),
+        status: status.into(),
+        reason: Some(reason.into()),
+        message: Some(message.into()),
+        last_heartbeat_time: Some(now.clone()),
+        last_transition_time: Some(now.clone()),
+    };
+    vec![
+        cond(
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        cond(
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        cond(
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        cond(
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
+    ]
+}
+
 /// What a new node looks like: its labels, capacity, conditions and system info.
 pub fn node(
     st: &mut State,
@@ -60,7 +98,7 @@ pub fn node(
     host: &str,
     control_plane: bool,
     pod_cidr: &str,
-    cpus: u32,
+    cpu: &str,
     memory_ki: u64,
 ) -> KubeNode {
     let mut meta = meta(st, name, None);
@@ -95,7 +133,7 @@ pub fn node(
             .collect()
     });
     let resources: BTreeMap<String, Quantity> = [
-        ("cpu", cpus.to_string()),
+        ("cpu", cpu.to_string()),
         ("ephemeral-storage", "51175Mi".to_string()),
         ("hugepages-2Mi", "0".to_string()),
         ("memory", format!("{memory_ki}Ki")),
@@ -104,14 +142,6 @@ pub fn node(
     .into_iter()
     .map(|(k, v)| (k.to_string(), Quantity(v)))
     .collect();
-    let cond = |ty: &str, status: &str, reason: &str, message: &str| NodeCondition {
-        type_: ty.into(),
-        status: status.into(),
-        reason: Some(reason.into()),
-        message: Some(message.into()),
-        last_heartbeat_time: Some(now.clone()),
-        last_transition_time: Some(now.clone()),
-    };
     let id = super::names::hex(&mut st.meta.kube.rng, 32);
     KubeNode {
         metadata: meta,
@@ -134,32 +164,7 @@ pub fn node(
             ]),
             allocatable: Some(resources.clone()),
             capacity: Some(resources),
-            conditions: Some(vec![
-                cond(
-                    "MemoryPressure",
-                    "False",
-                    "KubeletHasSufficientMemory",
-                    "kubelet has sufficient memory available",
-                ),
-                cond(
-                    "DiskPressure",
-                    "False",
-                    "KubeletHasNoDiskPressure",
-                    "kubelet has no disk pressure",
-                ),
-                cond(
-                    "PIDPressure",
-                    "False",
-                    "KubeletHasSufficientPID",
-                    "kubelet has sufficient PID available",
-                ),
-                cond(
-                    "Ready",
-                    "True",
-                    "KubeletReady",
-                    "kubelet is posting ready status",
-                ),
-            ]),
+            conditions: Some(healthy_conditions(&now)),
             node_info: Some(NodeSystemInfo {
                 architecture: "amd64".into(),
                 boot_id: names::uid(&mut st.meta.kube.rng),
@@ -234,7 +239,7 @@ pub fn add(st: &mut State) {
         });
     }
     for (name, host, cp, cidr) in NODES {
-        let n = node(st, name, host, *cp, cidr, 4, 8_008_876);
+        let n = node(st, name, host, *cp, cidr, "4", 8_008_876);
         st.insert(n);
     }
     let kubernetes = service(

@@ -24,9 +24,18 @@ pub enum SimCmd {
     Advance(SimDuration),
     NodeDown(String),
     NodeUp(String),
-    NodeAdd(NodeTemplate),
+    /// `sim node add`: to the swarm, or with `--cluster kubernetes` to the Kubernetes cluster.
+    NodeAdd {
+        tpl: NodeTemplate,
+        kubernetes: bool,
+    },
     TaskStop(String),
-    TaskCrash { task: String, code: i64 },
+    /// `sim task crash TASK` or `sim pod crash POD [-c CONTAINER]` (a task or a pod by name).
+    TaskCrash {
+        task: String,
+        code: i64,
+        container: Option<String>,
+    },
     UpdatePause(String),
     UpdateResume(String),
     Strategy(Strategy),
@@ -201,11 +210,18 @@ fn top_help() -> String {
 
 pub const SIM_USAGE: &str = "Usage:
   sim advance DURATION          advance simulated time (e.g. 90s, 5m, 1h30m)
-  sim node down NAME            stop a node's engine; the manager notices within 15s
+  sim node down NAME            stop a node: a swarm node's engine (Down within 15s), or a
+                                Kubernetes node's kubelet (NotReady after 40s, pods evicted
+                                after their tolerationSeconds)
   sim node up NAME              start it again (nothing moves back)
-  sim node add NAME [--role worker|manager] [--cpus N] [--memory SIZE] [--label k=v]... [--count N] [--arch ARCH]
+  sim node add NAME [--cluster swarm|kubernetes] [--role worker|manager] [--cpus N] [--memory SIZE]
+                [--label k=v]... [--count N] [--arch ARCH]
+                                add nodes to the swarm (the default) or the Kubernetes cluster
   sim task stop TASK            the task's container exits with code 0
   sim task crash TASK [--exit-code N]   the task's container exits non-zero (default 1)
+  sim pod crash POD [-c CONTAINER] [--exit-code N]
+                                a pod's container exits non-zero; the kubelet restarts it
+                                as its restartPolicy says (POD is NAME or NAMESPACE/NAME)
   sim update pause SERVICE      pause the service's update or rollback in progress
   sim update resume SERVICE     resume it where it stopped
   sim strategy spread|binpack|random    placement strategy for new tasks
@@ -223,6 +239,7 @@ const NODE_ADD_FLAGS: &[FlagSpec] = &[
     flag("label", None, Arity::Multi, ""),
     flag("count", None, Arity::Value, ""),
     flag("arch", None, Arity::Value, ""),
+    flag("cluster", None, Arity::Value, ""),
 ];
 
 fn sim_duration(s: &str) -> Result<SimDuration, String> {
@@ -329,36 +346,50 @@ fn parse_sim(w: &[String]) -> Result<SimCmd, ParseError> {
                 labels.insert(k, v);
             }
             let arch = p.value("arch").unwrap_or("x86_64").to_string();
-            Ok(SimCmd::NodeAdd(NodeTemplate {
-                name: name.clone(),
-                role,
-                cpus,
-                memory,
-                labels,
-                count,
-                arch,
-            }))
+            let kubernetes = match p.value("cluster") {
+                None | Some("swarm") => false,
+                Some("kubernetes" | "k8s") => true,
+                Some(other) => {
+                    return Err(sim_err(format!(
+                        "invalid --cluster {other:?}: swarm or kubernetes"
+                    )));
+                }
+            };
+            Ok(SimCmd::NodeAdd {
+                tpl: NodeTemplate {
+                    name: name.clone(),
+                    role,
+                    cpus,
+                    memory,
+                    labels,
+                    count,
+                    arch,
+                },
+                kubernetes,
+            })
         }
         ["task", "stop", ..] => {
             exact(3, "task stop")?;
             Ok(SimCmd::TaskStop(s[2].to_string()))
         }
-        ["task", "crash", ..] => {
-            let p = flags::parse(
-                "sim task crash",
-                &[flag("exit-code", None, Arity::Value, "")],
-                &w[2..],
-                true,
-            )
-            .map_err(|e| {
+        [what @ ("task" | "pod"), "crash", ..] => {
+            let verb = format!("sim {what} crash");
+            let mut specs = vec![flag("exit-code", None, Arity::Value, "")];
+            if *what == "pod" {
+                specs.push(flag("container", Some('c'), Arity::Value, ""));
+            }
+            let p = flags::parse(&verb, &specs, &w[2..], true).map_err(|e| {
                 sim_err(
                     e.message
-                        .replace("See 'docker sim task crash --help'.", "")
+                        .replace(&format!("See 'docker {verb} --help'."), "")
                         .trim(),
                 )
             })?;
             let [task] = p.args.as_slice() else {
-                return Err(sim_err("\"sim task crash\" takes one TASK"));
+                return Err(sim_err(format!(
+                    "\"{verb}\" takes one {}",
+                    what.to_uppercase()
+                )));
             };
             let code = match p.value("exit-code") {
                 Some(c) => values::parse_int(c)
@@ -372,6 +403,7 @@ fn parse_sim(w: &[String]) -> Result<SimCmd, ParseError> {
             Ok(SimCmd::TaskCrash {
                 task: task.clone(),
                 code,
+                container: p.value("container").map(str::to_string),
             })
         }
         ["strategy", rest @ ..] => match rest {
@@ -465,15 +497,43 @@ mod tests {
             p("sim advance 2d").unwrap(),
             Cmd::Sim(SimCmd::Advance(SimDuration::from_hours(48)))
         );
-        let Cmd::Sim(SimCmd::NodeAdd(t)) =
+        let Cmd::Sim(SimCmd::NodeAdd { tpl: t, kubernetes }) =
             p("sim node add w --count 3 --cpus 2 --memory 4g --label zone=east").unwrap()
         else {
             panic!()
         };
         assert_eq!(
-            (t.count, t.cpus, t.memory, t.labels["zone"].as_str()),
-            (3, 2.0, 4 << 30, "east")
+            (
+                t.count,
+                t.cpus,
+                t.memory,
+                t.labels["zone"].as_str(),
+                kubernetes
+            ),
+            (3, 2.0, 4 << 30, "east", false)
         );
+        assert!(matches!(
+            p("sim node add k --cluster kubernetes").unwrap(),
+            Cmd::Sim(SimCmd::NodeAdd {
+                kubernetes: true,
+                ..
+            })
+        ));
+        let e = p("sim node add k --cluster mesos").unwrap_err();
+        assert!(
+            e.message.contains("invalid --cluster \"mesos\""),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            p("sim pod crash default/web-1 -c nginx --exit-code 3").unwrap(),
+            Cmd::Sim(SimCmd::TaskCrash {
+                task: "default/web-1".into(),
+                code: 3,
+                container: Some("nginx".into())
+            })
+        );
+        assert!(p("sim task crash x -c y").is_err());
     }
 
     #[test]

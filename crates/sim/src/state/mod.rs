@@ -64,6 +64,9 @@ pub struct KubeMeta {
     /// When expired Events are next removed.
     #[serde(default)]
     pub events_gc_at: Option<SimTime>,
+    /// Nodes whose kubelet has stopped (`sim node down`), and since when.
+    #[serde(default)]
+    pub down: std::collections::BTreeMap<String, SimTime>,
 }
 
 impl Default for KubeMeta {
@@ -74,6 +77,7 @@ impl Default for KubeMeta {
             rng: Rng::new(0x6b75_6265),
             sync_at: None,
             events_gc_at: None,
+            down: Default::default(),
         }
     }
 }

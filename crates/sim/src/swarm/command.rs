@@ -18,6 +18,26 @@ pub struct NodeTemplate {
     pub arch: String,
 }
 
+impl NodeTemplate {
+    /// The names of the nodes it adds (`NAME`, or `NAME1..NAMEn` with a count), after
+    /// checking its count and sizes.
+    pub fn names(&self) -> Result<Vec<String>, String> {
+        if self.count == 0 {
+            return Err("--count must be at least 1".into());
+        }
+        if self.cpus.is_nan() || self.cpus <= 0.0 || self.memory <= 0 {
+            return Err("a node needs positive --cpus and --memory".into());
+        }
+        Ok(if self.count == 1 {
+            vec![self.name.clone()]
+        } else {
+            (1..=self.count)
+                .map(|i| format!("{}{i}", self.name))
+                .collect()
+        })
+    }
+}
+
 /// Every change to the cluster is one of these.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -106,6 +126,8 @@ pub enum Command {
         code: i64,
     },
     SetStrategy(Strategy),
+    /// The simulator's verbs on the Kubernetes cluster's machines.
+    Kube(crate::kube::nodes::KubeCommand),
 }
 
 impl Command {
@@ -180,5 +202,8 @@ pub fn handle(st: &mut State, cmd: Command) -> Result<Outcome, ApiError> {
         Command::AddNodes(tpl) => nodes::add_nodes(st, tpl),
         Command::TaskExit { task, code } => resources::task_exit(st, &task, code),
         Command::SetStrategy(s) => settings::set_strategy(st, s),
+        Command::Kube(k) => crate::kube::nodes::handle(st, k)
+            .map(Outcome::Ids)
+            .map_err(ApiError),
     }
 }

@@ -88,19 +88,7 @@ pub fn remove_node(st: &mut State, id: &str, force: bool) -> Result<Outcome, Api
 
 /// Volumes in use on a node: name -> containers using it.
 pub fn add_nodes(st: &mut State, tpl: NodeTemplate) -> Result<Outcome, ApiError> {
-    if tpl.count == 0 {
-        return Err(ApiError("--count must be at least 1".into()));
-    }
-    if tpl.cpus.is_nan() || tpl.cpus <= 0.0 || tpl.memory <= 0 {
-        return Err(ApiError("a node needs positive --cpus and --memory".into()));
-    }
-    let names: Vec<String> = if tpl.count == 1 {
-        vec![tpl.name.clone()]
-    } else {
-        (1..=tpl.count)
-            .map(|i| format!("{}{i}", tpl.name))
-            .collect()
-    };
+    let names = tpl.names().map_err(ApiError)?;
     for n in &names {
         if !valid_hostname(n) {
             return Err(ApiError(format!(

@@ -1,0 +1,387 @@
+//! The Kubernetes cluster's machines under the simulator's verbs: nodes that go down and
+//! come back, pods evicted from them, crashing containers, nodes added.
+
+use super::nodes::KubeCommand;
+use crate::base::time::{SimDuration, SimTime};
+use crate::kube::api::ApiRequest;
+use crate::model::kube::*;
+use crate::{Cluster, Command, NodeTemplate, seed_cluster};
+use serde_json::{Value, json};
+
+const NODE1: &str = "192.168.122.13";
+const NODE2: &str = "192.168.122.14";
+
+fn cluster() -> Cluster {
+    seed_cluster(7, SimTime::parse_rfc3339("2026-11-22T10:00:00Z").unwrap())
+}
+
+fn api(c: &mut Cluster, method: &str, path: &str, body: Value) -> Value {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    let r = c.kube_api(&ApiRequest {
+        method: method.into(),
+        path: path.into(),
+        query: query.into(),
+        accept: "application/json".into(),
+        content_type: if method == "PATCH" {
+            "application/merge-patch+json".into()
+        } else {
+            "application/json".into()
+        },
+        body: if body.is_null() {
+            Vec::new()
+        } else {
+            body.to_string().into_bytes()
+        },
+        server: "127.0.0.1:6443".into(),
+    });
+    assert!(
+        r.status < 300,
+        "{method} {path}: {} {:?}",
+        r.status,
+        r.value()
+    );
+    r.value()
+}
+
+fn secs(n: i64) -> SimDuration {
+    SimDuration::from_secs(n)
+}
+
+fn web(c: &mut Cluster, replicas: i32) {
+    api(
+        c,
+        "POST",
+        "/apis/apps/v1/namespaces/default/deployments",
+        json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web"},
+            "spec": {
+                "replicas": replicas,
+                "selector": {"matchLabels": {"app": "web"}},
+                "template": {
+                    "metadata": {"labels": {"app": "web"}},
+                    "spec": {"containers": [{"name": "nginx", "image": "nginx:1.14.2"}]}
+                }
+            }
+        }),
+    );
+}
+
+/// (name, node, ready, terminating, restarts of the first container) of every pod.
+fn pods(c: &Cluster) -> Vec<(String, String, bool, bool, i32)> {
+    c.state()
+        .all::<Pod>()
+        .map(|p| {
+            (
+                p.metadata.name.clone().unwrap_or_default(),
+                p.spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.clone())
+                    .unwrap_or_default(),
+                super::kubelet::ready(p),
+                p.metadata.deletion_timestamp.is_some(),
+                p.status
+                    .as_ref()
+                    .and_then(|s| s.container_statuses.as_ref())
+                    .and_then(|cs| cs.first())
+                    .map_or(0, |s| s.restart_count),
+            )
+        })
+        .collect()
+}
+
+fn node(c: &Cluster, name: &str) -> KubeNode {
+    c.state().get::<KubeNode>(name).cloned().unwrap()
+}
+
+fn ready_status(n: &KubeNode) -> String {
+    n.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|cs| cs.iter().find(|c| c.type_ == "Ready"))
+        .map(|c| c.status.clone())
+        .unwrap_or_default()
+}
+
+fn taints(n: &KubeNode) -> Vec<(String, String, bool)> {
+    n.spec
+        .as_ref()
+        .and_then(|s| s.taints.clone())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| (t.key, t.effect, t.time_added.is_some()))
+        .collect()
+}
+
+fn event_reasons(c: &Cluster) -> Vec<(String, String, String)> {
+    c.state()
+        .all::<KubeEvent>()
+        .map(|e| {
+            (
+                e.reason.clone().unwrap_or_default(),
+                e.involved_object.name.clone().unwrap_or_default(),
+                e.message.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_down_node_goes_not_ready_is_tainted_and_its_pods_are_evicted_after_five_minutes() {
+    let mut c = cluster();
+    web(&mut c, 4);
+    c.advance(secs(10));
+    let before = pods(&c);
+    assert_eq!(before.len(), 4);
+    assert!(before.iter().all(|p| p.2), "{before:?}");
+    let on_node2: Vec<String> = before
+        .iter()
+        .filter(|p| p.1 == NODE2)
+        .map(|p| p.0.clone())
+        .collect();
+    assert!(!on_node2.is_empty(), "spread over both workers: {before:?}");
+    // Admission gave every pod five minutes' grace on a failing node.
+    let p = c.state().all::<Pod>().next().unwrap().clone();
+    let tols = p.spec.unwrap().tolerations.unwrap();
+    assert!(tols.iter().any(
+        |t| t.key.as_deref() == Some("node.kubernetes.io/unreachable")
+            && t.effect.as_deref() == Some("NoExecute")
+            && t.toleration_seconds == Some(300)
+    ));
+
+    c.apply(Command::Kube(KubeCommand::NodeDown { node: NODE2.into() }))
+        .unwrap();
+    c.advance(secs(39));
+    assert_eq!(
+        ready_status(&node(&c, NODE2)),
+        "True",
+        "within the grace period"
+    );
+    c.advance(secs(2));
+    let n = node(&c, NODE2);
+    assert_eq!(ready_status(&n), "Unknown");
+    assert_eq!(
+        taints(&n),
+        [
+            (
+                "node.kubernetes.io/unreachable".into(),
+                "NoSchedule".into(),
+                true
+            ),
+            (
+                "node.kubernetes.io/unreachable".into(),
+                "NoExecute".into(),
+                true
+            )
+        ]
+    );
+    let now = pods(&c);
+    for name in &on_node2 {
+        let p = now.iter().find(|p| &p.0 == name).unwrap();
+        assert!(!p.2 && !p.3, "not ready, not yet evicted: {p:?}");
+    }
+    let ev = event_reasons(&c);
+    assert!(ev.iter().any(|e| e.0 == "NodeNotReady"
+        && e.1 == NODE2
+        && e.2 == format!("Node {NODE2} status is now: NodeNotReady")));
+    // New pods go to the other worker only.
+    api(
+        &mut c,
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/web",
+        json!({"spec": {"replicas": 6}}),
+    );
+    c.advance(secs(5));
+    let fresh: Vec<_> = pods(&c)
+        .into_iter()
+        .filter(|p| !before.iter().any(|b| b.0 == p.0))
+        .collect();
+    assert_eq!(fresh.len(), 2);
+    assert!(fresh.iter().all(|p| p.1 == NODE1 && p.2), "{fresh:?}");
+
+    // Five minutes after the taint: evicted, Terminating (the kubelet is not there to
+    // confirm), and replaced on the live worker.
+    c.advance(secs(300));
+    let now = pods(&c);
+    for name in &on_node2 {
+        let p = now.iter().find(|p| &p.0 == name).unwrap();
+        assert!(p.3, "evicted: {p:?}");
+    }
+    let live: Vec<_> = now.iter().filter(|p| !p.3).collect();
+    assert_eq!(live.len(), 6, "{now:?}");
+    assert!(live.iter().all(|p| p.1 == NODE1 && p.2), "{live:?}");
+    assert!(
+        event_reasons(&c)
+            .iter()
+            .any(|e| e.0 == "TaintManagerEviction"
+                && e.2 == format!("Marking for deletion Pod default/{}", on_node2[0]))
+    );
+
+    // Back up: Ready, untainted, and the evicted pods are gone at last.
+    c.apply(Command::Kube(KubeCommand::NodeUp { node: NODE2.into() }))
+        .unwrap();
+    c.advance(secs(5));
+    let n = node(&c, NODE2);
+    assert_eq!(ready_status(&n), "True");
+    assert_eq!(taints(&n), []);
+    let now = pods(&c);
+    assert_eq!(now.len(), 6, "{now:?}");
+    assert!(now.iter().all(|p| p.1 == NODE1 && p.2 && !p.3));
+    // Nothing left to do: the controllers are quiet.
+    c.advance(secs(60));
+    assert_eq!(c.state().meta.kube.sync_at, None);
+    // Twice down is refused, as is up for a node that is up.
+    assert!(
+        c.apply(Command::Kube(KubeCommand::NodeUp { node: NODE2.into() }))
+            .is_err()
+    );
+    assert!(
+        c.apply(Command::Kube(KubeCommand::NodeDown {
+            node: "nope".into()
+        }))
+        .is_err()
+    );
+}
+
+#[test]
+fn a_node_that_comes_back_restarts_its_containers() {
+    let mut c = cluster();
+    web(&mut c, 2);
+    c.advance(secs(10));
+    let node = pods(&c)[0].1.clone();
+    c.apply(Command::Kube(KubeCommand::NodeDown { node: node.clone() }))
+        .unwrap();
+    c.advance(secs(60));
+    c.apply(Command::Kube(KubeCommand::NodeUp { node: node.clone() }))
+        .unwrap();
+    c.advance(secs(2));
+    for p in c.state().all::<Pod>() {
+        if p.spec.as_ref().and_then(|s| s.node_name.as_deref()) != Some(node.as_str()) {
+            continue;
+        }
+        let s = &p
+            .status
+            .as_ref()
+            .unwrap()
+            .container_statuses
+            .as_ref()
+            .unwrap()[0];
+        assert_eq!(s.restart_count, 1);
+        let last = s.last_state.as_ref().unwrap().terminated.as_ref().unwrap();
+        assert_eq!(
+            (last.exit_code, last.reason.as_deref()),
+            (255, Some("Unknown"))
+        );
+        assert!(s.state.as_ref().unwrap().running.is_some());
+    }
+}
+
+#[test]
+fn a_crashed_container_restarts_then_backs_off() {
+    let mut c = cluster();
+    web(&mut c, 1);
+    c.advance(secs(10));
+    let name = pods(&c)[0].0.clone();
+    let key = format!("default/{name}");
+    let crash = |c: &mut Cluster| {
+        c.apply(Command::Kube(KubeCommand::ContainerExit {
+            pod: key.clone(),
+            container: None,
+            code: 3,
+        }))
+    };
+    crash(&mut c).unwrap();
+    c.advance(secs(1));
+    assert_eq!(pods(&c)[0].4, 1, "restarted at once the first time");
+    assert!(pods(&c)[0].2);
+    crash(&mut c).unwrap();
+    c.advance(secs(1));
+    let p = c.state().get::<Pod>(&key).unwrap().clone();
+    let s = &p.status.unwrap().container_statuses.unwrap()[0];
+    let waiting = s.state.as_ref().unwrap().waiting.as_ref().unwrap();
+    assert_eq!(waiting.reason.as_deref(), Some("CrashLoopBackOff"));
+    assert_eq!(
+        s.last_state
+            .as_ref()
+            .unwrap()
+            .terminated
+            .as_ref()
+            .unwrap()
+            .exit_code,
+        3
+    );
+    // A waiting container cannot crash; after the 10s back-off it runs again.
+    assert!(crash(&mut c).is_err());
+    c.advance(secs(10));
+    assert_eq!(pods(&c)[0].4, 2);
+    assert!(pods(&c)[0].2);
+    assert!(event_reasons(&c).iter().any(|e| e.0 == "BackOff"));
+    let e = c
+        .apply(Command::Kube(KubeCommand::ContainerExit {
+            pod: key.clone(),
+            container: Some("sidecar".into()),
+            code: 1,
+        }))
+        .unwrap_err();
+    assert!(e.0.contains("has no container \"sidecar\""), "{}", e.0);
+}
+
+#[test]
+fn nodes_added_to_the_kubernetes_cluster_register_ready_and_take_pods() {
+    let mut c = cluster();
+    let tpl = NodeTemplate {
+        name: "worker".into(),
+        role: crate::model::NodeRole::Worker,
+        cpus: 2.5,
+        memory: 4 << 30,
+        labels: [("zone".to_string(), "east".to_string())]
+            .into_iter()
+            .collect(),
+        count: 2,
+        arch: "x86_64".into(),
+    };
+    let names = c
+        .apply(Command::Kube(KubeCommand::AddNodes(tpl.clone())))
+        .unwrap();
+    assert_eq!(
+        names,
+        crate::Outcome::Ids(vec!["worker1".into(), "worker2".into()])
+    );
+    let n = node(&c, "worker1");
+    assert_eq!(ready_status(&n), "True");
+    let cap = n.status.as_ref().unwrap().capacity.clone().unwrap();
+    assert_eq!(cap["cpu"].0, "2500m");
+    assert_eq!(cap["memory"].0, "4194304Ki");
+    assert_eq!(n.metadata.labels.as_ref().unwrap()["zone"], "east");
+    let ips: Vec<String> = ["worker1", "worker2"]
+        .iter()
+        .map(|m| {
+            node(&c, m).status.unwrap().addresses.unwrap()[0]
+                .address
+                .clone()
+        })
+        .collect();
+    assert_eq!(ips, ["192.168.122.15", "192.168.122.16"]);
+    let cidr = node(&c, "worker2").spec.unwrap().pod_cidr.unwrap();
+    assert!(cidr.starts_with("10.3.") && cidr.ends_with("/26"), "{cidr}");
+    let again = c.apply(Command::Kube(KubeCommand::AddNodes(NodeTemplate {
+        count: 1,
+        name: "node1".into(),
+        ..tpl
+    })));
+    // The seed's nodes are named by IP; their host names are taken too.
+    assert!(
+        again
+            .unwrap_err()
+            .0
+            .contains("a node named node1 already exists")
+    );
+    web(&mut c, 12);
+    c.advance(secs(10));
+    let placed = pods(&c);
+    assert!(
+        placed.iter().any(|p| p.1.starts_with("worker")),
+        "{placed:?}"
+    );
+    assert!(placed.iter().all(|p| p.2));
+}

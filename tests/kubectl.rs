@@ -738,3 +738,92 @@ fn seed_002_replicaset_daemonset_jobs_and_cronjob_replay_with_real_kubectl() {
     assert_eq!(lines.len(), 2, "{log}");
     assert_eq!(lines[1], "hello kubernetes");
 }
+
+#[test]
+fn exec_runs_the_containers_programs_over_websocket() {
+    if !kubectl_present() {
+        return;
+    }
+    let s = Server::start_at("10");
+    s.kubectl(&["apply", "-f", "deployment-nginx.yml"]).ok();
+    let pods = s.until(&["get", "pods", "-o", "name"], |o| o.starts_with("pod/"));
+    let pod = pods.lines().next().unwrap().trim();
+    s.until(&["get", pod], |o| o.contains("Running"));
+    let name = pod.trim_start_matches("pod/");
+    // nginx prints its version on stderr; 1.15-alpine is 1.15.12.
+    let r = s.kubectl(&["exec", pod, "--", "nginx", "-v"]);
+    assert_eq!(
+        (r.code, r.err.as_str()),
+        (0, "nginx version: nginx/1.15.12\n")
+    );
+    assert_eq!(
+        s.kubectl(&["exec", pod, "--", "hostname"]).ok(),
+        format!("{name}\n")
+    );
+    let html = s
+        .kubectl(&["exec", pod, "--", "cat", "/usr/share/nginx/html/index.html"])
+        .ok();
+    assert!(html.contains("<h1>Welcome to nginx!</h1>"), "{html}");
+    // A shell with a redirect and an exit status kubectl passes on.
+    let r = s.kubectl(&[
+        "exec",
+        pod,
+        "--",
+        "sh",
+        "-c",
+        "echo hi > /tmp/x; cat /tmp/x; exit 3",
+    ]);
+    assert_eq!((r.code, r.out.as_str()), (3, "hi\n"));
+    assert!(
+        r.err.contains("command terminated with exit code 3"),
+        "{}",
+        r.err
+    );
+    let r = s.kubectl(&["exec", pod, "--", "sh", "-c", "nosuch"]);
+    assert_eq!(r.code, 127);
+    assert!(r.err.starts_with("sh: nosuch: not found\n"), "{}", r.err);
+    // No shell in between: the runtime cannot find it.
+    let r = s.kubectl(&["exec", pod, "--", "nosuch"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err
+            .contains("exec: \"nosuch\": executable file not found in $PATH"),
+        "{}",
+        r.err
+    );
+    let env = s.kubectl(&["exec", pod, "--", "env"]).ok();
+    assert!(env.contains(&format!("HOSTNAME={name}\n")), "{env}");
+    assert!(env.contains("KUBERNETES_SERVICE_HOST=10.96.0.1\n"), "{env}");
+    // Stdin: a shell reading its commands, and cat copying what it is given.
+    let mut child = Command::new(KUBECTL)
+        .args(["exec", "-i", pod, "--", "sh"])
+        .env("HOME", s.home.path())
+        .env("KUBECONFIG", &s.kubeconfig)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"echo one\nls /usr/share/nginx/html\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).as_ref()
+        ),
+        (Some(0), "one\n50x.html\nindex.html\n")
+    );
+    let r = s.kubectl(&["exec", pod, "-c", "nope", "--", "ls"]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.err.contains("container nope is not valid for pod"),
+        "{}",
+        r.err
+    );
+}

@@ -88,6 +88,8 @@ pub struct KubeReply {
     pub more: Option<tokio::sync::mpsc::UnboundedReceiver<Vec<u8>>>,
     /// When the server ends the stream (`timeoutSeconds`).
     pub timeout: Option<u64>,
+    /// An exec session for the transport to drive (`pods/NAME/exec`).
+    pub exec: Option<Box<opsconsole_sim::kube::api::exec::ExecSession>>,
 }
 
 /// A Kubernetes watch (or followed log) the host keeps feeding.
@@ -333,7 +335,12 @@ impl Host {
             }
             Request::Kube { req, reply } => {
                 let mut resp = self.kube(&req);
+                let mut exec = None;
                 let (more, timeout) = match resp.stream.take() {
+                    Some(Stream::Exec(session)) => {
+                        exec = Some(session);
+                        (None, None)
+                    }
                     Some(stream) if !stream.done() => {
                         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
                         let timeout = stream.timeout_secs();
@@ -346,6 +353,7 @@ impl Host {
                     resp,
                     more,
                     timeout,
+                    exec,
                 });
             }
             Request::Shutdown => {}

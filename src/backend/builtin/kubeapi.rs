@@ -6,6 +6,7 @@
 //! TLS).
 
 use super::host::{KubeReply, Request};
+use super::kubeexec;
 use super::pki::Pki;
 use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
@@ -13,6 +14,7 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Frame, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
+use opsconsole_sim::kube::api::exec::ExecSession;
 use opsconsole_sim::kube::api::{ApiRequest, ApiResponse, MAX_BODY, status::Status};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
@@ -86,6 +88,7 @@ pub async fn serve(listener: TcpListener, cfg: rustls::ServerConfig, tx: Sender<
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(tls), svc)
+                .with_upgrades()
                 .await;
         });
     }
@@ -162,8 +165,45 @@ fn stream(
     respond(r, body.boxed_unsync())
 }
 
+/// The answer to a WebSocket upgrade for an exec session: `101 Switching Protocols`, and
+/// the session driven on the upgraded connection.
+fn upgrade(
+    on_upgrade: Option<hyper::upgrade::OnUpgrade>,
+    key: &str,
+    offered: &str,
+    session: Box<ExecSession>,
+) -> hyper::Response<Body> {
+    let (Some(on_upgrade), false) = (on_upgrade, key.is_empty()) else {
+        return reply(ApiResponse::error(&Status::bad_request(
+            "Upgrade request required",
+        )));
+    };
+    let Some(protocol) = kubeexec::choose_protocol(offered) else {
+        return reply(ApiResponse::error(&Status::bad_request(format!(
+            "unable to upgrade: no supported subprotocol in {offered:?}; this server speaks {}",
+            kubeexec::PROTOCOLS.join(", ")
+        ))));
+    };
+    tokio::spawn(async move {
+        if let Ok(io) = on_upgrade.await {
+            kubeexec::drive(TokioIo::new(io), *session).await;
+        }
+    });
+    hyper::Response::builder()
+        .status(hyper::StatusCode::SWITCHING_PROTOCOLS)
+        .header(hyper::header::UPGRADE, "websocket")
+        .header(hyper::header::CONNECTION, "Upgrade")
+        .header(
+            hyper::header::SEC_WEBSOCKET_ACCEPT,
+            kubeexec::accept_key(key),
+        )
+        .header(hyper::header::SEC_WEBSOCKET_PROTOCOL, protocol)
+        .body(Full::new(Bytes::new()).boxed_unsync())
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new()).boxed_unsync()))
+}
+
 async fn answer(
-    req: hyper::Request<Incoming>,
+    mut req: hyper::Request<Incoming>,
     tx: Sender<Request>,
     authenticated: bool,
     server: String,
@@ -176,6 +216,17 @@ async fn answer(
     let query = req.uri().query().unwrap_or_default().to_string();
     let accept = header(&req, hyper::header::ACCEPT);
     let content_type = header(&req, hyper::header::CONTENT_TYPE);
+    let ws_key = header(&req, hyper::header::SEC_WEBSOCKET_KEY);
+    let offered: Vec<&str> = req
+        .headers()
+        .get_all(hyper::header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let offered = offered.join(",");
+    let on_upgrade = header(&req, hyper::header::UPGRADE)
+        .eq_ignore_ascii_case("websocket")
+        .then(|| hyper::upgrade::on(&mut req));
     let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
         Ok(b) => b.to_bytes().to_vec(),
         Err(_) => return reply(ApiResponse::error(&Status::too_large())),
@@ -201,9 +252,14 @@ async fn answer(
     }
     match rrx.await {
         Ok(KubeReply {
+            exec: Some(session),
+            ..
+        }) => upgrade(on_upgrade, &ws_key, &offered, session),
+        Ok(KubeReply {
             resp,
             more: Some(rx),
             timeout,
+            ..
         }) => stream(resp, rx, timeout),
         Ok(KubeReply { resp, .. }) => reply(resp),
         Err(_) => reply(ApiResponse::error(&Status::unavailable())),

@@ -181,6 +181,30 @@ impl SimTime {
     }
 
     /// `time.RFC3339`: whole seconds.
+    /// `date`'s format: `Sun Nov 22 10:00:00 UTC 2026`.
+    pub fn ctime_utc(self) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let c = self.civil();
+        let day = self
+            .0
+            .div_euclid(NANOS_PER_SEC)
+            .div_euclid(86400)
+            .rem_euclid(7) as usize;
+        format!(
+            "{} {} {:2} {:02}:{:02}:{:02} UTC {}",
+            DAYS[day],
+            MONTHS[(c.month - 1).clamp(0, 11) as usize],
+            c.day,
+            c.hour,
+            c.min,
+            c.sec,
+            c.year
+        )
+    }
+
     pub fn rfc3339(self) -> String {
         format!("{}Z", self.date_time())
     }

@@ -6,3 +6,4 @@ pub mod images;
 pub mod ipam;
 pub mod logs;
 pub mod runtime;
+pub mod shell;

@@ -385,3 +385,52 @@ fn nodes_added_to_the_kubernetes_cluster_register_ready_and_take_pods() {
     );
     assert!(placed.iter().all(|p| p.2));
 }
+
+#[test]
+fn an_exec_session_with_a_terminal_echoes_prompts_and_ends_with_the_exit_status() {
+    use crate::kube::api::exec::{ExecOut, exit_status};
+    use crate::kube::api::{Query, Stream};
+    let mut c = cluster();
+    web(&mut c, 1);
+    c.advance(secs(10));
+    let name = pods(&c)[0].0.clone();
+    let key = format!("default/{name}");
+    let q = Query::parse("command=sh&stdin=true&tty=true&stdout=true");
+    let r = crate::kube::api::exec::start(c.state(), &key, &q).unwrap();
+    assert_eq!(r.status, 101);
+    let Some(Stream::Exec(mut s)) = r.stream else {
+        panic!("no session")
+    };
+    let text = |outs: Vec<ExecOut>| -> String {
+        outs.into_iter()
+            .map(|o| match o {
+                ExecOut::Stdout(b) => String::from_utf8_lossy(&b).to_string(),
+                ExecOut::Stderr(_) => panic!("a terminal has one stream"),
+                ExecOut::Exit(b) => format!("<{}>", String::from_utf8_lossy(&b)),
+            })
+            .collect()
+    };
+    // nginx:1.14.2 is Debian: bash is there, but `sh` was asked for.
+    assert_eq!(text(s.begin()), "/ # ");
+    assert_eq!(
+        text(s.input(b"hostnamx\x7fe\r")),
+        format!("hostnamx\x08 \x08e\r\n{name}\r\n/ # ")
+    );
+    assert_eq!(
+        text(s.input(b"nope\r")),
+        "nope\r\nsh: nope: not found\r\n/ # "
+    );
+    let end = text(s.input(b"exit 4\r"));
+    assert_eq!(
+        end,
+        format!("exit 4\r\n<{}>", String::from_utf8_lossy(&exit_status(4)))
+    );
+    assert!(s.ended());
+    // A finished or missing container cannot be exec'd into.
+    let bad =
+        crate::kube::api::exec::start(c.state(), &key, &Query::parse("command=ls&container=x"));
+    assert_eq!(
+        bad.unwrap_err().message,
+        format!("container x is not valid for pod {name}")
+    );
+}

@@ -11,6 +11,7 @@ use crate::base::rng::stable_hex64;
 mod lines;
 mod pi;
 mod programs;
+pub mod userland;
 
 pub use lines::LOG_LIMIT;
 pub use programs::*;

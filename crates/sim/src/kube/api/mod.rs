@@ -7,6 +7,7 @@
 //! answer of 400 or more changes nothing.
 
 pub mod discovery;
+pub mod exec;
 pub mod logs;
 pub mod patch;
 pub mod registry;
@@ -58,6 +59,9 @@ pub struct ApiResponse {
 pub enum Stream {
     Watch(Box<watch::Watch>),
     Log(Box<logs::LogFollow>),
+    /// A process in a container: the transport drives it (it needs nothing more from the
+    /// state).
+    Exec(Box<exec::ExecSession>),
 }
 
 impl Stream {
@@ -66,6 +70,7 @@ impl Stream {
         match self {
             Stream::Watch(w) => w.poll(st, bookmark),
             Stream::Log(l) => l.poll(st),
+            Stream::Exec(_) => Vec::new(),
         }
     }
     /// Whether the stream has ended.
@@ -73,13 +78,14 @@ impl Stream {
         match self {
             Stream::Watch(w) => w.done,
             Stream::Log(l) => l.done,
+            Stream::Exec(e) => e.ended(),
         }
     }
     /// When the server ends it anyway (`timeoutSeconds` of a watch).
     pub fn timeout_secs(&self) -> Option<u64> {
         match self {
             Stream::Watch(w) => w.timeout_secs,
-            Stream::Log(_) => None,
+            Stream::Log(_) | Stream::Exec(_) => None,
         }
     }
 }
@@ -152,6 +158,14 @@ impl Query {
             .iter()
             .find(|(key, _)| key == k)
             .map(|(_, v)| v.as_str())
+    }
+    /// Every value of a repeated parameter (`command=sh&command=-c&...`), in order.
+    pub fn all(&self, k: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 
@@ -309,6 +323,9 @@ fn resource(
     }
     if let (Some("log"), Some(key), "GET") = (t.sub, t.key(), req.method.as_str()) {
         return logs::read(st, &key, q);
+    }
+    if let (Some("exec"), Some(key), "GET" | "POST") = (t.sub, t.key(), req.method.as_str()) {
+        return exec::start(st, &key, q);
     }
     match (req.method.as_str(), t.key()) {
         ("GET", _)

@@ -827,3 +827,80 @@ fn exec_runs_the_containers_programs_over_websocket() {
         r.err
     );
 }
+
+#[test]
+fn kubectl_create_generators_send_protobuf_bodies_that_work() {
+    if !kubectl_present() {
+        return;
+    }
+    let s = Server::start_at("10");
+    assert_eq!(
+        s.kubectl(&["create", "namespace", "dev"]).ok(),
+        "namespace/dev created\n"
+    );
+    let r = s.kubectl(&[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx:1.16-alpine",
+        "--replicas=3",
+        "--port=80",
+        "-n",
+        "dev",
+    ]);
+    assert_eq!(r.ok(), "deployment.apps/web created\n");
+    let out = s.kubectl(&[
+        "rollout",
+        "status",
+        "deploy/web",
+        "-n",
+        "dev",
+        "--timeout=60s",
+    ]);
+    assert!(out.ok().contains("successfully rolled out"));
+    let spec = s
+        .kubectl(&["get", "deploy", "web", "-n", "dev", "-o", "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort} {.metadata.labels.app}"])
+        .ok();
+    assert_eq!(spec, "3 nginx:1.16-alpine 80 web");
+    // Zero-valued fields Go leaves out of JSON stay out.
+    let yaml = s
+        .kubectl(&["get", "deploy", "web", "-n", "dev", "-o", "yaml"])
+        .ok();
+    assert!(
+        !yaml.contains("hostPort") && !yaml.contains("generation: 0"),
+        "{yaml}"
+    );
+    assert_eq!(
+        s.kubectl(&[
+            "create",
+            "cronjob",
+            "hello",
+            "--image=busybox:1.28",
+            "--schedule=*/1 * * * *",
+            "--",
+            "echo",
+            "hi"
+        ])
+        .ok(),
+        "cronjob.batch/hello created\n"
+    );
+    assert_eq!(
+        s.kubectl(&["create", "job", "once", "--from=cronjob/hello"])
+            .ok(),
+        "job.batch/once created\n"
+    );
+    let owner = s
+        .kubectl(&["get", "job", "once", "-o", "jsonpath={.metadata.ownerReferences[0].kind}/{.metadata.ownerReferences[0].name} {.spec.template.spec.containers[0].command}"])
+        .ok();
+    assert_eq!(owner, "CronJob/hello [\"echo\",\"hi\"]");
+    s.until(&["get", "job", "once"], |o| o.contains("Complete"));
+    let logs = s.kubectl(&["logs", "job/once"]).ok();
+    assert_eq!(logs, "hi\n");
+    // Twice is refused as the real server refuses it.
+    let r = s.kubectl(&["create", "namespace", "dev"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.err,
+        "Error from server (AlreadyExists): namespaces \"dev\" already exists\n"
+    );
+}

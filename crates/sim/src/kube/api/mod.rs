@@ -10,6 +10,7 @@ pub mod discovery;
 pub mod exec;
 pub mod logs;
 pub mod patch;
+pub mod proto;
 pub mod registry;
 pub mod resources;
 pub mod select;
@@ -295,6 +296,9 @@ fn body(req: &ApiRequest) -> Result<Value, Status> {
         | "application/strategic-merge-patch+json"
         | "application/json-patch+json" => serde_json::from_slice(&req.body).map_err(|e| {
             Status::bad_request(format!("error decoding the request body as JSON: {e}"))
+        }),
+        "application/vnd.kubernetes.protobuf" => proto::decode(&req.body).map_err(|e| {
+            Status::bad_request(format!("error decoding the protobuf request body: {e}"))
         }),
         "application/yaml" | "application/apply-patch+yaml" => {
             let text = String::from_utf8_lossy(&req.body);

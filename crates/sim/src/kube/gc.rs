@@ -10,7 +10,7 @@ pub const FOREGROUND: &str = "foregroundDeletion";
 
 /// The kinds that own others, and the kinds that have owners.
 fn owner_live(st: &State, ns: &str, r: &OwnerReference) -> Option<ObjectMeta> {
-    let key = if ns.is_empty() {
+    let key = if ns.is_empty() || r.kind == "Node" {
         r.name.clone()
     } else {
         format!("{ns}/{}", r.name)
@@ -21,6 +21,7 @@ fn owner_live(st: &State, ns: &str, r: &OwnerReference) -> Option<ObjectMeta> {
         "DaemonSet" => st.get::<DaemonSet>(&key).map(|o| &o.metadata),
         "Job" => st.get::<Job>(&key).map(|o| &o.metadata),
         "CronJob" => st.get::<CronJob>(&key).map(|o| &o.metadata),
+        "Node" => st.get::<KubeNode>(&key).map(|o| &o.metadata),
         _ => return None,
     };
     m.filter(|m| m.uid.as_deref() == Some(r.uid.as_str()))
@@ -30,7 +31,7 @@ fn owner_live(st: &State, ns: &str, r: &OwnerReference) -> Option<ObjectMeta> {
 fn known_kind(k: &str) -> bool {
     matches!(
         k,
-        "Deployment" | "ReplicaSet" | "DaemonSet" | "Job" | "CronJob"
+        "Deployment" | "ReplicaSet" | "DaemonSet" | "Job" | "CronJob" | "Node"
     )
 }
 

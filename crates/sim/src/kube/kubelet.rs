@@ -207,6 +207,10 @@ fn pod(st: &mut State, key: &str, now: SimTime) -> Option<SimTime> {
     }
     let ip = match p.status.as_ref().and_then(|s| s.pod_ip.clone()) {
         Some(ip) => Some(ip),
+        None if first_start && spec.host_network == Some(true) => st
+            .get::<KubeNode>(&node)
+            .and_then(|n| n.status.as_ref()?.addresses.as_ref()?.first().cloned())
+            .map(|a| a.address),
         None if first_start => pod_ip(st, &node),
         None => None,
     };
@@ -273,7 +277,7 @@ fn pod(st: &mut State, key: &str, now: SimTime) -> Option<SimTime> {
 fn pull_denied(image: &str) -> String {
     let q = qualified(image);
     format!(
-        "failed to pull and unpack image \"docker.io/{q}\": failed to resolve reference \"docker.io/{q}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
+        "failed to pull and unpack image \"{q}\": failed to resolve reference \"{q}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
     )
 }
 
@@ -292,7 +296,7 @@ fn pulling(st: &mut State, p: &Pod, node: &str, containers: &[Container]) {
             );
             continue;
         };
-        let name = format!("docker.io/{}", qualified(&r.familiar()));
+        let name = qualified(&r.familiar());
         let present = st.get::<KubeNode>(node).is_some_and(|n| {
             n.status
                 .as_ref()
@@ -324,7 +328,7 @@ fn pulling(st: &mut State, p: &Pod, node: &str, containers: &[Container]) {
         events::record(st, about, false, "Pulled", &msg, &kubelet(node));
         if !present {
             let digest = format!(
-                "docker.io/{}@{}",
+                "{}@{}",
                 qualified(&r.repo),
                 images::digest_of(&r.familiar())
             );
@@ -373,9 +377,9 @@ fn is_waiting(s: &ContainerStatus, reason: &str) -> bool {
 fn run_container(st: &mut State, c: &Container, s: &mut ContainerStatus, at: SimTime) {
     let image = c.image.clone().unwrap_or_default();
     if let Some((_, r)) = images::lookup(&image) {
-        s.image = format!("docker.io/{}", qualified(&r.familiar()));
+        s.image = qualified(&r.familiar());
         s.image_id = format!(
-            "docker.io/{}@{}",
+            "{}@{}",
             qualified(&r.repo),
             images::digest_of(&r.familiar())
         );
@@ -686,11 +690,16 @@ pub fn killing(st: &mut State, p: &Pod) {
     }
 }
 
-/// `nginx:1.15-alpine` → `library/nginx:1.15-alpine` (Docker Hub's official images).
+/// The full reference containerd reports: `nginx:1.15-alpine` →
+/// `docker.io/library/nginx:1.15-alpine` (Docker Hub's official images), `calico/node:v3` →
+/// `docker.io/calico/node:v3`, `registry.k8s.io/pause:3.10` as it is.
 fn qualified(image: &str) -> String {
-    if image.contains('/') {
+    let first = image.split('/').next().unwrap_or_default();
+    if image.contains('/') && (first.contains('.') || first.contains(':')) {
         image.to_string()
+    } else if image.contains('/') {
+        format!("docker.io/{image}")
     } else {
-        format!("library/{image}")
+        format!("docker.io/library/{image}")
     }
 }

@@ -270,5 +270,135 @@ pub fn add(st: &mut State) {
         ],
     );
     st.insert(dns);
+    kube_system(st);
     st.meta.kube.seeded = true;
+    let at = st.now() + super::controllers::DEBOUNCE;
+    st.request_kube_sync(at);
 }
+
+/// The kube-system workloads, created through the API server as an installer would: CoreDNS,
+/// the kube-proxy and Calico DaemonSets, and the control plane's static pods on the masters
+/// (mirror pods, owned by their node).
+fn kube_system(st: &mut State) {
+    let post = |st: &mut State, path: &str, ct: &str, body: Vec<u8>| {
+        let r = super::api::handle(
+            st,
+            &super::api::ApiRequest {
+                method: "POST".into(),
+                path: path.into(),
+                content_type: ct.into(),
+                accept: "application/json".into(),
+                body,
+                ..Default::default()
+            },
+        );
+        debug_assert!(
+            r.status == 201,
+            "{path}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+        r
+    };
+    for doc in include_str!("kube-system.yaml").split("\n---\n") {
+        let plural = if doc.contains("\nkind: DaemonSet") {
+            "daemonsets"
+        } else {
+            "deployments"
+        };
+        let path = format!("/apis/apps/v1/namespaces/kube-system/{plural}");
+        post(st, &path, "application/yaml", doc.as_bytes().to_vec());
+    }
+    let masters: Vec<KubeNode> = st
+        .all::<KubeNode>()
+        .filter(|n| {
+            n.metadata
+                .labels
+                .as_ref()
+                .is_some_and(|l| l.contains_key("node-role.kubernetes.io/control-plane"))
+        })
+        .cloned()
+        .collect();
+    for n in masters {
+        let node = n.metadata.name.clone().unwrap_or_default();
+        let owner = super::gc::owner_ref("v1", "Node", &n.metadata);
+        for (component, image, cmd) in STATIC_PODS {
+            let name = format!("{component}-{node}");
+            let hash = crate::base::rng::stable_hex64(&name)[..32].to_string();
+            let pod = serde_json::json!({
+                "apiVersion": "v1", "kind": "Pod",
+                "metadata": {
+                    "name": name,
+                    "namespace": "kube-system",
+                    "labels": {"component": component, "tier": "control-plane"},
+                    "annotations": {
+                        "kubernetes.io/config.hash": hash,
+                        "kubernetes.io/config.mirror": hash,
+                        "kubernetes.io/config.source": "file",
+                    },
+                    "ownerReferences": [owner],
+                },
+                "spec": {
+                    "nodeName": node,
+                    "hostNetwork": true,
+                    "priorityClassName": "system-node-critical",
+                    "priority": 2000001000,
+                    "tolerations": [{"operator": "Exists", "effect": "NoExecute"}],
+                    "containers": [{
+                        "name": component,
+                        "image": image,
+                        "command": cmd.split(' ').collect::<Vec<_>>(),
+                        "resources": {"requests": {"cpu": "100m"}},
+                    }],
+                },
+            });
+            post(
+                st,
+                "/api/v1/namespaces/kube-system/pods",
+                "application/json",
+                pod.to_string().into_bytes(),
+            );
+            // The kubelet started it from its manifest: bound from the start.
+            let now = time(st.now());
+            let host_ip = n
+                .status
+                .as_ref()
+                .and_then(|s| s.addresses.as_ref())
+                .and_then(|a| a.first())
+                .map(|a| a.address.clone());
+            st.update::<Pod>(&format!("kube-system/{component}-{node}"), |p| {
+                let s = p.status.get_or_insert_default();
+                s.host_ip = host_ip;
+                s.conditions = Some(vec![k8s_openapi::api::core::v1::PodCondition {
+                    type_: "PodScheduled".into(),
+                    status: "True".into(),
+                    last_transition_time: Some(now),
+                    ..Default::default()
+                }]);
+            });
+        }
+    }
+}
+
+/// The control plane's static pods: component, image, command.
+const STATIC_PODS: &[(&str, &str, &str)] = &[
+    (
+        "etcd",
+        "registry.k8s.io/etcd:3.5.16-0",
+        "etcd --data-dir=/var/lib/etcd --listen-client-urls=https://127.0.0.1:2379",
+    ),
+    (
+        "kube-apiserver",
+        "registry.k8s.io/kube-apiserver:v1.32.4",
+        "kube-apiserver --secure-port=6443 --service-cluster-ip-range=10.96.0.0/12",
+    ),
+    (
+        "kube-controller-manager",
+        "registry.k8s.io/kube-controller-manager:v1.32.4",
+        "kube-controller-manager --cluster-cidr=10.3.0.0/16 --leader-elect=true",
+    ),
+    (
+        "kube-scheduler",
+        "registry.k8s.io/kube-scheduler:v1.32.4",
+        "kube-scheduler --leader-elect=true",
+    ),
+];

@@ -70,7 +70,7 @@ fn web(c: &mut Cluster, replicas: i32) {
 /// (name, node, ready, terminating, restarts of the first container) of every pod.
 fn pods(c: &Cluster) -> Vec<(String, String, bool, bool, i32)> {
     c.state()
-        .all::<Pod>()
+        .with_prefix::<Pod>("default/")
         .map(|p| {
             (
                 p.metadata.name.clone().unwrap_or_default(),
@@ -141,7 +141,12 @@ fn a_down_node_goes_not_ready_is_tainted_and_its_pods_are_evicted_after_five_min
         .collect();
     assert!(!on_node2.is_empty(), "spread over both workers: {before:?}");
     // Admission gave every pod five minutes' grace on a failing node.
-    let p = c.state().all::<Pod>().next().unwrap().clone();
+    let p = c
+        .state()
+        .with_prefix::<Pod>("default/")
+        .next()
+        .unwrap()
+        .clone();
     let tols = p.spec.unwrap().tolerations.unwrap();
     assert!(tols.iter().any(
         |t| t.key.as_deref() == Some("node.kubernetes.io/unreachable")
@@ -255,7 +260,7 @@ fn a_node_that_comes_back_restarts_its_containers() {
     c.apply(Command::Kube(KubeCommand::NodeUp { node: node.clone() }))
         .unwrap();
     c.advance(secs(2));
-    for p in c.state().all::<Pod>() {
+    for p in c.state().with_prefix::<Pod>("default/") {
         if p.spec.as_ref().and_then(|s| s.node_name.as_deref()) != Some(node.as_str()) {
             continue;
         }
@@ -433,4 +438,76 @@ fn an_exec_session_with_a_terminal_echoes_prompts_and_ends_with_the_exit_status(
         bad.unwrap_err().message,
         format!("container x is not valid for pod {name}")
     );
+}
+
+#[test]
+fn kube_system_runs_coredns_kube_proxy_calico_and_the_static_control_plane() {
+    let mut c = cluster();
+    c.advance(secs(15));
+    let sys: Vec<Pod> = c
+        .state()
+        .with_prefix::<Pod>("kube-system/")
+        .cloned()
+        .collect();
+    let count = |prefix: &str| {
+        sys.iter()
+            .filter(|p| {
+                p.metadata
+                    .name
+                    .as_deref()
+                    .unwrap_or_default()
+                    .starts_with(prefix)
+            })
+            .count()
+    };
+    assert_eq!(
+        (
+            count("coredns-"),
+            count("kube-proxy-"),
+            count("calico-node-"),
+            count("etcd-"),
+            count("kube-apiserver-")
+        ),
+        (2, 4, 4, 2, 2)
+    );
+    assert_eq!(sys.len(), 2 + 4 + 4 + 8);
+    for p in &sys {
+        assert!(
+            super::kubelet::ready(p),
+            "{:?} is not ready",
+            p.metadata.name
+        );
+        let s = p.status.as_ref().unwrap();
+        let node = p.spec.as_ref().unwrap().node_name.clone().unwrap();
+        if p.spec.as_ref().unwrap().host_network == Some(true) {
+            assert_eq!(
+                s.pod_ip.as_deref(),
+                Some(node.as_str()),
+                "host network: the node's address"
+            );
+        } else {
+            assert!(s.pod_ip.as_deref().unwrap().starts_with("10.3."));
+        }
+    }
+    let api = sys
+        .iter()
+        .find(|p| p.metadata.name.as_deref() == Some("kube-apiserver-192.168.122.11"))
+        .unwrap();
+    let owner = &api.metadata.owner_references.as_ref().unwrap()[0];
+    assert_eq!(
+        (owner.kind.as_str(), owner.name.as_str()),
+        ("Node", "192.168.122.11")
+    );
+    let image = &api
+        .status
+        .as_ref()
+        .unwrap()
+        .container_statuses
+        .as_ref()
+        .unwrap()[0]
+        .image;
+    assert_eq!(image, "registry.k8s.io/kube-apiserver:v1.32.4");
+    // Nothing more to do once it is up.
+    c.advance(secs(60));
+    assert_eq!(c.state().meta.kube.sync_at, None);
 }

@@ -32,6 +32,8 @@ pub enum App {
     Chatty,
     Job,
     Flaky,
+    /// A cluster component (CoreDNS, kube-proxy, Calico, the control plane): runs for ever.
+    Component,
 }
 
 pub struct ImageInfo {
@@ -286,6 +288,90 @@ pub static CATALOG: &[ImageInfo] = &[
         mem = 10,
         arm = true,
         Job
+    ),
+    img!(
+        "registry.k8s.io/coredns/coredns",
+        ["v1.11.3"],
+        entry = ["/coredns"],
+        cmd = [],
+        ports = ["53/tcp", "53/udp", "9153/tcp"],
+        pull = 3000,
+        start = 300,
+        mem = 70,
+        arm = true,
+        Component
+    ),
+    img!(
+        "registry.k8s.io/kube-proxy",
+        ["v1.32.4"],
+        entry = [],
+        cmd = ["/usr/local/bin/kube-proxy"],
+        ports = [],
+        pull = 5000,
+        start = 300,
+        mem = 40,
+        arm = true,
+        Component
+    ),
+    img!(
+        "calico/node",
+        ["v3.28.2"],
+        entry = [],
+        cmd = ["start_runit"],
+        ports = [],
+        pull = 9000,
+        start = 800,
+        mem = 150,
+        arm = true,
+        Component
+    ),
+    img!(
+        "registry.k8s.io/kube-apiserver",
+        ["v1.32.4"],
+        entry = [],
+        cmd = ["kube-apiserver"],
+        ports = [],
+        pull = 6000,
+        start = 500,
+        mem = 300,
+        arm = true,
+        Component
+    ),
+    img!(
+        "registry.k8s.io/kube-controller-manager",
+        ["v1.32.4"],
+        entry = [],
+        cmd = ["kube-controller-manager"],
+        ports = [],
+        pull = 6000,
+        start = 400,
+        mem = 60,
+        arm = true,
+        Component
+    ),
+    img!(
+        "registry.k8s.io/kube-scheduler",
+        ["v1.32.4"],
+        entry = [],
+        cmd = ["kube-scheduler"],
+        ports = [],
+        pull = 4000,
+        start = 300,
+        mem = 30,
+        arm = true,
+        Component
+    ),
+    img!(
+        "registry.k8s.io/etcd",
+        ["3.5.16-0"],
+        entry = [],
+        cmd = ["etcd"],
+        ports = [],
+        pull = 8000,
+        start = 500,
+        mem = 100,
+        arm = true,
+        Component
     ),
 ];
 

@@ -202,6 +202,40 @@ pub fn program_for(info: &ImageInfo, argv: &[String], env: &[String]) -> Program
             ];
             p.stop_time = SimDuration::from_millis(800);
         }
+        App::Component => {
+            let lines: &[&str] = match info.repo.rsplit('/').next().unwrap_or_default() {
+                "coredns" => &[
+                    ".:53",
+                    "[INFO] plugin/reload: Running configuration SHA512 = 591cf328cccc12bc490481273e738df59329c62c0b729d94e8b61db9961c2fa5f046dd37f1cf888b953814040d180f52594972691cd6ff41be96639138a43908",
+                    "CoreDNS-1.11.3",
+                    "linux/amd64, go1.21.11, a6338e9",
+                ],
+                "kube-proxy" => &[
+                    "I1122 10:00:01.000000       1 server_linux.go:66] \"Using iptables proxy\"",
+                    "I1122 10:00:01.100000       1 server.go:483] \"Version info\" version=\"v1.32.4\"",
+                    "I1122 10:00:01.200000       1 config.go:199] \"Starting service config controller\"",
+                    "I1122 10:00:01.300000       1 shared_informer.go:320] Caches are synced for service config",
+                ],
+                "node" => &[
+                    "2026-11-22 10:00:01.000 [INFO][9] startup/startup.go 427: Early log level set to info",
+                    "2026-11-22 10:00:01.100 [INFO][9] startup/startup.go 475: Using NODENAME environment for node name",
+                    "2026-11-22 10:00:02.000 [INFO][9] startup/startup.go 750: CALICO_IPV4POOL_CIDR is 10.3.0.0/16",
+                    "bird: BGP: Established",
+                ],
+                "etcd" => &[
+                    "{\"level\":\"info\",\"msg\":\"serving client traffic securely\",\"address\":\"127.0.0.1:2379\"}",
+                ],
+                _ => &[
+                    "I1122 10:00:01.000000       1 flags.go:64] FLAG: --v=\"2\"",
+                    "I1122 10:00:02.000000       1 secure_serving.go:213] Serving securely",
+                ],
+            };
+            p.prelude = lines
+                .iter()
+                .enumerate()
+                .map(|(i, l)| Program::text(100 + 50 * i as i64, l))
+                .collect();
+        }
         App::Portainer => {
             p.prelude = vec![Program::text(100, "Starting Portainer 1.19.2 on :9000")];
         }

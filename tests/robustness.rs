@@ -453,6 +453,12 @@ fn bad_values_are_refused_with_clear_errors() {
         ("sim strategy worst", 1, "unknown strategy \"worst\""),
         ("sim node down nosuch", 1, "no such node: nosuch"),
         ("sim task crash nosuch", 1, "no such task: nosuch"),
+        ("sim pod crash nosuch -c x", 1, "and no pod of that name"),
+        (
+            "sim node add k --cluster mesos",
+            1,
+            "invalid --cluster \"mesos\"",
+        ),
         ("sim node up node139", 1, "node node139 is already up"),
     ];
     for (line, code, msg) in cases {

@@ -85,6 +85,28 @@ impl Cluster {
         }
     }
 
+    /// Applies one of the simulator's changes to the Kubernetes cluster's machines
+    /// atomically; returns the names it touched.
+    pub fn apply_kube(
+        &mut self,
+        cmd: crate::kube::nodes::KubeCommand,
+    ) -> Result<Vec<String>, ApiError> {
+        self.st.begin();
+        match crate::kube::nodes::handle(&mut self.st, cmd) {
+            Ok(names) => {
+                let at = self.st.now() + crate::kube::controllers::DEBOUNCE;
+                self.st.request_kube_sync(at);
+                self.after_step();
+                self.st.commit();
+                Ok(names)
+            }
+            Err(e) => {
+                self.st.rollback();
+                Err(ApiError(e))
+            }
+        }
+    }
+
     /// Serves one Kubernetes API request, as one transaction: an error answer changes
     /// nothing.
     pub fn kube_api(
@@ -114,6 +136,8 @@ impl Cluster {
         }
         self.st.begin();
         crate::kube::seed::add(&mut self.st);
+        let at = self.st.now() + crate::kube::controllers::DEBOUNCE;
+        self.st.request_kube_sync(at);
         self.st.commit();
     }
 

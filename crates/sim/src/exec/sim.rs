@@ -61,8 +61,8 @@ pub(super) fn run(
         SimCmd::NodeAdd {
             tpl,
             kubernetes: true,
-        } => match cl.apply(Command::Kube(KubeCommand::AddNodes(tpl))) {
-            Ok(Outcome::Ids(names)) => {
+        } => match cl.apply_kube(KubeCommand::AddNodes(tpl)) {
+            Ok(names) => {
                 for name in names {
                     if let Some(n) = cl.state().get::<k8s::KubeNode>(&name) {
                         let status = n.status.clone().unwrap_or_default();
@@ -91,7 +91,6 @@ pub(super) fn run(
                 }
                 0
             }
-            Ok(_) => 0,
             Err(e) => io.fail(&e.0),
         },
         SimCmd::NodeAdd { tpl, .. } => match cl.apply(Command::AddNodes(tpl)) {
@@ -118,7 +117,7 @@ pub(super) fn run(
         {
             let why = resolve_pod(cl, &task).err().unwrap_or_default();
             io.fail(&format!(
-                "no such task or pod: {task} (give a task ID, an ID prefix, a name like my_nginx.2, or a pod as NAME or NAMESPACE/NAME){why}"
+                "no such task: {task} (give a task ID, an ID prefix or a name like my_nginx.2), and no pod of that name (NAME or NAMESPACE/NAME){why}"
             ))
         }
         SimCmd::TaskStop(ref task) | SimCmd::TaskCrash { ref task, .. }
@@ -131,19 +130,18 @@ pub(super) fn run(
                 } => (code, container),
                 _ => (0, None),
             };
-            match cl.apply(Command::Kube(KubeCommand::ContainerExit {
+            match cl.apply_kube(KubeCommand::ContainerExit {
                 pod: pod.clone(),
                 container,
                 code: code as i32,
-            })) {
-                Ok(Outcome::Ids(c)) => {
+            }) {
+                Ok(c) => {
                     io.outln(&format!(
                         "pod {pod}: container {} exited ({code})",
                         c.join(",")
                     ));
                     0
                 }
-                Ok(_) => 0,
                 Err(e) => io.fail(&e.0),
             }
         }
@@ -281,7 +279,7 @@ fn kube_node(cl: &mut Cluster, io: &mut Io, name: &str, down: bool) -> i32 {
     } else {
         KubeCommand::NodeUp { node: node.clone() }
     };
-    match cl.apply(Command::Kube(cmd)) {
+    match cl.apply_kube(cmd) {
         Ok(_) if down => {
             io.outln(&format!(
                 "{node}: kubelet stopped; the node goes NotReady after {}s without status, and its pods are evicted after their tolerationSeconds (300s by default)",

@@ -64,11 +64,19 @@ pub fn pod(p: &mut Pod) {
     }
 }
 
+/// The DefaultTolerationSeconds admission plugin's default.
+pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
+/// The taints a node gets from its Ready condition (not-ready, unreachable).
+pub const CONDITION_TAINTS: [&str; 2] = [
+    "node.kubernetes.io/not-ready",
+    "node.kubernetes.io/unreachable",
+];
+
 /// The DefaultTolerationSeconds admission plugin: a pod that does not say otherwise stays
 /// on a not-ready or unreachable node for five minutes before it is evicted.
 fn default_toleration_seconds(s: &mut PodSpec) {
     let tols = s.tolerations.get_or_insert_default();
-    for key in crate::kube::nodes::CONDITION_TAINTS {
+    for key in CONDITION_TAINTS {
         let covered = tols.iter().any(|t| {
             (t.key.as_deref() == Some(key)
                 || t.key.is_none() && t.operator.as_deref() == Some("Exists"))
@@ -81,7 +89,7 @@ fn default_toleration_seconds(s: &mut PodSpec) {
                 key: Some(key.to_string()),
                 operator: Some("Exists".into()),
                 effect: Some("NoExecute".into()),
-                toleration_seconds: Some(crate::kube::nodes::DEFAULT_TOLERATION_SECONDS),
+                toleration_seconds: Some(DEFAULT_TOLERATION_SECONDS),
                 ..Default::default()
             });
         }

@@ -1,6 +1,9 @@
 //! Names and identifiers as Kubernetes makes them: UUIDs, and the random suffixes of
 //! generated names (`deploy-nginx-6c9764bb69-pbc2h`).
 
+/// The version the simulated kubelets and API server report.
+pub const KUBE_VERSION: &str = "v1.32.4";
+
 use crate::base::rng::Rng;
 
 /// The alphabet of generated name suffixes (apimachinery `util/rand`: no vowels, no

@@ -10,19 +10,16 @@
 
 use super::{events, kubelet, names, scheduler, seed};
 use crate::base::time::{SimDuration, SimTime};
+use crate::model::NodeTemplate;
 use crate::model::kube::*;
 use crate::state::State;
-use crate::swarm::command::NodeTemplate;
 use k8s_openapi::api::core::v1::Taint;
 
 /// kube-controller-manager's `--node-monitor-grace-period` (1.32).
 pub const GRACE: SimDuration = SimDuration::from_secs(40);
-/// The DefaultTolerationSeconds admission plugin's default.
-pub const DEFAULT_TOLERATION_SECONDS: i64 = 300;
-/// The taints a node gets from its Ready condition.
-pub const CONDITION_TAINTS: [&str; 2] = [NOT_READY, UNREACHABLE];
-const NOT_READY: &str = "node.kubernetes.io/not-ready";
-const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
+pub use super::defaults::{CONDITION_TAINTS, DEFAULT_TOLERATION_SECONDS};
+const NOT_READY: &str = CONDITION_TAINTS[0];
+const UNREACHABLE: &str = CONDITION_TAINTS[1];
 
 /// The simulator's changes to the Kubernetes cluster's machines.
 #[derive(Clone, Debug, PartialEq)]
@@ -55,8 +52,6 @@ pub fn handle(st: &mut State, cmd: KubeCommand) -> Result<Vec<String>, String> {
             kubelet::exit_container(st, &pod, container.as_deref(), code, "Error").map(|c| vec![c])
         }
     }?;
-    let at = st.now() + super::controllers::DEBOUNCE;
-    st.request_kube_sync(at);
     Ok(out)
 }
 

@@ -5,8 +5,8 @@
 
 use crate::model::kube::*;
 use crate::state::State;
-use k8s_openapi::api::core::v1::{PodCondition, Taint, Toleration};
-use std::collections::BTreeMap;
+use k8s_openapi::api::core::v1::{PodCondition, PodSpec, Taint, Toleration};
+use std::collections::{BTreeMap, HashMap};
 
 /// A quantity as a number: CPU in millicores, everything else in units (`128Mi`, `1.5G`).
 pub fn quantity(q: &str, milli: bool) -> i64 {
@@ -72,65 +72,149 @@ pub fn node_ready(n: &KubeNode) -> bool {
         .is_some_and(|c| c.status == "True")
 }
 
-/// Why a node does not take a pod (the scheduler's wording), or None if it does.
-fn unfit(p: &Pod, n: &KubeNode, on_node: &[&Pod]) -> Option<String> {
-    let spec = p.spec.as_ref()?;
-    let taints = n
-        .spec
-        .as_ref()
-        .and_then(|s| s.taints.as_deref())
-        .unwrap_or_default();
-    // A node that is not Ready carries a taint saying why; until it does, it takes nothing.
-    if !node_ready(n)
-        && !taints
-            .iter()
-            .any(|t| crate::kube::nodes::CONDITION_TAINTS.contains(&t.key.as_str()))
-    {
-        return Some("node(s) had untolerated taint {node.kubernetes.io/not-ready: }".into());
-    }
-    if n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
-        return Some("node(s) were unschedulable".into());
-    }
-    let tols = spec.tolerations.as_deref().unwrap_or_default();
-    for t in taints {
-        if (t.effect == "NoSchedule" || t.effect == "NoExecute") && !tolerates(tols, t) {
-            return Some(format!(
-                "node(s) had untolerated taint {{{}: {}}}",
-                t.key,
-                t.value.as_deref().unwrap_or("")
-            ));
+/// Why a node does not take a pod.
+#[derive(Clone, Copy)]
+enum Why {
+    NotReady,
+    Unschedulable,
+    /// The node's hard taint of this index.
+    Taint(usize),
+    Selector,
+    TooManyPods,
+    Cpu,
+    Memory,
+}
+
+/// What the scheduler knows of a node during one pass (its snapshot, kept up to date as
+/// pods are bound to it).
+struct Fit {
+    node: KubeNode,
+    /// Not Ready, and no condition taint says so (a node that is not Ready takes nothing).
+    not_ready: bool,
+    unschedulable: bool,
+    /// NoSchedule and NoExecute taints, then PreferNoSchedule ones.
+    hard: Vec<Taint>,
+    soft: Vec<Taint>,
+    max_pods: i64,
+    cpu: i64,
+    memory: i64,
+    pods: i64,
+    used_cpu: i64,
+    used_memory: i64,
+}
+
+impl Fit {
+    fn new(n: &KubeNode) -> Fit {
+        let taints = n
+            .spec
+            .as_ref()
+            .and_then(|s| s.taints.as_deref())
+            .unwrap_or_default();
+        let alloc = n.status.as_ref().and_then(|s| s.allocatable.as_ref());
+        let get = |k: &str, milli| {
+            alloc
+                .and_then(|a| a.get(k))
+                .map_or(i64::MAX, |q| quantity(&q.0, milli))
+        };
+        Fit {
+            not_ready: !node_ready(n)
+                && !taints
+                    .iter()
+                    .any(|t| crate::kube::defaults::CONDITION_TAINTS.contains(&t.key.as_str())),
+            unschedulable: n.spec.as_ref().and_then(|s| s.unschedulable) == Some(true),
+            hard: taints
+                .iter()
+                .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
+                .cloned()
+                .collect(),
+            soft: taints
+                .iter()
+                .filter(|t| t.effect == "PreferNoSchedule")
+                .cloned()
+                .collect(),
+            max_pods: get("pods", false),
+            cpu: get("cpu", true),
+            memory: get("memory", false),
+            pods: 0,
+            used_cpu: 0,
+            used_memory: 0,
+            node: n.clone(),
         }
     }
-    if !selected(spec, n) {
-        return Some("node(s) didn't match Pod's node affinity/selector".into());
+
+    /// Why the node does not take a pod with these tolerations and requests, if it does not
+    /// (`affinity`: the pod has a nodeSelector or node affinity to check).
+    fn why_not(
+        &self,
+        p: &PodSpec,
+        tols: &[Toleration],
+        req: (i64, i64),
+        affinity: bool,
+    ) -> Option<Why> {
+        if self.not_ready {
+            return Some(Why::NotReady);
+        }
+        if self.unschedulable {
+            return Some(Why::Unschedulable);
+        }
+        if let Some(i) = self.hard.iter().position(|t| !tolerates(tols, t)) {
+            return Some(Why::Taint(i));
+        }
+        if affinity && !selected(p, &self.node) {
+            return Some(Why::Selector);
+        }
+        if self.pods + 1 > self.max_pods {
+            return Some(Why::TooManyPods);
+        }
+        if req.0 > 0 && self.used_cpu + req.0 > self.cpu {
+            return Some(Why::Cpu);
+        }
+        if req.1 > 0 && self.used_memory + req.1 > self.memory {
+            return Some(Why::Memory);
+        }
+        None
     }
-    let alloc = n
-        .status
-        .as_ref()
-        .and_then(|s| s.allocatable.clone())
-        .unwrap_or_default();
-    let get = |k: &str, milli| alloc.get(k).map_or(i64::MAX, |q| quantity(&q.0, milli));
-    if on_node.len() as i64 + 1 > get("pods", false) {
-        return Some("Too many pods".into());
+
+    fn wording(&self, why: Why) -> String {
+        match why {
+            Why::NotReady => {
+                "node(s) had untolerated taint {node.kubernetes.io/not-ready: }".into()
+            }
+            Why::Unschedulable => "node(s) were unschedulable".into(),
+            Why::Taint(i) => format!(
+                "node(s) had untolerated taint {{{}: {}}}",
+                self.hard[i].key,
+                self.hard[i].value.as_deref().unwrap_or("")
+            ),
+            Why::Selector => "node(s) didn't match Pod's node affinity/selector".into(),
+            Why::TooManyPods => "Too many pods".into(),
+            Why::Cpu => "Insufficient cpu".into(),
+            Why::Memory => "Insufficient memory".into(),
+        }
     }
-    let (cpu, mem) = requests(p);
-    let used = on_node
-        .iter()
-        .map(|q| requests(q))
-        .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    if cpu > 0 && used.0 + cpu > get("cpu", true) {
-        return Some("Insufficient cpu".into());
+
+    fn add(&mut self, req: (i64, i64)) {
+        self.pods += 1;
+        self.used_cpu += req.0;
+        self.used_memory += req.1;
     }
-    if mem > 0 && used.1 + mem > get("memory", false) {
-        return Some("Insufficient memory".into());
+}
+
+/// How many feasible nodes kube-scheduler looks for before it scores them
+/// (`percentageOfNodesToScore`'s adaptive default): all of a small cluster, 10% of 5,000.
+pub fn feasible_to_find(nodes: usize) -> usize {
+    if nodes < 100 {
+        return nodes;
     }
-    None
+    let pct = (50 - nodes as i64 / 125).max(5) as usize;
+    (nodes * pct / 100).max(100)
 }
 
 /// Whether a node passes the pod's nodeSelector and required node affinity (label
 /// expressions, and `metadata.name` fields as DaemonSet pods carry them).
 pub fn selected(spec: &k8s_openapi::api::core::v1::PodSpec, n: &KubeNode) -> bool {
-    let labels = n.metadata.labels.clone().unwrap_or_default();
+    let empty = BTreeMap::new();
+    let labels = n.metadata.labels.as_ref().unwrap_or(&empty);
     if let Some(sel) = spec.node_selector.as_ref()
         && sel.iter().any(|(k, v)| labels.get(k) != Some(v))
     {
@@ -207,62 +291,86 @@ pub fn run(st: &mut State) {
         return;
     }
     pending.sort();
-    let nodes: Vec<KubeNode> = st.all::<KubeNode>().cloned().collect();
-    // The pods on each node, built once per pass and kept up to date as pods are bound.
-    let mut on: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for q in st.all::<Pod>().filter(|q| !super::kubelet::finished(q)) {
-        if let Some(n) = q.spec.as_ref().and_then(|s| s.node_name.clone()) {
-            on.entry(n).or_default().push(object_key(&q.metadata));
+    let mut fits: Vec<Fit> = st.all::<KubeNode>().map(Fit::new).collect();
+    let index: HashMap<String, usize> = fits
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.node.metadata.name.clone().unwrap_or_default(), i))
+        .collect();
+    // Spreading: how many pods of each pending pod's controller each node has.
+    let mut owners: HashMap<String, Vec<u32>> = HashMap::new();
+    for (_, key) in &pending {
+        if let Some(r) = st.get::<Pod>(key).and_then(|p| controller_of(&p.metadata)) {
+            owners
+                .entry(r.uid.clone())
+                .or_insert_with(|| vec![0; fits.len()]);
         }
     }
-    for (_, key) in pending {
-        let Some(pod) = st.get::<Pod>(&key).cloned() else {
-            continue;
-        };
-        let owner = controller_of(&pod.metadata).map(|r| r.uid.clone());
-        let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-        let mut best: Option<((usize, usize, usize, String), String)> = None;
-        let tols = pod
+    for q in st.all::<Pod>().filter(|q| !super::kubelet::finished(q)) {
+        let Some(i) = q
             .spec
             .as_ref()
-            .and_then(|s| s.tolerations.clone())
-            .unwrap_or_default();
-        for n in &nodes {
-            let name = n.metadata.name.clone().unwrap_or_default();
-            let on_node: Vec<&Pod> = on
-                .get(&name)
-                .into_iter()
-                .flatten()
-                .filter_map(|k| st.get::<Pod>(k))
-                .collect();
-            if let Some(why) = unfit(&pod, n, &on_node) {
-                *reasons.entry(why).or_default() += 1;
+            .and_then(|s| s.node_name.as_ref())
+            .and_then(|n| index.get(n))
+        else {
+            continue;
+        };
+        fits[*i].add(requests(q));
+        if let Some(counts) = controller_of(&q.metadata).and_then(|r| owners.get_mut(&r.uid)) {
+            counts[*i] += 1;
+        }
+    }
+    let wanted = feasible_to_find(fits.len());
+    let mut start = 0usize;
+    let mut failed: Vec<(usize, Why)> = Vec::new();
+    for (_, key) in pending {
+        let Some(pod) = st.get::<Pod>(&key) else {
+            continue;
+        };
+        let Some(spec) = pod.spec.as_ref() else {
+            continue;
+        };
+        let req = requests(pod);
+        let owner = controller_of(&pod.metadata).map(|r| r.uid.clone());
+        let tols = spec.tolerations.as_deref().unwrap_or_default();
+        let affinity = spec.node_selector.is_some()
+            || spec
+                .affinity
+                .as_ref()
+                .is_some_and(|a| a.node_affinity.is_some());
+        let same = owner.as_ref().and_then(|o| owners.get(o));
+        failed.clear();
+        let mut feasible = 0;
+        let mut best: Option<((usize, u32, i64, usize), usize)> = None;
+        let mut seen = 0;
+        while seen < fits.len() && feasible < wanted {
+            let i = (start + seen) % fits.len();
+            seen += 1;
+            let f = &fits[i];
+            if let Some(why) = f.why_not(spec, tols, req, affinity) {
+                failed.push((i, why));
                 continue;
             }
-            let same = on_node
-                .iter()
-                .filter(|q| {
-                    owner.is_some() && controller_of(&q.metadata).map(|r| &r.uid) == owner.as_ref()
-                })
-                .count();
+            feasible += 1;
             // TaintToleration scoring: untolerated PreferNoSchedule taints count against.
-            let soft = n
-                .spec
-                .as_ref()
-                .and_then(|s| s.taints.as_ref())
-                .into_iter()
-                .flatten()
-                .filter(|t| t.effect == "PreferNoSchedule" && !tolerates(&tols, t))
-                .count();
-            let score = (soft, same, on_node.len(), name.clone());
+            let soft = f.soft.iter().filter(|t| !tolerates(tols, t)).count();
+            let score = (soft, same.map_or(0, |c| c[i]), f.pods, i);
             if best.as_ref().is_none_or(|(b, _)| score < *b) {
-                best = Some((score, name));
+                best = Some((score, i));
             }
         }
+        if !fits.is_empty() {
+            start = (start + seen) % fits.len();
+        }
+        let pod = pod.clone();
         let now = time(st.now());
         match best {
-            Some((_, node)) => {
-                on.entry(node.clone()).or_default().push(key.clone());
+            Some((_, i)) => {
+                fits[i].add(req);
+                if let Some(counts) = owner.as_ref().and_then(|o| owners.get_mut(o)) {
+                    counts[i] += 1;
+                }
+                let node = fits[i].node.metadata.name.clone().unwrap_or_default();
                 let msg = format!("Successfully assigned {key} to {node}");
                 crate::kube::events::record(
                     st,
@@ -288,15 +396,17 @@ pub fn run(st: &mut State) {
                 });
             }
             None => {
+                let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+                for (i, why) in &failed {
+                    *reasons.entry(fits[*i].wording(*why)).or_default() += 1;
+                }
                 let mut parts: Vec<String> =
                     reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
                 parts.sort();
+                let n = fits.len();
                 let message = format!(
-                    "0/{} nodes are available: {}. preemption: 0/{} nodes are available: {} Preemption is not helpful for scheduling.",
-                    nodes.len(),
+                    "0/{n} nodes are available: {}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.",
                     parts.join(", "),
-                    nodes.len(),
-                    nodes.len()
                 );
                 let already = pod
                     .status

@@ -13,8 +13,7 @@ use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
 
-/// The version the simulated kubelets and API server report.
-pub const KUBE_VERSION: &str = "v1.32.4";
+pub use super::names::KUBE_VERSION;
 
 /// A node of the seed cluster: name (its IP), host name, control plane or not, pod block.
 const NODES: &[(&str, &str, bool, &str)] = &[
@@ -272,8 +271,6 @@ pub fn add(st: &mut State) {
     st.insert(dns);
     kube_system(st);
     st.meta.kube.seeded = true;
-    let at = st.now() + super::controllers::DEBOUNCE;
-    st.request_kube_sync(at);
 }
 
 /// The kube-system workloads, created through the API server as an installer would: CoreDNS,

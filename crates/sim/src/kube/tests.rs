@@ -5,7 +5,7 @@ use super::nodes::KubeCommand;
 use crate::base::time::{SimDuration, SimTime};
 use crate::kube::api::ApiRequest;
 use crate::model::kube::*;
-use crate::{Cluster, Command, NodeTemplate, seed_cluster};
+use crate::{Cluster, NodeTemplate, seed_cluster};
 use serde_json::{Value, json};
 
 const NODE1: &str = "192.168.122.13";
@@ -154,7 +154,7 @@ fn a_down_node_goes_not_ready_is_tainted_and_its_pods_are_evicted_after_five_min
             && t.toleration_seconds == Some(300)
     ));
 
-    c.apply(Command::Kube(KubeCommand::NodeDown { node: NODE2.into() }))
+    c.apply_kube(KubeCommand::NodeDown { node: NODE2.into() })
         .unwrap();
     c.advance(secs(39));
     assert_eq!(
@@ -223,7 +223,7 @@ fn a_down_node_goes_not_ready_is_tainted_and_its_pods_are_evicted_after_five_min
     );
 
     // Back up: Ready, untainted, and the evicted pods are gone at last.
-    c.apply(Command::Kube(KubeCommand::NodeUp { node: NODE2.into() }))
+    c.apply_kube(KubeCommand::NodeUp { node: NODE2.into() })
         .unwrap();
     c.advance(secs(5));
     let n = node(&c, NODE2);
@@ -237,13 +237,13 @@ fn a_down_node_goes_not_ready_is_tainted_and_its_pods_are_evicted_after_five_min
     assert_eq!(c.state().meta.kube.sync_at, None);
     // Twice down is refused, as is up for a node that is up.
     assert!(
-        c.apply(Command::Kube(KubeCommand::NodeUp { node: NODE2.into() }))
+        c.apply_kube(KubeCommand::NodeUp { node: NODE2.into() })
             .is_err()
     );
     assert!(
-        c.apply(Command::Kube(KubeCommand::NodeDown {
+        c.apply_kube(KubeCommand::NodeDown {
             node: "nope".into()
-        }))
+        })
         .is_err()
     );
 }
@@ -254,10 +254,10 @@ fn a_node_that_comes_back_restarts_its_containers() {
     web(&mut c, 2);
     c.advance(secs(10));
     let node = pods(&c)[0].1.clone();
-    c.apply(Command::Kube(KubeCommand::NodeDown { node: node.clone() }))
+    c.apply_kube(KubeCommand::NodeDown { node: node.clone() })
         .unwrap();
     c.advance(secs(60));
-    c.apply(Command::Kube(KubeCommand::NodeUp { node: node.clone() }))
+    c.apply_kube(KubeCommand::NodeUp { node: node.clone() })
         .unwrap();
     c.advance(secs(2));
     for p in c.state().with_prefix::<Pod>("default/") {
@@ -289,11 +289,11 @@ fn a_crashed_container_restarts_then_backs_off() {
     let name = pods(&c)[0].0.clone();
     let key = format!("default/{name}");
     let crash = |c: &mut Cluster| {
-        c.apply(Command::Kube(KubeCommand::ContainerExit {
+        c.apply_kube(KubeCommand::ContainerExit {
             pod: key.clone(),
             container: None,
             code: 3,
-        }))
+        })
     };
     crash(&mut c).unwrap();
     c.advance(secs(1));
@@ -322,11 +322,11 @@ fn a_crashed_container_restarts_then_backs_off() {
     assert!(pods(&c)[0].2);
     assert!(event_reasons(&c).iter().any(|e| e.0 == "BackOff"));
     let e = c
-        .apply(Command::Kube(KubeCommand::ContainerExit {
+        .apply_kube(KubeCommand::ContainerExit {
             pod: key.clone(),
             container: Some("sidecar".into()),
             code: 1,
-        }))
+        })
         .unwrap_err();
     assert!(e.0.contains("has no container \"sidecar\""), "{}", e.0);
 }
@@ -345,13 +345,8 @@ fn nodes_added_to_the_kubernetes_cluster_register_ready_and_take_pods() {
         count: 2,
         arch: "x86_64".into(),
     };
-    let names = c
-        .apply(Command::Kube(KubeCommand::AddNodes(tpl.clone())))
-        .unwrap();
-    assert_eq!(
-        names,
-        crate::Outcome::Ids(vec!["worker1".into(), "worker2".into()])
-    );
+    let names = c.apply_kube(KubeCommand::AddNodes(tpl.clone())).unwrap();
+    assert_eq!(names, vec!["worker1".to_string(), "worker2".to_string()]);
     let n = node(&c, "worker1");
     assert_eq!(ready_status(&n), "True");
     let cap = n.status.as_ref().unwrap().capacity.clone().unwrap();
@@ -369,11 +364,11 @@ fn nodes_added_to_the_kubernetes_cluster_register_ready_and_take_pods() {
     assert_eq!(ips, ["192.168.122.15", "192.168.122.16"]);
     let cidr = node(&c, "worker2").spec.unwrap().pod_cidr.unwrap();
     assert!(cidr.starts_with("10.3.") && cidr.ends_with("/26"), "{cidr}");
-    let again = c.apply(Command::Kube(KubeCommand::AddNodes(NodeTemplate {
+    let again = c.apply_kube(KubeCommand::AddNodes(NodeTemplate {
         count: 1,
         name: "node1".into(),
         ..tpl
-    })));
+    }));
     // The seed's nodes are named by IP; their host names are taken too.
     assert!(
         again

@@ -128,3 +128,35 @@ impl super::Record for Volume {
         Volume::key_of(&self.sim.node, &self.name)
     }
 }
+
+/// A node to add with `sim node add`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeTemplate {
+    pub name: String,
+    pub role: NodeRole,
+    pub cpus: f64,
+    pub memory: i64,
+    pub labels: Labels,
+    pub count: u32,
+    pub arch: String,
+}
+
+impl NodeTemplate {
+    /// The names of the nodes it adds (`NAME`, or `NAME1..NAMEn` with a count), after
+    /// checking its count and sizes.
+    pub fn names(&self) -> Result<Vec<String>, String> {
+        if self.count == 0 {
+            return Err("--count must be at least 1".into());
+        }
+        if self.cpus.is_nan() || self.cpus <= 0.0 || self.memory <= 0 {
+            return Err("a node needs positive --cpus and --memory".into());
+        }
+        Ok(if self.count == 1 {
+            vec![self.name.clone()]
+        } else {
+            (1..=self.count)
+                .map(|i| format!("{}{i}", self.name))
+                .collect()
+        })
+    }
+}

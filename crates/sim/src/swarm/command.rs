@@ -6,37 +6,7 @@ use crate::model::*;
 use crate::state::State;
 use crate::swarm::*;
 
-/// A node to add with `sim node add`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NodeTemplate {
-    pub name: String,
-    pub role: NodeRole,
-    pub cpus: f64,
-    pub memory: i64,
-    pub labels: Labels,
-    pub count: u32,
-    pub arch: String,
-}
-
-impl NodeTemplate {
-    /// The names of the nodes it adds (`NAME`, or `NAME1..NAMEn` with a count), after
-    /// checking its count and sizes.
-    pub fn names(&self) -> Result<Vec<String>, String> {
-        if self.count == 0 {
-            return Err("--count must be at least 1".into());
-        }
-        if self.cpus.is_nan() || self.cpus <= 0.0 || self.memory <= 0 {
-            return Err("a node needs positive --cpus and --memory".into());
-        }
-        Ok(if self.count == 1 {
-            vec![self.name.clone()]
-        } else {
-            (1..=self.count)
-                .map(|i| format!("{}{i}", self.name))
-                .collect()
-        })
-    }
-}
+pub use crate::model::NodeTemplate;
 
 /// Every change to the cluster is one of these.
 #[derive(Clone, Debug, PartialEq)]
@@ -126,8 +96,6 @@ pub enum Command {
         code: i64,
     },
     SetStrategy(Strategy),
-    /// The simulator's verbs on the Kubernetes cluster's machines.
-    Kube(crate::kube::nodes::KubeCommand),
 }
 
 impl Command {
@@ -202,8 +170,5 @@ pub fn handle(st: &mut State, cmd: Command) -> Result<Outcome, ApiError> {
         Command::AddNodes(tpl) => nodes::add_nodes(st, tpl),
         Command::TaskExit { task, code } => resources::task_exit(st, &task, code),
         Command::SetStrategy(s) => settings::set_strategy(st, s),
-        Command::Kube(k) => crate::kube::nodes::handle(st, k)
-            .map(Outcome::Ids)
-            .map_err(ApiError),
     }
 }

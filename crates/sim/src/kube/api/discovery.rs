@@ -5,7 +5,7 @@
 
 use super::resources::{RESOURCES, Resource, group_versions};
 use crate::base::rng::stable_hex64;
-use crate::kube::seed::KUBE_VERSION;
+use crate::kube::names::KUBE_VERSION;
 use serde_json::{Value, json};
 
 /// The content type of an aggregated discovery answer (client-go goes by it).

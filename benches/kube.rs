@@ -1,0 +1,192 @@
+//! The built-in Kubernetes cluster's costs: the scheduler binding pending pods across 5,000
+//! nodes (kube-scheduler's own throughput floor is about 810 pods/s; ours must be at least
+//! 200,000/s on one core), a 10,000-replica Deployment converging from nothing, the Table
+//! of `kubectl get pods -A` over 10,000 pods, and a write reaching a watcher.
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use opsconsole_sim::base::time::{SimDuration, SimTime};
+use opsconsole_sim::kube::api::ApiRequest;
+use opsconsole_sim::kube::nodes::KubeCommand;
+use opsconsole_sim::model::NodeRole;
+use opsconsole_sim::model::kube::Pod;
+use opsconsole_sim::{Cluster, NodeTemplate, seed_cluster};
+use std::hint::black_box;
+
+const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
+
+fn cluster_with_nodes(n: u32) -> Cluster {
+    let mut c = seed_cluster(3, SimTime::parse_rfc3339("2026-11-22T10:00:00Z").unwrap());
+    c.advance(SimDuration::from_secs(20));
+    if n > 4 {
+        c.apply_kube(KubeCommand::AddNodes(NodeTemplate {
+            name: "w".into(),
+            role: NodeRole::Worker,
+            cpus: 16.0,
+            memory: 64 << 30,
+            labels: Default::default(),
+            count: n - 4,
+            arch: "x86_64".into(),
+        }))
+        .unwrap();
+        c.advance(SimDuration::from_secs(20));
+    }
+    c
+}
+
+fn req(method: &str, path: &str, accept: &str, body: &str) -> ApiRequest {
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    ApiRequest {
+        method: method.into(),
+        path: path.into(),
+        query: query.into(),
+        accept: accept.into(),
+        content_type: "application/json".into(),
+        body: body.as_bytes().to_vec(),
+        server: "127.0.0.1:6443".into(),
+    }
+}
+
+fn deployment(name: &str, replicas: u32) -> String {
+    serde_json::json!({
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": name},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": "c", "image": "nginx:1.16-alpine",
+                    "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}]}
+            }
+        }
+    })
+    .to_string()
+}
+
+/// A cluster of `nodes` nodes with `pods` pending pods, as a ReplicaSet would have made
+/// them.
+fn pending(nodes: u32, pods: u32) -> Cluster {
+    let mut c = cluster_with_nodes(nodes);
+    let template: Pod = serde_json::from_value(serde_json::json!({
+        "metadata": {"namespace": "default", "labels": {"app": "big"},
+            "creationTimestamp": "2026-11-22T10:01:00Z"},
+        "spec": {"containers": [{"name": "c", "image": "nginx:1.16-alpine",
+            "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}]},
+        "status": {"phase": "Pending"}
+    }))
+    .unwrap();
+    let st = c.state_mut();
+    st.begin();
+    for i in 0..pods {
+        let mut p = template.clone();
+        p.metadata.name = Some(format!("big-{i:05}"));
+        p.metadata.uid = Some(format!("uid-{i}"));
+        opsconsole_sim::kube::defaults::pod(&mut p);
+        st.insert(p);
+    }
+    st.commit();
+    c
+}
+
+fn scheduler(c: &mut Criterion) {
+    let mut g = c.benchmark_group("kube_scheduler_5000_nodes");
+    g.sample_size(10);
+    let pods = 10_000u32;
+    let base = pending(5_000, pods);
+    let unscheduled = base
+        .state()
+        .all::<opsconsole_sim::model::kube::Pod>()
+        .filter(|p| p.spec.as_ref().is_some_and(|s| s.node_name.is_none()))
+        .count();
+    assert_eq!(unscheduled, pods as usize);
+    g.throughput(Throughput::Elements(u64::from(pods)));
+    g.bench_function("bind_10000_pods", |b| {
+        b.iter_batched(
+            || base.clone(),
+            |mut c| {
+                opsconsole_sim::kube::scheduler::run(c.state_mut());
+                black_box(c)
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn converge(c: &mut Criterion) {
+    let mut g = c.benchmark_group("kube_deployment");
+    g.sample_size(10);
+    let base = cluster_with_nodes(100);
+    g.bench_function("10000_replicas_converge", |b| {
+        b.iter_batched(
+            || base.clone(),
+            |mut c| {
+                let r = c.kube_api(&req(
+                    "POST",
+                    "/apis/apps/v1/namespaces/default/deployments",
+                    "application/json",
+                    &deployment("big", 10_000),
+                ));
+                assert_eq!(r.status, 201);
+                c.advance(SimDuration::from_secs(30));
+                black_box(c)
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+fn get_pods_all(c: &mut Criterion) {
+    let mut g = c.benchmark_group("kube_api");
+    g.sample_size(10);
+    let mut base = cluster_with_nodes(100);
+    base.kube_api(&req(
+        "POST",
+        "/apis/apps/v1/namespaces/default/deployments",
+        "application/json",
+        &deployment("big", 10_000),
+    ));
+    base.advance(SimDuration::from_secs(30));
+    let list = req("GET", "/api/v1/pods?limit=500", TABLE, "");
+    let all = req("GET", "/api/v1/pods", TABLE, "");
+    g.bench_function("get_pods_all_namespaces_10000_table", |b| {
+        b.iter(|| black_box(base.kube_api(&all)))
+    });
+    g.bench_function("get_pods_first_page_of_500", |b| {
+        b.iter(|| black_box(base.kube_api(&list)))
+    });
+    // A write, then what a watcher of pods is sent about it.
+    let rv = base.state().meta.kube.rv;
+    let mut w = base
+        .kube_api(&req(
+            "GET",
+            &format!("/api/v1/pods?watch=true&resourceVersion={rv}"),
+            "application/json",
+            "",
+        ))
+        .stream
+        .expect("a watch");
+    let mut i = 0u64;
+    g.bench_function("write_to_watcher", |b| {
+        b.iter(|| {
+            i += 1;
+            let mut p = req(
+                "PATCH",
+                "/api/v1/namespaces/kube-system/pods/etcd-192.168.122.11",
+                "application/json",
+                &format!("{{\"metadata\":{{\"labels\":{{\"touched\":\"{i}\"}}}}}}"),
+            );
+            p.content_type = "application/merge-patch+json".into();
+            let r = base.kube_api(&p);
+            assert_eq!(r.status, 200);
+            let sent = w.poll(base.state(), false);
+            assert!(!sent.is_empty());
+            black_box(sent)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, scheduler, converge, get_pods_all);
+criterion_main!(benches);

@@ -83,7 +83,10 @@ pub fn record(
         });
         return;
     }
-    let mut stamp = st.now().0.max(0) as u64;
+    // client-go stamps a name with the wall clock's nanoseconds, different for each event;
+    // many happen at one simulated instant, so the resourceVersion counter (one per write)
+    // stands in for the nanoseconds that would have passed.
+    let mut stamp = st.now().0.max(0) as u64 + st.meta.kube.rv % 1_000_000;
     let name = loop {
         let name = format!("{obj}.{stamp:x}");
         if st.get::<KubeEvent>(&format!("{ns}/{name}")).is_none() {

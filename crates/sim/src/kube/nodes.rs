@@ -163,21 +163,27 @@ fn valid_name(n: &str) -> bool {
         })
 }
 
-/// The first unused `/26` of 10.3.0.0/16 (the seed's Calico blocks are that size).
-fn free_block(st: &State, taken: &[String]) -> Option<String> {
-    let used: std::collections::BTreeSet<String> = st
+/// The first `n` unused `/26` pod blocks: 10.3.0.0/16 first (the seed's Calico pool),
+/// then the /16s after it for a cluster bigger than that pool.
+fn free_blocks(st: &State, n: usize) -> Vec<String> {
+    let used: std::collections::HashSet<String> = st
         .all::<KubeNode>()
         .filter_map(|n| n.spec.as_ref().and_then(|s| s.pod_cidr.clone()))
-        .chain(taken.iter().cloned())
         .collect();
-    (0..1024u32)
-        .map(|i| format!("10.3.{}.{}/26", i / 4, (i % 4) * 64))
-        .find(|b| !used.contains(b))
+    (0..253 * 1024u32)
+        .map(|i| {
+            let b = i % 1024;
+            format!("10.{}.{}.{}/26", 3 + i / 1024, b / 4, (b % 4) * 64)
+        })
+        .filter(|b| !used.contains(b))
+        .take(n)
+        .collect()
 }
 
-/// The first unused address of 192.168.122.0/24 from .15 up (after the seed's four).
-fn free_ip(st: &State, taken: &[String]) -> Option<String> {
-    let used: std::collections::BTreeSet<String> = st
+/// The first `n` unused node addresses: 192.168.122.15 up (after the seed's four), then
+/// the /24s after it.
+fn free_ips(st: &State, n: usize) -> Vec<String> {
+    let used: std::collections::HashSet<String> = st
         .all::<KubeNode>()
         .flat_map(|n| {
             n.status
@@ -186,11 +192,15 @@ fn free_ip(st: &State, taken: &[String]) -> Option<String> {
                 .map(|a| a.address.clone())
                 .collect::<Vec<_>>()
         })
-        .chain(taken.iter().cloned())
         .collect();
-    (15..255u32)
-        .map(|i| format!("192.168.122.{i}"))
-        .find(|ip| !used.contains(ip))
+    (122..=255u32)
+        .flat_map(|third| {
+            let first = if third == 122 { 15 } else { 1 };
+            (first..255u32).map(move |last| format!("192.168.{third}.{last}"))
+        })
+        .filter(|ip| !used.contains(ip))
+        .take(n)
+        .collect()
 }
 
 fn add(st: &mut State, tpl: &NodeTemplate) -> Result<Vec<String>, String> {
@@ -213,11 +223,15 @@ fn add(st: &mut State, tpl: &NodeTemplate) -> Result<Vec<String>, String> {
     };
     let memory_ki = (tpl.memory / 1024).max(1) as u64;
     let control_plane = tpl.role == crate::model::NodeRole::Manager;
-    let mut ips = Vec::new();
-    let mut blocks = Vec::new();
-    for name in &names {
-        let ip = free_ip(st, &ips).ok_or("no free addresses left in 192.168.122.0/24")?;
-        let block = free_block(st, &blocks).ok_or("no free pod blocks left in 10.3.0.0/16")?;
+    let ips = free_ips(st, names.len());
+    let blocks = free_blocks(st, names.len());
+    if ips.len() < names.len() {
+        return Err("no free node addresses left in 192.168.122.0-192.168.255.0".into());
+    }
+    if blocks.len() < names.len() {
+        return Err("no free pod blocks left in 10.3.0.0-10.255.255.0".into());
+    }
+    for ((name, ip), block) in names.iter().zip(ips).zip(blocks) {
         let mut node = seed::node(st, name, name, control_plane, &block, &cpu, memory_ki);
         if let Some(a) = node.status.as_mut().and_then(|s| s.addresses.as_mut()) {
             a[0].address = ip.clone();
@@ -242,8 +256,6 @@ fn add(st: &mut State, tpl: &NodeTemplate) -> Result<Vec<String>, String> {
             &msg,
             &events::controller("node-controller"),
         );
-        ips.push(ip);
-        blocks.push(block);
     }
     Ok(names)
 }

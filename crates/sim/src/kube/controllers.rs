@@ -90,6 +90,21 @@ fn without_hash(t: &PodTemplateSpec) -> PodTemplateSpec {
     t
 }
 
+/// The deployment controller's `ScalingReplicaSet` event (`kubectl describe deploy` shows
+/// them): "Scaled up replica set web-5d4f8b9c7 from 0 to 3".
+fn scaling_event(st: &mut State, d: &Deployment, rs: &str, from: i32, to: i32) {
+    let how = if to > from { "up" } else { "down" };
+    let msg = format!("Scaled {how} replica set {rs} from {from} to {to}");
+    events::record(
+        st,
+        events::about(d),
+        false,
+        "ScalingReplicaSet",
+        &msg,
+        &events::controller("deployment-controller"),
+    );
+}
+
 fn deployments(st: &mut State) {
     let keys: Vec<String> = st
         .all::<Deployment>()
@@ -217,6 +232,9 @@ fn deployment(st: &mut State, key: &str) {
             let k = key_of(&rs.metadata);
             owned.push(rs.clone());
             st.insert(rs);
+            if first && desired > 0 {
+                scaling_event(st, &d, &format!("{name}-{hash}"), 0, desired);
+            }
             k
         }
     };
@@ -278,6 +296,8 @@ fn deployment(st: &mut State, key: &str) {
             desired
         };
         if want != cur {
+            let rs_name = new.metadata.name.clone().unwrap_or_default();
+            scaling_event(st, &d, &rs_name, cur, want);
             let k = key_of(&new.metadata);
             st.update::<ReplicaSet>(&k, |r| {
                 r.spec.get_or_insert_default().replicas = Some(want);
@@ -312,6 +332,8 @@ fn deployment(st: &mut State, key: &str) {
                     budget -= (cut - unhealthy).max(0);
                 }
                 if cut > 0 {
+                    let rs_name = r.metadata.name.clone().unwrap_or_default();
+                    scaling_event(st, &d, &rs_name, cur, cur - cut);
                     let k = key_of(&r.metadata);
                     st.update::<ReplicaSet>(&k, |r| {
                         r.spec.get_or_insert_default().replicas = Some(cur - cut)

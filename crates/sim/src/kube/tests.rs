@@ -506,3 +506,60 @@ fn kube_system_runs_coredns_kube_proxy_calico_and_the_static_control_plane() {
     c.advance(secs(60));
     assert_eq!(c.state().meta.kube.sync_at, None);
 }
+
+#[test]
+fn the_deployment_controller_records_its_scaling() {
+    let mut c = cluster();
+    web(&mut c, 2);
+    c.advance(secs(5));
+    api(
+        &mut c,
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/web",
+        json!({"spec": {"replicas": 5}}),
+    );
+    c.advance(secs(5));
+    api(
+        &mut c,
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/web",
+        json!({"spec": {"template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:1.16-alpine"}]}}}}),
+    );
+    c.advance(secs(30));
+    let mut scaling: Vec<String> = c
+        .state()
+        .all::<KubeEvent>()
+        .filter(|e| e.reason.as_deref() == Some("ScalingReplicaSet"))
+        .filter(|e| e.involved_object.name.as_deref() == Some("web"))
+        .map(|e| e.message.clone().unwrap_or_default())
+        .collect();
+    scaling.sort();
+    let first = scaling.iter().find(|m| m.ends_with("from 0 to 2")).cloned();
+    assert!(
+        first
+            .as_ref()
+            .is_some_and(|m| m.starts_with("Scaled up replica set web-")),
+        "{scaling:?}"
+    );
+    let rs = first.unwrap().split(' ').nth(4).unwrap().to_string();
+    assert!(
+        scaling.contains(&format!("Scaled up replica set {rs} from 2 to 5")),
+        "{scaling:?}"
+    );
+    assert!(
+        // The old one shrinks in steps as the new one's pods become available, down to 0.
+        scaling.iter().any(
+            |m| m.starts_with(&format!("Scaled down replica set {rs} from "))
+                && m.ends_with(" to 0")
+        ),
+        "{scaling:?}"
+    );
+    assert!(
+        scaling
+            .iter()
+            .any(|m| m.starts_with("Scaled up replica set ")
+                && !m.contains(&rs)
+                && m.ends_with(" to 5")),
+        "{scaling:?}"
+    );
+}

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod exec;
+mod seed002;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -210,131 +211,8 @@ fn real_kubectl_reads_and_writes_the_built_in_cluster() {
     assert_eq!(none.code, 0);
     assert_eq!(none.err.trim(), "No resources found in default namespace.");
 
-    // Seed 002's Deployment file, verbatim (tabs before its comments).
-    let r = s.kubectl(&["apply", "-f", "deployment-nginx.yml"]).ok();
-    assert_eq!(r.trim(), "deployment.apps/deploy-nginx created");
-    let r = s.kubectl(&["apply", "-f", "deployment-nginx.yml"]).ok();
-    assert_eq!(r.trim(), "deployment.apps/deploy-nginx unchanged");
-    // The controllers make it come true, on the server's clock (simulated time runs with
-    // the wall clock).
-    let pods = s.until(&["get", "pods", "-o", "wide"], |o| o.contains(" Running "));
-    let row = words(pods.lines().nth(1).unwrap())
-        .into_iter()
-        .map(str::to_string)
-        .collect::<Vec<_>>();
-    let hash = row[0].rsplit('-').nth(1).unwrap().to_string();
-    assert!(row[0].starts_with("deploy-nginx-"), "{pods}");
-    assert_eq!(row[1..3], ["1/1", "Running"]);
-    assert!(
-        row[6] == "192.168.122.13" || row[6] == "192.168.122.14",
-        "{pods}"
-    );
-    let rs = s.until(&["get", "rs"], |o| o.contains(" 1         1         1 "));
-    assert_eq!(
-        words(rs.lines().nth(1).unwrap())[..4],
-        [format!("deploy-nginx-{hash}").as_str(), "1", "1", "1"]
-    );
-    let d = s.until(&["get", "deployment"], |o| o.contains("1/1"));
-    assert_eq!(
-        words(d.lines().nth(1).unwrap())[..4],
-        ["deploy-nginx", "1/1", "1", "1"]
-    );
-    let img = s
-        .kubectl(&[
-            "get",
-            "deploy",
-            "deploy-nginx",
-            "-o",
-            "jsonpath={.spec.template.spec.containers[0].image}",
-        ])
-        .ok();
-    assert_eq!(img, "nginx:1.15-alpine");
-    let r = s.kubectl(&[
-        "set",
-        "image",
-        "deployment",
-        "deploy-nginx",
-        "nginx=nginx:1.16-alpine",
-        "--record",
-    ]);
-    assert_eq!(r.code, 0, "{}", r.err);
-    assert_eq!(r.out.trim(), "deployment.apps/deploy-nginx image updated");
-    assert!(
-        r.err.contains("Flag --record has been deprecated"),
-        "{}",
-        r.err
-    );
-    let y = s
-        .kubectl(&["get", "deployment", "deploy-nginx", "-o", "yaml"])
-        .ok();
-    assert!(y.contains("image: nginx:1.16-alpine"), "{y}");
-    let cause = s
-        .kubectl(&[
-            "get",
-            "deploy",
-            "deploy-nginx",
-            "-o",
-            r"jsonpath={.metadata.annotations.kubernetes\.io/change-cause}",
-        ])
-        .ok();
-    assert_eq!(
-        cause,
-        "kubectl set image deployment deploy-nginx nginx=nginx:1.16-alpine --record=true"
-    );
-    assert!(
-        y.contains("kubectl.kubernetes.io/last-applied-configuration"),
-        "{y}"
-    );
-    assert!(y.contains("generation: 2"), "{y}");
-    let h = s.until(&["rollout", "history", "deployment", "deploy-nginx"], |o| {
-        o.lines().count() >= 4
-    });
-    assert!(h.starts_with("deployment.apps/deploy-nginx \nREVISION  CHANGE-CAUSE\n1         <none>\n2         kubectl set image deployment deploy-nginx nginx=nginx:1.16-alpine --record=true\n"), "{h:?}");
-    // Back to the first template: it becomes revision 3, and 1 leaves the history.
-    let r = s
-        .kubectl(&[
-            "rollout",
-            "undo",
-            "deployment",
-            "deploy-nginx",
-            "--to-revision=1",
-        ])
-        .ok();
-    assert_eq!(r.trim(), "deployment.apps/deploy-nginx rolled back");
-    let h = s.until(&["rollout", "history", "deployment", "deploy-nginx"], |o| {
-        o.lines().any(|l| l.starts_with("3 "))
-    });
-    let revs: Vec<&str> = h
-        .lines()
-        .skip(2)
-        .filter_map(|l| l.split_whitespace().next())
-        .collect();
-    assert_eq!(revs, ["2", "3"], "{h}");
-    // Seed 002's scale-out: four pods, on the two workers only, through /scale.
-    let r = s
-        .kubectl(&["scale", "deployment", "deploy-nginx", "--replicas=4"])
-        .ok();
-    assert_eq!(r.trim(), "deployment.apps/deploy-nginx scaled");
-    let pods = s.until(&["get", "pods", "-o", "wide"], |o| {
-        o.lines()
-            .skip(1)
-            .filter(|l| l.contains(" Running "))
-            .count()
-            == 4
-    });
-    for worker in ["192.168.122.13", "192.168.122.14"] {
-        assert_eq!(pods.matches(worker).count(), 2, "{pods}");
-    }
     let r = s.kubectl(&["get", "deploy", "-l", "app=nope"]);
     assert_eq!(r.err.trim(), "No resources found in default namespace.");
-
-    // kubectl's own errors, from the server's Status answers.
-    let r = s.kubectl(&["get", "deploy", "nope"]);
-    assert_eq!(r.code, 1);
-    assert_eq!(
-        r.err.trim(),
-        "Error from server (NotFound): deployments.apps \"nope\" not found"
-    );
     let r = s.kubectl(&["get", "frobnicators"]);
     assert_eq!(r.code, 1);
     assert!(
@@ -343,20 +221,6 @@ fn real_kubectl_reads_and_writes_the_built_in_cluster() {
         "{}",
         r.err
     );
-    let r = s.kubectl(&["create", "-f", "deployment-nginx.yml"]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.err.contains("Error from server (AlreadyExists): error when creating \"deployment-nginx.yml\": deployments.apps \"deploy-nginx\" already exists"),
-        "{}",
-        r.err
-    );
-
-    let r = s.kubectl(&["delete", "deployment", "deploy-nginx"]).ok();
-    assert_eq!(r.trim(), "deployment.apps \"deploy-nginx\" deleted");
-    let r = s.kubectl(&["get", "deploy"]);
-    assert_eq!(r.err.trim(), "No resources found in default namespace.");
-    // Its ReplicaSets and pods go with it (background propagation).
-    s.until(&["get", "pods,rs"], |o| o.is_empty());
 
     // Without a client certificate the server answers 401.
     let anon = s.home.path().join("anon.kubeconfig");
@@ -447,9 +311,108 @@ fn bad_manifests_get_the_api_servers_errors_and_change_nothing() {
     let r = s.kubectl(&["apply", "-f", broken.to_str().unwrap()]);
     assert_eq!(r.code, 1);
     assert!(r.err.contains("error converting YAML to JSON"), "{}", r.err);
+    // Kinds and versions the server does not serve: kubectl's REST-mapping error (it finds
+    // no schema in the OpenAPI documents, so it does not validate them itself).
+    for (file, api, kind) in [
+        ("kind.yml", "apps/v1", "Deploymnet"),
+        ("version.yml", "apps/v2", "Deployment"),
+        ("old.yml", "extensions/v1beta1", "Deployment"),
+    ] {
+        let path = dir.join(file);
+        std::fs::write(
+            &path,
+            format!("apiVersion: {api}\nkind: {kind}\nmetadata:\n  name: a\n"),
+        )
+        .unwrap();
+        let r = s.kubectl(&["apply", "-f", path.to_str().unwrap()]);
+        assert_eq!(r.code, 1, "{file}");
+        assert_eq!(
+            r.err.trim(),
+            format!(
+                "error: resource mapping not found for name: \"a\" namespace: \"\" from \"{}\": no matches for kind \"{kind}\" in version \"{api}\"\nensure CRDs are installed first",
+                path.display()
+            )
+        );
+    }
+    let path = dir.join("noversion.yml");
+    std::fs::write(&path, "kind: Deployment\nmetadata:\n  name: a\n").unwrap();
+    let r = s.kubectl(&["apply", "-f", path.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("error validating data: apiVersion not set"),
+        "{}",
+        r.err
+    );
+    // Names and pod specs as the API server validates them.
+    let path = dir.join("pod.yml");
+    std::fs::write(
+        &path,
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: Bad_Name\nspec:\n  containers: []\n",
+    )
+    .unwrap();
+    let r = s.kubectl(&["apply", "-f", path.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.err.trim(),
+        "The Pod \"Bad_Name\" is invalid: \n* metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n* spec.containers: Required value"
+    );
+    let r = s.kubectl(&["create", "namespace", "Web"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.err.contains("The Namespace \"Web\" is invalid: metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 label must consist of"),
+        "{}",
+        r.err
+    );
+    // A manifest over the API server's 3 MiB request limit.
+    let path = dir.join("huge.yml");
+    let mut huge = String::from(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: huge\n  annotations:\n    a: \"",
+    );
+    huge.push_str(&"x".repeat(3 << 20));
+    huge.push_str("\"\n");
+    std::fs::write(&path, huge).unwrap();
+    let r = s.kubectl(&["create", "-f", path.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.err.trim(),
+        format!(
+            "Error from server (RequestEntityTooLarge): error when creating \"{}\": the request is too large: limit is 3145728",
+            path.display()
+        )
+    );
+    // A replace from a stale copy: 409, and the newer change stays.
+    s.kubectl(&["create", "namespace", "stale"]).ok();
+    let copy = s.kubectl(&["get", "namespace", "stale", "-o", "yaml"]).ok();
+    let path = dir.join("stale.yml");
+    std::fs::write(
+        &path,
+        copy.replace(
+            "  name: stale\n",
+            "  name: stale\n  annotations: {note: old}\n",
+        ),
+    )
+    .unwrap();
+    s.kubectl(&["label", "namespace", "stale", "fresh=yes"])
+        .ok();
+    let r = s.kubectl(&["replace", "-f", path.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.err.trim(),
+        format!(
+            "Error from server (Conflict): error when replacing \"{}\": Operation cannot be fulfilled on namespaces \"stale\": the object has been modified; please apply your changes to the latest version and try again",
+            path.display()
+        )
+    );
+    let now = s.kubectl(&["get", "namespace", "stale", "-o", "yaml"]).ok();
+    assert!(
+        now.contains("fresh: \"yes\"") && !now.contains("note: old"),
+        "{now}"
+    );
     // Nothing was created.
-    let r = s.kubectl(&["get", "deploy"]);
+    let r = s.kubectl(&["get", "deploy,pods"]);
     assert_eq!(r.err.trim(), "No resources found in default namespace.");
+    let r = s.kubectl(&["get", "ns", "huge"]);
+    assert_eq!(r.code, 1);
     // Without validation the unknown fields are dropped, as the real server does.
     let r = s
         .kubectl(&["apply", "-f", unknown.to_str().unwrap(), "--validate=false"])

@@ -30,7 +30,7 @@ pub fn finished(p: &Pod) -> bool {
     )
 }
 
-fn condition<'a>(p: &'a Pod, ty: &str) -> Option<&'a PodCondition> {
+pub fn condition<'a>(p: &'a Pod, ty: &str) -> Option<&'a PodCondition> {
     p.status
         .as_ref()
         .and_then(|s| s.conditions.as_ref())

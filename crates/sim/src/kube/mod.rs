@@ -10,6 +10,7 @@ pub mod controllers;
 pub mod cron;
 pub mod daemonset;
 pub mod defaults;
+pub mod deployment;
 pub mod events;
 pub mod gc;
 pub mod kubelet;
@@ -19,5 +20,7 @@ pub mod print;
 pub mod scheduler;
 pub mod seed;
 
+#[cfg(test)]
+mod properties;
 #[cfg(test)]
 mod tests;

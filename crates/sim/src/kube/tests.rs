@@ -563,3 +563,107 @@ fn the_deployment_controller_records_its_scaling() {
         "{scaling:?}"
     );
 }
+
+#[test]
+fn a_replicaset_scales_down_the_pods_doubled_up_on_a_node_first() {
+    // Spec C18 (seed 002-07): victims are ranked by how many of the family share their
+    // node before age, so a lone pod survives even when it is the newest.
+    let mut c = cluster();
+    let cordon = |c: &mut Cluster, on: bool| {
+        api(
+            c,
+            "PATCH",
+            &format!("/api/v1/nodes/{NODE1}"),
+            json!({"spec": {"unschedulable": on}}),
+        );
+    };
+    cordon(&mut c, true);
+    web(&mut c, 3);
+    c.advance(secs(20));
+    assert!(
+        pods(&c).iter().all(|p| p.1 == NODE2 && p.2),
+        "{:?}",
+        pods(&c)
+    );
+    cordon(&mut c, false);
+    let scale = |c: &mut Cluster, n: i32| {
+        api(
+            c,
+            "PATCH",
+            "/apis/apps/v1/namespaces/default/deployments/web",
+            json!({"spec": {"replicas": n}}),
+        );
+    };
+    scale(&mut c, 4);
+    c.advance(secs(20));
+    let lone: Vec<String> = pods(&c)
+        .into_iter()
+        .filter(|p| p.1 == NODE1)
+        .map(|p| p.0)
+        .collect();
+    assert_eq!(lone.len(), 1, "{:?}", pods(&c));
+    scale(&mut c, 1);
+    c.advance(secs(60));
+    let left: Vec<String> = pods(&c).into_iter().map(|p| p.0).collect();
+    assert_eq!(left, lone);
+}
+
+/// (name, spec.replicas) of the ReplicaSets of a Deployment, largest first.
+fn replicasets(c: &Cluster) -> Vec<(String, i32)> {
+    let mut v: Vec<(String, i32)> = c
+        .state()
+        .with_prefix::<ReplicaSet>("default/")
+        .map(|r| {
+            (
+                r.metadata.name.clone().unwrap_or_default(),
+                r.spec.as_ref().and_then(|s| s.replicas).unwrap_or(0),
+            )
+        })
+        .collect();
+    v.sort_by_key(|r| std::cmp::Reverse(r.1));
+    v
+}
+
+#[test]
+fn scaling_during_a_stuck_rollout_is_shared_out_in_proportion() {
+    // The Kubernetes documentation's example: 10 replicas, maxSurge 3, maxUnavailable 2,
+    // a rollout to an image that cannot be pulled stops at 8 old and 5 new; scaled to 15,
+    // 3 of the 5 more go to the old ReplicaSet and 2 to the new one.
+    let mut c = cluster();
+    web(&mut c, 10);
+    api(
+        &mut c,
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/web",
+        json!({"spec": {"strategy": {"rollingUpdate": {"maxSurge": 3, "maxUnavailable": 2}}}}),
+    );
+    c.advance(secs(30));
+    api(
+        &mut c,
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/web",
+        json!({"spec": {"template": {"spec": {"containers": [{"name": "nginx", "image": "nginx:no-such-tag"}]}}}}),
+    );
+    c.advance(secs(60));
+    let sizes: Vec<i32> = replicasets(&c).iter().map(|r| r.1).collect();
+    assert_eq!(sizes, [8, 5], "{:?}", replicasets(&c));
+    api(
+        &mut c,
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/web/scale",
+        json!({"spec": {"replicas": 15}}),
+    );
+    c.advance(secs(5));
+    let sizes: Vec<i32> = replicasets(&c).iter().map(|r| r.1).collect();
+    assert_eq!(sizes, [11, 7], "{:?}", replicasets(&c));
+    // And back down: 18 - (10 + 3) = 5 fewer, shared the same way.
+    api(
+        &mut c,
+        "PATCH",
+        "/apis/apps/v1/namespaces/default/deployments/web/scale",
+        json!({"spec": {"replicas": 10}}),
+    );
+    c.advance(secs(5));
+    let sizes: Vec<i32> = replicasets(&c).iter().map(|r| r.1).collect();
+    assert_eq!(sizes.iter().sum::<i32>(), 13, "{:?}", replicasets(&c));
+}

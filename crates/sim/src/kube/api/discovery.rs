@@ -195,6 +195,28 @@ fn openapi_path(group: &str, version: &str) -> String {
     }
 }
 
+/// The media type of `/openapi/v2`: gnostic's `openapi_v2.Document` in protobuf.
+pub const OPENAPI_V2: &str = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+/// `/openapi/v2`: a Swagger 2.0 document with no definitions. kubectl falls back to it when
+/// OpenAPI v3 has no schema for a kind (a misspelt kind, a version the server does not
+/// serve); finding no model it skips client-side validation, and the request then fails on
+/// the REST mapping with kubectl's own "no matches for kind" error, as against a real server.
+pub fn openapi_v2() -> Vec<u8> {
+    fn field(out: &mut Vec<u8>, tag: u8, bytes: &[u8]) {
+        out.push(tag << 3 | 2);
+        out.push(u8::try_from(bytes.len()).expect("a short field"));
+        out.extend_from_slice(bytes);
+    }
+    let mut info = Vec::new();
+    field(&mut info, 1, b"Kubernetes");
+    field(&mut info, 2, KUBE_VERSION.as_bytes());
+    let mut doc = Vec::new();
+    field(&mut doc, 1, b"2.0");
+    field(&mut doc, 2, &info);
+    doc
+}
+
 /// `/openapi/v3`: where each group version's document is.
 pub fn openapi_root() -> Value {
     let mut paths = serde_json::Map::new();

@@ -255,6 +255,11 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> ApiResponse {
         (["apis"], true) => ApiResponse::ok(&discovery::api_groups()),
         (["api", v], true) => discovered(discovery::resource_list("", v)),
         (["apis", g, v], true) => discovered(discovery::resource_list(g, v)),
+        (["openapi", "v2"], true) => ApiResponse {
+            content_type: discovery::OPENAPI_V2.into(),
+            body: discovery::openapi_v2(),
+            ..ApiResponse::ok(&Value::Null)
+        },
         (["openapi", "v3"], true) => ApiResponse::ok(&discovery::openapi_root()),
         (["openapi", "v3", "api", v], true) => discovered(discovery::openapi_doc("", v)),
         (["openapi", "v3", "apis", g, v], true) => discovered(discovery::openapi_doc(g, v)),

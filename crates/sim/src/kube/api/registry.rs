@@ -28,9 +28,68 @@ pub trait Served:
     fn validate(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// What a name of this kind must look like.
+    const NAME: NameRule = NameRule::Subdomain;
+}
+
+/// The API server's rules for object names (apimachinery's `validation.IsDNS1123Subdomain`
+/// and friends), with their messages.
+#[derive(Clone, Copy)]
+pub enum NameRule {
+    /// Most kinds: a DNS subdomain of at most 253 characters.
+    Subdomain,
+    /// Namespaces: a DNS label of at most 63 characters.
+    Label,
+    /// Services: a DNS-1035 label (starts with a letter).
+    Dns1035,
+}
+
+impl NameRule {
+    /// The problem with `name`, as `metadata.name`'s message.
+    pub fn check(self, name: &str) -> Option<String> {
+        let label = |l: &str, first_alpha: bool| {
+            let b = l.as_bytes();
+            let inner = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-';
+            let end = |c: &u8| c.is_ascii_lowercase() || c.is_ascii_digit();
+            let start = |c: &u8| {
+                if first_alpha {
+                    c.is_ascii_lowercase()
+                } else {
+                    end(c)
+                }
+            };
+            b.first().is_some_and(start) && b.last().is_some_and(end) && b.iter().all(inner)
+        };
+        let (ok, max, what) = match self {
+            NameRule::Subdomain => (
+                name.split('.').all(|l| label(l, false)),
+                253,
+                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+            ),
+            NameRule::Label => (
+                label(name, false),
+                63,
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+            ),
+            NameRule::Dns1035 => (
+                label(name, true),
+                63,
+                "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+            ),
+        };
+        let mut problems = Vec::new();
+        if name.len() > max {
+            problems.push(format!("must be no more than {max} characters"));
+        }
+        if !ok {
+            problems.push(what.to_string());
+        }
+        (!problems.is_empty()).then(|| format!("Invalid value: {name:?}: {}", problems.join(", ")))
+    }
 }
 
 impl Served for Namespace {
+    const NAME: NameRule = NameRule::Label;
     fn defaults(&mut self) {
         let name = self.metadata.name.clone().unwrap_or_default();
         self.metadata
@@ -48,10 +107,15 @@ impl Served for Namespace {
     }
 }
 impl Served for KubeNode {}
-impl Served for KubeService {}
+impl Served for KubeService {
+    const NAME: NameRule = NameRule::Dns1035;
+}
 impl Served for Pod {
     fn delete_specially(st: &mut State, key: &str, grace: Option<i64>) -> bool {
         crate::kube::gc::delete_pod(st, key, grace)
+    }
+    fn validate(&self) -> Vec<(String, String)> {
+        pod_spec_problems("spec", self.spec.as_ref())
     }
     fn defaults(&mut self) {
         crate::kube::defaults::pod(self);
@@ -203,23 +267,38 @@ fn workload_problems(
             format!("Invalid value: {n}: must be greater than or equal to 0"),
         ));
     }
-    let containers = template
-        .and_then(|t| t.spec.as_ref())
-        .map(|s| s.containers.as_slice());
-    match containers {
-        None | Some([]) => out.push((
-            "spec.template.spec.containers".into(),
-            "Required value".into(),
-        )),
-        Some(cs) => {
-            for (i, c) in cs.iter().enumerate() {
-                if c.image.as_deref().unwrap_or("").trim().is_empty() {
-                    out.push((
-                        format!("spec.template.spec.containers[{i}].image"),
-                        "Required value".into(),
-                    ));
-                }
-            }
+    out.extend(pod_spec_problems(
+        "spec.template.spec",
+        template.and_then(|t| t.spec.as_ref()),
+    ));
+    out
+}
+
+/// What the API server checks of a pod spec at `path`: containers, their names and images.
+fn pod_spec_problems(
+    path: &str,
+    spec: Option<&k8s_openapi::api::core::v1::PodSpec>,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let containers = spec.map(|s| s.containers.as_slice()).unwrap_or_default();
+    if containers.is_empty() {
+        out.push((format!("{path}.containers"), "Required value".into()));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, c) in containers.iter().enumerate() {
+        let at = format!("{path}.containers[{i}]");
+        if c.name.is_empty() {
+            out.push((format!("{at}.name"), "Required value".into()));
+        } else if let Some(m) = NameRule::Label.check(&c.name) {
+            out.push((format!("{at}.name"), m));
+        } else if !seen.insert(c.name.as_str()) {
+            out.push((
+                format!("{at}.name"),
+                format!("Duplicate value: {:?}", c.name),
+            ));
+        }
+        if c.image.as_deref().unwrap_or("").trim().is_empty() {
+            out.push((format!("{at}.image"), "Required value".into()));
         }
     }
     out
@@ -419,6 +498,7 @@ impl<T: Served> Ops for Typed<T> {
                 }
             }
         }
+        let name_problem = T::NAME.check(obj.metadata().name.as_deref().unwrap_or_default());
         let m = obj.metadata_mut();
         m.uid = Some(names::uid(&mut st.meta.kube.rng));
         m.creation_timestamp = Some(now);
@@ -438,7 +518,11 @@ impl<T: Served> Ops for Typed<T> {
             return Err(Status::already_exists(T::URL_PATH_SEGMENT, T::GROUP, &name));
         }
         obj.defaults();
-        let causes = obj.validate();
+        let causes: Vec<_> = name_problem
+            .map(|p| ("metadata.name".to_string(), p))
+            .into_iter()
+            .chain(obj.validate())
+            .collect();
         if !causes.is_empty() {
             return Err(invalid(&obj, &causes));
         }

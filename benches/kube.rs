@@ -69,7 +69,10 @@ fn pending(nodes: u32, pods: u32) -> Cluster {
     let mut c = cluster_with_nodes(nodes);
     let template: Pod = serde_json::from_value(serde_json::json!({
         "metadata": {"namespace": "default", "labels": {"app": "big"},
-            "creationTimestamp": "2026-11-22T10:01:00Z"},
+            "creationTimestamp": "2026-11-22T10:01:00Z",
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                "name": "big-5d4f8b9c7", "uid": "rs-uid", "controller": true,
+                "blockOwnerDeletion": true}]},
         "spec": {"containers": [{"name": "c", "image": "nginx:1.16-alpine",
             "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}]},
         "status": {"phase": "Pending"}
@@ -104,7 +107,11 @@ fn scheduler(c: &mut Criterion) {
         b.iter_batched(
             || base.clone(),
             |mut c| {
-                opsconsole_sim::kube::scheduler::run(c.state_mut());
+                // As the simulator runs a control loop: one final transaction, committed.
+                let st = c.state_mut();
+                st.begin_final();
+                opsconsole_sim::kube::scheduler::run(st);
+                st.commit();
                 black_box(c)
             },
             BatchSize::LargeInput,

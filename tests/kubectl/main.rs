@@ -185,6 +185,18 @@ fn real_kubectl_reads_and_writes_the_built_in_cluster() {
     );
     assert!(wide.contains("CentOS Linux 7 (Core)"), "{wide}");
 
+    // kubectl pages lists (`--chunk-size`, 500 by default) and follows the continue tokens.
+    let whole = s
+        .kubectl(&["get", "pods", "-A", "-o", "name", "--chunk-size=0"])
+        .ok();
+    let paged = s
+        .kubectl(&["get", "pods", "-A", "-o", "name", "--chunk-size=2"])
+        .ok();
+    assert!(whole.lines().count() > 4, "{whole}");
+    assert_eq!(paged, whole);
+    let table = s.kubectl(&["get", "pods", "-A", "--chunk-size=3"]).ok();
+    assert_eq!(table.lines().count(), whole.lines().count() + 1, "{table}");
+
     let ns = s.kubectl(&["get", "ns"]).ok();
     for n in ["default", "kube-node-lease", "kube-public", "kube-system"] {
         assert!(ns.lines().any(|l| words(l)[..2] == [n, "Active"]), "{ns}");

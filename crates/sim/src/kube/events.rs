@@ -88,9 +88,9 @@ pub fn record(
     // stands in for the nanoseconds that would have passed.
     let mut stamp = st.now().0.max(0) as u64 + st.meta.kube.rv % 1_000_000;
     let name = loop {
-        let name = format!("{obj}.{stamp:x}");
-        if st.get::<KubeEvent>(&format!("{ns}/{name}")).is_none() {
-            break name;
+        let key = format!("{prefix}{stamp:x}");
+        if st.get::<KubeEvent>(&key).is_none() {
+            break key[ns.len() + 1..].to_string();
         }
         stamp += 1;
     };

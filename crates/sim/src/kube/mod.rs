@@ -18,6 +18,7 @@ pub mod names;
 pub mod nodes;
 pub mod print;
 pub mod scheduler;
+pub mod search;
 pub mod seed;
 
 #[cfg(test)]

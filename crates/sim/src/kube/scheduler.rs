@@ -3,6 +3,7 @@
 //! node with the fewest pods of the same owner, then the fewest pods, then the lower name.
 //! A pod no node takes stays Pending with the scheduler's own message.
 
+use super::search::Window;
 use crate::model::kube::*;
 use crate::state::State;
 use k8s_openapi::api::core::v1::{PodCondition, PodSpec, Taint, Toleration};
@@ -13,6 +14,24 @@ pub fn quantity(q: &str, milli: bool) -> i64 {
     let q = q.trim();
     let split = q.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(q.len());
     let (num, unit) = q.split_at(split);
+    // Whole numbers in the common units, exactly and without floating point.
+    if let Ok(n) = num.parse::<i64>() {
+        let scale: Option<i64> = match (unit, milli) {
+            ("m", true) => Some(1),
+            ("", true) => Some(1000),
+            ("", false) => Some(1),
+            ("Ki", false) => Some(1 << 10),
+            ("Mi", false) => Some(1 << 20),
+            ("Gi", false) => Some(1 << 30),
+            ("k", false) => Some(1_000),
+            ("M", false) => Some(1_000_000),
+            ("G", false) => Some(1_000_000_000),
+            _ => None,
+        };
+        if let Some(v) = scale.and_then(|s| n.checked_mul(s)) {
+            return v;
+        }
+    }
     let n: f64 = num.parse().unwrap_or(0.0);
     let mult: f64 = match unit {
         "m" => 0.001,
@@ -88,19 +107,49 @@ enum Why {
 /// What the scheduler knows of a node during one pass (its snapshot, kept up to date as
 /// pods are bound to it).
 struct Fit {
-    node: KubeNode,
+    name: String,
+    labels: BTreeMap<String, String>,
     /// Not Ready, and no condition taint says so (a node that is not Ready takes nothing).
     not_ready: bool,
     unschedulable: bool,
     /// NoSchedule and NoExecute taints, then PreferNoSchedule ones.
     hard: Vec<Taint>,
     soft: Vec<Taint>,
-    max_pods: i64,
+    /// Its capacity (allocatable pods, millicores, bytes).
+    room: Room,
+}
+
+/// What a node still has room for during a pass: kept apart from [`Fit`], small and
+/// contiguous, because the search reads it for hundreds of nodes per pod.
+#[derive(Clone, Copy)]
+struct Room {
+    pods: i64,
+    free_pods: i64,
     cpu: i64,
     memory: i64,
-    pods: i64,
-    used_cpu: i64,
-    used_memory: i64,
+}
+
+impl Room {
+    /// Room for one more pod with these requests, or why not.
+    fn why_not(&self, req: (i64, i64)) -> Option<Why> {
+        if self.free_pods < 1 {
+            return Some(Why::TooManyPods);
+        }
+        if req.0 > 0 && self.cpu < req.0 {
+            return Some(Why::Cpu);
+        }
+        if req.1 > 0 && self.memory < req.1 {
+            return Some(Why::Memory);
+        }
+        None
+    }
+
+    fn take(&mut self, req: (i64, i64)) {
+        self.pods += 1;
+        self.free_pods -= 1;
+        self.cpu = self.cpu.saturating_sub(req.0);
+        self.memory = self.memory.saturating_sub(req.1);
+    }
 }
 
 impl Fit {
@@ -132,25 +181,19 @@ impl Fit {
                 .filter(|t| t.effect == "PreferNoSchedule")
                 .cloned()
                 .collect(),
-            max_pods: get("pods", false),
-            cpu: get("cpu", true),
-            memory: get("memory", false),
-            pods: 0,
-            used_cpu: 0,
-            used_memory: 0,
-            node: n.clone(),
+            room: Room {
+                pods: 0,
+                free_pods: get("pods", false),
+                cpu: get("cpu", true),
+                memory: get("memory", false),
+            },
+            name: n.metadata.name.clone().unwrap_or_default(),
+            labels: n.metadata.labels.clone().unwrap_or_default(),
         }
     }
 
-    /// Why the node does not take a pod with these tolerations and requests, if it does not
-    /// (`affinity`: the pod has a nodeSelector or node affinity to check).
-    fn why_not(
-        &self,
-        p: &PodSpec,
-        tols: &[Toleration],
-        req: (i64, i64),
-        affinity: bool,
-    ) -> Option<Why> {
+    /// What holds for the whole pass: readiness, cordon, taints, selectors.
+    fn why_not_ever(&self, p: &PodSpec, tols: &[Toleration], affinity: bool) -> Option<Why> {
         if self.not_ready {
             return Some(Why::NotReady);
         }
@@ -160,17 +203,8 @@ impl Fit {
         if let Some(i) = self.hard.iter().position(|t| !tolerates(tols, t)) {
             return Some(Why::Taint(i));
         }
-        if affinity && !selected(p, &self.node) {
+        if affinity && !selected_by(p, &self.name, &self.labels) {
             return Some(Why::Selector);
-        }
-        if self.pods + 1 > self.max_pods {
-            return Some(Why::TooManyPods);
-        }
-        if req.0 > 0 && self.used_cpu + req.0 > self.cpu {
-            return Some(Why::Cpu);
-        }
-        if req.1 > 0 && self.used_memory + req.1 > self.memory {
-            return Some(Why::Memory);
         }
         None
     }
@@ -192,12 +226,6 @@ impl Fit {
             Why::Memory => "Insufficient memory".into(),
         }
     }
-
-    fn add(&mut self, req: (i64, i64)) {
-        self.pods += 1;
-        self.used_cpu += req.0;
-        self.used_memory += req.1;
-    }
 }
 
 /// How many feasible nodes kube-scheduler looks for before it scores them
@@ -210,11 +238,68 @@ pub fn feasible_to_find(nodes: usize) -> usize {
     (nodes * pct / 100).max(100)
 }
 
+/// What the pods of one controller share during a pass: where they could ever go (with
+/// their soft score there), their requests, and the search over the nodes' scores.
+struct Shape {
+    soft: Vec<u16>,
+    req: (i64, i64),
+    window: Window,
+}
+
+/// A node's score for a pod (`u64::MAX`: it cannot take it now).
+fn value(soft: u16, counts: Option<&[u32]>, room: &Room, req: (i64, i64), i: usize) -> u64 {
+    if soft == NEVER || room.why_not(req).is_some() {
+        return u64::MAX;
+    }
+    score_key(soft, counts.map_or(0, |c| c[i]), room.pods, i)
+}
+
+/// A node no pod of this shape can ever go to during the pass.
+const NEVER: u16 = u16::MAX;
+const NODE_BITS: u64 = (1 << 24) - 1;
+
+/// A node's score for a pod as one number, lower is better: untolerated PreferNoSchedule
+/// taints, then pods of the same controller there, then pods there, then the node's place
+/// (each field saturating in its bits).
+fn score_key(soft: u16, same: u32, pods: i64, i: usize) -> u64 {
+    (u64::from(soft.min(255)) << 56)
+        | (u64::from(same.min(0xffff)) << 40)
+        | ((pods.clamp(0, 0xffff) as u64) << 24)
+        | (i as u64 & NODE_BITS)
+}
+
+/// The nodes a pod's required node affinity names by `metadata.name` (as the DaemonSet
+/// controller pins its pods), when every term names some: kube-scheduler's NodeAffinity
+/// PreFilter result.
+fn pinned(spec: &PodSpec) -> Option<Vec<String>> {
+    let terms = spec
+        .affinity
+        .as_ref()?
+        .node_affinity
+        .as_ref()?
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()?;
+    let mut names = Vec::new();
+    for t in &terms.node_selector_terms {
+        let named = t
+            .match_fields
+            .iter()
+            .flatten()
+            .find(|r| r.key == "metadata.name" && r.operator == "In")?;
+        names.extend(named.values.iter().flatten().cloned());
+    }
+    (!names.is_empty()).then_some(names)
+}
+
 /// Whether a node passes the pod's nodeSelector and required node affinity (label
 /// expressions, and `metadata.name` fields as DaemonSet pods carry them).
 pub fn selected(spec: &k8s_openapi::api::core::v1::PodSpec, n: &KubeNode) -> bool {
     let empty = BTreeMap::new();
     let labels = n.metadata.labels.as_ref().unwrap_or(&empty);
+    selected_by(spec, n.metadata.name.as_deref().unwrap_or_default(), labels)
+}
+
+fn selected_by(spec: &PodSpec, name: &str, labels: &BTreeMap<String, String>) -> bool {
     if let Some(sel) = spec.node_selector.as_ref()
         && sel.iter().any(|(k, v)| labels.get(k) != Some(v))
     {
@@ -232,7 +317,7 @@ pub fn selected(spec: &k8s_openapi::api::core::v1::PodSpec, n: &KubeNode) -> boo
     let Some(terms) = terms.filter(|t| !t.is_empty()) else {
         return true;
     };
-    let name = n.metadata.name.clone().unwrap_or_default();
+    let name = name.to_string();
     let req = |r: &k8s_openapi::api::core::v1::NodeSelectorRequirement, v: Option<&String>| {
         let vals = r.values.as_deref().unwrap_or_default();
         match r.operator.as_str() {
@@ -291,11 +376,12 @@ pub fn run(st: &mut State) {
         return;
     }
     pending.sort();
-    let mut fits: Vec<Fit> = st.all::<KubeNode>().map(Fit::new).collect();
+    let fits: Vec<Fit> = st.all::<KubeNode>().map(Fit::new).collect();
+    let mut rooms: Vec<Room> = fits.iter().map(|f| f.room).collect();
     let index: HashMap<String, usize> = fits
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.node.metadata.name.clone().unwrap_or_default(), i))
+        .map(|(i, f)| (f.name.clone(), i))
         .collect();
     // Spreading: how many pods of each pending pod's controller each node has.
     let mut owners: HashMap<String, Vec<u32>> = HashMap::new();
@@ -315,14 +401,14 @@ pub fn run(st: &mut State) {
         else {
             continue;
         };
-        fits[*i].add(requests(q));
+        rooms[*i].take(requests(q));
         if let Some(counts) = controller_of(&q.metadata).and_then(|r| owners.get_mut(&r.uid)) {
             counts[*i] += 1;
         }
     }
     let wanted = feasible_to_find(fits.len());
     let mut start = 0usize;
-    let mut failed: Vec<(usize, Why)> = Vec::new();
+    let mut shapes: HashMap<String, Shape> = HashMap::new();
     for (_, key) in pending {
         let Some(pod) = st.get::<Pod>(&key) else {
             continue;
@@ -339,42 +425,111 @@ pub fn run(st: &mut State) {
                 .as_ref()
                 .is_some_and(|a| a.node_affinity.is_some());
         let same = owner.as_ref().and_then(|o| owners.get(o));
-        failed.clear();
-        let mut feasible = 0;
-        let mut best: Option<((usize, u32, i64, usize), usize)> = None;
-        let mut seen = 0;
-        while seen < fits.len() && feasible < wanted {
-            let i = (start + seen) % fits.len();
-            seen += 1;
-            let f = &fits[i];
-            if let Some(why) = f.why_not(spec, tols, req, affinity) {
-                failed.push((i, why));
-                continue;
-            }
-            feasible += 1;
-            // TaintToleration scoring: untolerated PreferNoSchedule taints count against.
-            let soft = f.soft.iter().filter(|t| !tolerates(tols, t)).count();
-            let score = (soft, same.map_or(0, |c| c[i]), f.pods, i);
-            if best.as_ref().is_none_or(|(b, _)| score < *b) {
-                best = Some((score, i));
+        let counts = same.map(Vec::as_slice);
+        let soft = |f: &Fit| {
+            f.soft
+                .iter()
+                .filter(|t| !tolerates(tols, t))
+                .count()
+                .min(254) as u16
+        };
+        let mut best = u64::MAX;
+        let pins = pinned(spec);
+        // PreFilter: a pod pinned to nodes by name (a DaemonSet's) is tried on those alone.
+        for &i in pins.iter().flatten().filter_map(|n| index.get(n.as_str())) {
+            if fits[i].why_not_ever(spec, tols, affinity).is_none()
+                && rooms[i].why_not(req).is_none()
+            {
+                best = best.min(value(soft(&fits[i]), counts, &rooms[i], req, i));
             }
         }
+        let mut seen = 0;
+        if best == u64::MAX {
+            // Per node, for the pass: its soft score if it can ever take the pod, else
+            // NEVER. Pods of one controller share their template (and requests), so they
+            // share this and a search window over it; a pod of its own walks the nodes.
+            let ever = |f: &Fit| match f.why_not_ever(spec, tols, affinity) {
+                None => soft(f),
+                Some(_) => NEVER,
+            };
+            let cached = owner.as_ref().filter(|_| pins.is_none());
+            if let Some(o) = cached
+                && !shapes.contains_key(o)
+            {
+                let soft: Vec<u16> = fits.iter().map(ever).collect();
+                let scores = (0..fits.len()).map(|i| value(soft[i], counts, &rooms[i], req, i));
+                let window = Window::new(scores);
+                shapes.insert(o.clone(), Shape { soft, req, window });
+            }
+            match cached
+                .and_then(|o| shapes.get(o))
+                .filter(|sh| sh.req == req)
+            {
+                Some(sh) => {
+                    let found = sh.window.search(start, wanted);
+                    seen = found.seen;
+                    best = found.best.unwrap_or(u64::MAX);
+                }
+                None => {
+                    // Every node, from where the last pod's search stopped, until enough
+                    // feasible ones are found; the best of those wins.
+                    let n = fits.len();
+                    let mut feasible = 0;
+                    let mut i = start;
+                    while seen < n && feasible < wanted {
+                        let here = i;
+                        i = if i + 1 == n { 0 } else { i + 1 };
+                        seen += 1;
+                        let s = value(ever(&fits[here]), counts, &rooms[here], req, here);
+                        if s != u64::MAX {
+                            feasible += 1;
+                            best = best.min(s);
+                        }
+                    }
+                }
+            }
+        }
+        let best = (best != u64::MAX).then_some((best & NODE_BITS) as usize);
         if !fits.is_empty() {
             start = (start + seen) % fits.len();
         }
-        let pod = pod.clone();
+        // Fits nowhere: why, node by node (every node was looked at).
+        let failed: Vec<(usize, Why)> = if best.is_none() {
+            fits.iter()
+                .enumerate()
+                .filter_map(|(i, f)| {
+                    let why = f.why_not_ever(spec, tols, affinity);
+                    why.or_else(|| rooms[i].why_not(req)).map(|w| (i, w))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let about = crate::kube::events::about(pod);
+        let said = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.as_ref())
+            .and_then(|cs| cs.iter().find(|c| c.type_ == "PodScheduled"))
+            .and_then(|c| c.message.clone());
         let now = time(st.now());
         match best {
-            Some((_, i)) => {
-                fits[i].add(req);
+            Some(i) => {
+                rooms[i].take(req);
                 if let Some(counts) = owner.as_ref().and_then(|o| owners.get_mut(o)) {
                     counts[i] += 1;
                 }
-                let node = fits[i].node.metadata.name.clone().unwrap_or_default();
+                // Node i's scores change for every shape's search.
+                for (o, sh) in shapes.iter_mut() {
+                    let counts = owners.get(o).map(Vec::as_slice);
+                    let s = value(sh.soft[i], counts, &rooms[i], sh.req, i);
+                    sh.window.set(i, s);
+                }
+                let node = fits[i].name.clone();
                 let msg = format!("Successfully assigned {key} to {node}");
                 crate::kube::events::record(
                     st,
-                    crate::kube::events::about(&pod),
+                    about,
                     false,
                     "Scheduled",
                     &msg,
@@ -408,16 +563,10 @@ pub fn run(st: &mut State) {
                     "0/{n} nodes are available: {}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.",
                     parts.join(", "),
                 );
-                let already = pod
-                    .status
-                    .as_ref()
-                    .and_then(|s| s.conditions.as_ref())
-                    .and_then(|cs| cs.iter().find(|c| c.type_ == "PodScheduled"))
-                    .is_some_and(|c| c.message.as_deref() == Some(message.as_str()));
-                if !already {
+                if said.as_deref() != Some(message.as_str()) {
                     crate::kube::events::record(
                         st,
-                        crate::kube::events::about(&pod),
+                        about,
                         true,
                         "FailedScheduling",
                         &message,

@@ -37,6 +37,22 @@ fn hash(kind: Kind, key: &str) -> u64 {
 }
 
 impl Journal {
+    /// Whether touching this object now would keep its previous value (the first change to
+    /// it in an undoable transaction).
+    pub fn wants_before(&self, kind: Kind, key: &str) -> bool {
+        self.undo && self.find(kind, key).is_none()
+    }
+
+    fn find(&self, kind: Kind, key: &str) -> Option<u32> {
+        let entries = &self.entries;
+        self.by_key
+            .find(hash(kind, key), |&i| {
+                let e = &entries[i as usize];
+                e.kind == kind && e.key.as_bytes() == key.as_bytes()
+            })
+            .copied()
+    }
+
     /// Records that (kind, key) changed and now does or does not exist. On its first change
     /// in this transaction, `before(keep)` tells whether it existed and, if `keep` (the
     /// transaction may be rolled back), its previous value.
@@ -47,15 +63,8 @@ impl Journal {
         exists: bool,
         before: impl FnOnce(bool) -> (bool, Option<AnyObj>),
     ) {
-        let h = hash(kind, key);
+        let found = self.find(kind, key);
         let entries = &mut self.entries;
-        let found = self
-            .by_key
-            .find(h, |&i| {
-                let e = &entries[i as usize];
-                e.kind == kind && e.key.as_bytes() == key.as_bytes()
-            })
-            .copied();
         match found {
             Some(i) => entries[i as usize].exists = exists,
             None => {
@@ -68,7 +77,7 @@ impl Journal {
                     old,
                     exists,
                 });
-                self.by_key.insert_unique(h, i, |&j| {
+                self.by_key.insert_unique(hash(kind, key), i, |&j| {
                     hash(entries[j as usize].kind, entries[j as usize].key.as_str())
                 });
             }

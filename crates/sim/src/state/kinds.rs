@@ -26,6 +26,24 @@ pub trait Object:
     fn table_mut(t: &mut Tables) -> &mut BTreeMap<Key, Self>;
     /// Keeps the derived indexes in step with a change.
     fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>);
+    /// Whether [`Object::reindex`] does anything (an update then needs the old value).
+    const INDEXED: bool;
+}
+
+/// `a == b`, in a constant.
+const fn same_str(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 /// Something to do with one kind's type (see [`Kind::with`]).
@@ -120,6 +138,7 @@ macro_rules! kinds {
                 fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {
                     $reindex(ix, old, new)
                 }
+                const INDEXED: bool = !same_str(stringify!($reindex), "index::none");
             }
         )*
 

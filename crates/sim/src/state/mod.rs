@@ -370,8 +370,10 @@ impl State {
             };
             self.log_change::<T>(v, &key, action, None);
         }
-        let new = by_str!(&key, |k| T::table(&self.tables).get(k));
-        T::reindex(&mut self.index, old.as_ref(), new);
+        if T::INDEXED {
+            let new = by_str!(&key, |k| T::table(&self.tables).get(k));
+            T::reindex(&mut self.index, old.as_ref(), new);
+        }
         if let Some(w) = wake
             && old.as_ref().and_then(|o| o.wake()) != Some(w)
         {
@@ -381,8 +383,9 @@ impl State {
 
     /// Changes an object in place. Returns false if it does not exist.
     pub fn update<T: Object>(&mut self, key: &str, f: impl FnOnce(&mut T)) -> bool {
-        // One lookup, and one copy of the old value, which serves the index update and, on
-        // the first change in this transaction, the journal.
+        // One lookup, and one copy of the old value when the index update or the journal
+        // (the first change in an undoable transaction) needs it.
+        let wants_old = T::INDEXED || self.journal.wants_before(T::KIND, key);
         let Some(obj) = by_str!(key, |k| T::table_mut(&mut self.tables).get_mut(k)) else {
             return false;
         };
@@ -393,16 +396,18 @@ impl State {
         };
         *seq += 1;
         let (v, now) = (*seq, self.meta.now);
-        let old = obj.clone();
+        let old_wake = obj.wake();
+        let old = wants_old.then(|| obj.clone());
         f(obj);
         obj.stamp(v, now);
         debug_assert_eq!(obj.key(), key, "an update may not change the key");
         let wake = obj.wake();
-        T::reindex(&mut self.index, Some(&old), Some(obj));
-        let old_wake = old.wake();
+        if T::INDEXED {
+            T::reindex(&mut self.index, old.as_ref(), Some(obj));
+        }
         debug_assert!(self.txn.is_some(), "change outside a transaction");
         self.journal.touch(T::KIND, key, true, move |keep| {
-            (true, keep.then(|| old.wrap()))
+            (true, old.filter(|_| keep).map(Object::wrap))
         });
         if T::KUBE {
             self.log_change::<T>(v, key, EventAction::Update, None);

@@ -352,9 +352,32 @@ fn resource(
         ("GET", None) => {
             let labels = LabelSelector::parse(q.get("labelSelector").unwrap_or(""))?;
             let fields = FieldSelector::parse(q.get("fieldSelector").unwrap_or(""))?;
+            let page = Page::of(q, st.meta.kube.rv)?;
+            let selecting = !q.get("labelSelector").unwrap_or("").is_empty()
+                || !q.get("fieldSelector").unwrap_or("").is_empty();
             let mut keys = Vec::new();
             let mut items = Vec::new();
+            let mut more = None;
+            let mut remaining = 0u64;
             for key in ops.keys(st, t.ns) {
+                if page.start.as_deref().is_some_and(|s| key.as_str() <= s) {
+                    continue;
+                }
+                if page.limit.is_some_and(|l| items.len() as u64 >= l) {
+                    // The page is full: whether anything follows (without selectors, how
+                    // much, as the real server counts it).
+                    if selecting {
+                        let obj = ops.json(st, &key);
+                        if obj.is_some_and(|o| labels.matches_json(&o) && fields.matches_json(&o)) {
+                            more = keys.last().cloned();
+                            break;
+                        }
+                        continue;
+                    }
+                    more = keys.last().cloned();
+                    remaining += 1;
+                    continue;
+                }
                 let Some(obj) = ops.json(st, &key) else {
                     continue;
                 };
@@ -363,16 +386,23 @@ fn resource(
                     items.push(obj);
                 }
             }
-            let rv = st.meta.kube.rv.to_string();
+            let rv = page.rv.to_string();
+            let mut meta = json!({"resourceVersion": rv});
+            if let Some(last) = more {
+                meta["continue"] = json!(Page::token(page.rv, &last));
+                if !selecting {
+                    meta["remainingItemCount"] = json!(remaining);
+                }
+            }
             if table {
-                return Ok(ApiResponse::ok(&self::table(
-                    st, t.res, q, &keys, items, &rv,
-                )));
+                let mut v = self::table(st, t.res, q, &keys, items, &rv);
+                v["metadata"] = meta;
+                return Ok(ApiResponse::ok(&v));
             }
             Ok(ApiResponse::ok(&json!({
                 "kind": format!("{}List", t.res.kind),
                 "apiVersion": t.res.group_version(),
-                "metadata": {"resourceVersion": rv},
+                "metadata": meta,
                 "items": items,
             })))
         }
@@ -589,6 +619,68 @@ fn row_object(include: &str, obj: Value) -> Value {
             "apiVersion": "meta.k8s.io/v1",
             "metadata": obj.get("metadata").cloned().unwrap_or(Value::Null),
         }),
+    }
+}
+
+/// A list request's paging: `limit`, and the `continue` token of the previous page (the
+/// real server's format: base64 of `{"v":"meta.k8s.io/v1","rv":N,"start":"KEY\u0000"}`).
+/// The pages after the first show the objects as they are now, from where the previous page
+/// stopped, under the first page's resourceVersion.
+struct Page {
+    limit: Option<u64>,
+    start: Option<String>,
+    rv: u64,
+}
+
+impl Page {
+    fn of(q: &Query, now: u64) -> Result<Page, Status> {
+        use base64::Engine;
+        let limit = match q.get("limit") {
+            None | Some("") => None,
+            Some(l) => match l.parse::<i64>() {
+                Ok(n) if n > 0 => Some(n as u64),
+                Ok(_) => None,
+                Err(_) => {
+                    return Err(Status::bad_request(format!(
+                        "invalid limit {l:?}: must be an integer"
+                    )));
+                }
+            },
+        };
+        let Some(token) = q.get("continue").filter(|c| !c.is_empty()) else {
+            return Ok(Page {
+                limit,
+                start: None,
+                rv: now,
+            });
+        };
+        let bad = |why: &str| Status::bad_request(format!("continue key is not valid: {why}"));
+        let raw = base64::engine::general_purpose::URL_SAFE
+            .decode(token)
+            .or_else(|_| base64::engine::general_purpose::STANDARD.decode(token))
+            .map_err(|e| bad(&e.to_string()))?;
+        let v: Value = serde_json::from_slice(&raw).map_err(|e| bad(&e.to_string()))?;
+        if v["v"] != "meta.k8s.io/v1" {
+            return Err(bad(
+                "incorrect encoded start resourceVersion (version meta.k8s.io/v1)",
+            ));
+        }
+        let rv = v["rv"].as_u64().ok_or_else(|| bad("no resourceVersion"))?;
+        let start = v["start"]
+            .as_str()
+            .map(|s| s.trim_end_matches('\0').to_string())
+            .ok_or_else(|| bad("no start key"))?;
+        Ok(Page {
+            limit,
+            start: Some(start),
+            rv,
+        })
+    }
+
+    fn token(rv: u64, last: &str) -> String {
+        use base64::Engine;
+        let v = json!({"v": "meta.k8s.io/v1", "rv": rv, "start": format!("{last}\0")});
+        base64::engine::general_purpose::URL_SAFE.encode(v.to_string())
     }
 }
 

@@ -205,13 +205,26 @@ fn free_ips(st: &State, n: usize) -> Vec<String> {
 
 fn add(st: &mut State, tpl: &NodeTemplate) -> Result<Vec<String>, String> {
     let names = tpl.names()?;
+    // Every name and host name taken, once (not a search of all nodes per new one).
+    let taken: std::collections::HashSet<&str> = st
+        .all::<KubeNode>()
+        .flat_map(|n| {
+            let hosts = n
+                .status
+                .iter()
+                .flat_map(|s| s.addresses.iter().flatten())
+                .filter(|a| a.type_ == "Hostname")
+                .map(|a| a.address.as_str());
+            n.metadata.name.as_deref().into_iter().chain(hosts)
+        })
+        .collect();
     for n in &names {
         if !valid_name(n) {
             return Err(format!(
                 "invalid node name {n:?}: a lowercase RFC 1123 subdomain (letters, digits, '-' and '.')"
             ));
         }
-        if find(st, n).is_some() || st.index().node_names.contains_key(n) {
+        if taken.contains(n.as_str()) || st.index().node_names.contains_key(n) {
             return Err(format!("a node named {n} already exists"));
         }
     }

@@ -43,14 +43,6 @@ pub fn sync(st: &mut State) {
     }
 }
 
-fn key_of(m: &ObjectMeta) -> String {
-    object_key(m)
-}
-
-fn owned_by(m: &ObjectMeta, uid: &str) -> bool {
-    controller_of(m).is_some_and(|r| r.uid == uid)
-}
-
 /// How many live pods of the ReplicaSet's family (every ReplicaSet with its controller, or
 /// itself alone) each node runs.
 fn related_pods_per_node(st: &State, rs: &ReplicaSet) -> BTreeMap<String, usize> {
@@ -58,7 +50,7 @@ fn related_pods_per_node(st: &State, rs: &ReplicaSet) -> BTreeMap<String, usize>
     let family: Vec<String> = match controller_of(&rs.metadata) {
         Some(owner) => st
             .with_prefix::<ReplicaSet>(&format!("{ns}/"))
-            .filter(|r| owned_by(&r.metadata, &owner.uid))
+            .filter(|r| controlled_by(&r.metadata, &owner.uid))
             .filter_map(|r| r.metadata.uid.clone())
             .collect(),
         None => rs.metadata.uid.clone().into_iter().collect(),
@@ -136,7 +128,7 @@ fn victim_rank(p: &Pod, related: &BTreeMap<String, usize>, now: SimTime) -> impl
 fn replicasets(st: &mut State) -> usize {
     let keys: Vec<String> = st
         .all::<ReplicaSet>()
-        .map(|r| key_of(&r.metadata))
+        .map(|r| object_key(&r.metadata))
         .collect();
     keys.iter().map(|key| replicaset(st, key)).sum()
 }
@@ -152,7 +144,7 @@ fn replicaset(st: &mut State, key: &str) -> usize {
     let desired = spec.replicas.unwrap_or(1);
     let mut pods: Vec<Pod> = st
         .with_prefix::<Pod>(&format!("{ns}/"))
-        .filter(|p| owned_by(&p.metadata, &uid) && p.metadata.deletion_timestamp.is_none())
+        .filter(|p| controlled_by(&p.metadata, &uid) && p.metadata.deletion_timestamp.is_none())
         .filter(|p| !kubelet::finished(p))
         .cloned()
         .collect();
@@ -183,7 +175,7 @@ fn replicaset(st: &mut State, key: &str) -> usize {
         let now = st.now();
         pods.sort_by_key(|p| victim_rank(p, &related, now));
         for p in pods.iter().take((have - desired) as usize) {
-            super::gc::delete_pod(st, &key_of(&p.metadata), None);
+            super::gc::delete_pod(st, &object_key(&p.metadata), None);
             let msg = format!(
                 "Deleted pod: {}",
                 p.metadata.name.as_deref().unwrap_or_default()
@@ -201,7 +193,7 @@ fn replicaset(st: &mut State, key: &str) -> usize {
     }
     let pods: Vec<&Pod> = st
         .with_prefix::<Pod>(&format!("{ns}/"))
-        .filter(|p| owned_by(&p.metadata, &uid) && !kubelet::finished(p))
+        .filter(|p| controlled_by(&p.metadata, &uid) && !kubelet::finished(p))
         .collect();
     let replicas = pods.len() as i32;
     let ready = pods.iter().filter(|p| kubelet::ready(p)).count() as i32;

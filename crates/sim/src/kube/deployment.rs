@@ -21,18 +21,10 @@ const HASH_LABEL: &str = "pod-template-hash";
 const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
 const MAX: &str = "deployment.kubernetes.io/max-replicas";
 
-fn key_of(m: &ObjectMeta) -> String {
-    object_key(m)
-}
-
-fn owned_by(m: &ObjectMeta, uid: &str) -> bool {
-    controller_of(m).is_some_and(|r| r.uid == uid)
-}
-
 pub fn run(st: &mut State) {
     let keys: Vec<String> = st
         .all::<Deployment>()
-        .map(|d| key_of(&d.metadata))
+        .map(|d| object_key(&d.metadata))
         .collect();
     for key in keys {
         sync(st, &key);
@@ -58,7 +50,7 @@ impl Plan {
             .strategy
             .as_ref()
             .and_then(|s| s.rolling_update.as_ref());
-        let (mut surge, mut unavailable) = if recreate {
+        let (surge, mut unavailable) = if recreate {
             (0, 0)
         } else {
             (
@@ -75,9 +67,6 @@ impl Plan {
             unavailable = 1;
         }
         unavailable = unavailable.min(desired);
-        if desired == 0 {
-            surge = surge.max(0);
-        }
         Plan {
             desired,
             surge,
@@ -138,7 +127,7 @@ fn resize(st: &mut State, d: &Deployment, plan: Plan, key: &str, to: i32, always
 
 fn owned(st: &State, ns: &str, uid: &str) -> Vec<ReplicaSet> {
     st.with_prefix::<ReplicaSet>(&format!("{ns}/"))
-        .filter(|r| owned_by(&r.metadata, uid))
+        .filter(|r| controlled_by(&r.metadata, uid))
         .cloned()
         .collect()
 }
@@ -189,10 +178,10 @@ fn sync(st: &mut State, key: &str) {
 /// saturated new one leaves the old ones nothing; otherwise the replicas to add or remove
 /// are shared out in proportion to each ReplicaSet's size.
 fn scale(st: &mut State, d: &Deployment, plan: Plan, new_key: Option<&str>, sets: &[ReplicaSet]) {
-    let new = new_key.and_then(|k| sets.iter().find(|r| key_of(&r.metadata) == k));
+    let new = new_key.and_then(|k| sets.iter().find(|r| object_key(&r.metadata) == k));
     let mut old: Vec<&ReplicaSet> = sets
         .iter()
-        .filter(|r| Some(key_of(&r.metadata).as_str()) != new_key)
+        .filter(|r| Some(object_key(&r.metadata).as_str()) != new_key)
         .collect();
     old.sort_by_key(|r| std::cmp::Reverse(created(r)));
     let mut active: Vec<&ReplicaSet> = old
@@ -207,7 +196,7 @@ fn scale(st: &mut State, d: &Deployment, plan: Plan, new_key: Option<&str>, sets
         _ => None,
     };
     if let Some(r) = latest {
-        resize(st, d, plan, &key_of(&r.metadata), plan.desired, false);
+        resize(st, d, plan, &object_key(&r.metadata), plan.desired, false);
         return;
     }
     if let Some(n) = new {
@@ -216,7 +205,7 @@ fn scale(st: &mut State, d: &Deployment, plan: Plan, new_key: Option<&str>, sets
             && available(n) == plan.desired;
         if saturated {
             for r in old.iter().filter(|r| size(r) > 0) {
-                resize(st, d, plan, &key_of(&r.metadata), 0, false);
+                resize(st, d, plan, &object_key(&r.metadata), 0, false);
             }
             return;
         }
@@ -276,7 +265,7 @@ fn scale(st: &mut State, d: &Deployment, plan: Plan, new_key: Option<&str>, sets
         *first = (*first + to_add - added).max(0);
     }
     for (r, n) in active.iter().zip(sizes) {
-        resize(st, d, plan, &key_of(&r.metadata), n, true);
+        resize(st, d, plan, &object_key(&r.metadata), n, true);
     }
 }
 
@@ -288,7 +277,7 @@ fn roll_new(
     new_key: &str,
     sets: &[ReplicaSet],
 ) -> bool {
-    let Some(new) = sets.iter().find(|r| key_of(&r.metadata) == new_key) else {
+    let Some(new) = sets.iter().find(|r| object_key(&r.metadata) == new_key) else {
         return false;
     };
     let cur = size(new);
@@ -312,12 +301,12 @@ fn roll_new(
 /// Upstream's `reconcileOldReplicaSets`: unhealthy old pods go first, as far as the new
 /// ReplicaSet's unavailable pods allow; then healthy ones while enough stay available.
 fn roll_old(st: &mut State, d: &Deployment, plan: Plan, new_key: &str, sets: &[ReplicaSet]) {
-    let Some(new) = sets.iter().find(|r| key_of(&r.metadata) == new_key) else {
+    let Some(new) = sets.iter().find(|r| object_key(&r.metadata) == new_key) else {
         return;
     };
     let mut old: Vec<ReplicaSet> = sets
         .iter()
-        .filter(|r| key_of(&r.metadata) != new_key)
+        .filter(|r| object_key(&r.metadata) != new_key)
         .cloned()
         .collect();
     if old.iter().map(size).sum::<i32>() == 0 {
@@ -341,7 +330,7 @@ fn roll_old(st: &mut State, d: &Deployment, plan: Plan, new_key: &str, sets: &[R
             continue;
         }
         let cut = (max_down - cleaned).min(cur - avail);
-        resize(st, d, plan, &key_of(&r.metadata), cur - cut, false);
+        resize(st, d, plan, &object_key(&r.metadata), cur - cut, false);
         r.spec.get_or_insert_default().replicas = Some(cur - cut);
         cleaned += cut;
     }
@@ -360,7 +349,7 @@ fn roll_old(st: &mut State, d: &Deployment, plan: Plan, new_key: &str, sets: &[R
             continue;
         }
         let cut = cur.min(budget - done);
-        resize(st, d, plan, &key_of(&r.metadata), cur - cut, false);
+        resize(st, d, plan, &object_key(&r.metadata), cur - cut, false);
         done += cut;
     }
 }
@@ -368,8 +357,8 @@ fn roll_old(st: &mut State, d: &Deployment, plan: Plan, new_key: &str, sets: &[R
 /// Recreate: every old ReplicaSet to zero; the new one grows once their pods are gone.
 fn recreate(st: &mut State, d: &Deployment, plan: Plan, new_key: &str, sets: &[ReplicaSet]) {
     let mut waiting = false;
-    for r in sets.iter().filter(|r| key_of(&r.metadata) != new_key) {
-        resize(st, d, plan, &key_of(&r.metadata), 0, false);
+    for r in sets.iter().filter(|r| object_key(&r.metadata) != new_key) {
+        resize(st, d, plan, &object_key(&r.metadata), 0, false);
         waiting |= r.status.as_ref().map_or(0, |s| s.replicas) > 0;
     }
     if !waiting {
@@ -388,9 +377,9 @@ fn cleanup(
     let limit = spec.revision_history_limit.unwrap_or(10) as usize;
     let mut empties: Vec<(i64, String)> = st
         .with_prefix::<ReplicaSet>(&format!("{ns}/"))
-        .filter(|r| owned_by(&r.metadata, uid) && key_of(&r.metadata) != new_key)
+        .filter(|r| controlled_by(&r.metadata, uid) && object_key(&r.metadata) != new_key)
         .filter(|r| size(r) == 0 && r.status.as_ref().map_or(0, |s| s.replicas) == 0)
-        .map(|r| (rs_revision(r), key_of(&r.metadata)))
+        .map(|r| (rs_revision(r), object_key(&r.metadata)))
         .collect();
     empties.sort();
     while empties.len() > limit {
@@ -409,7 +398,7 @@ fn sync_revision(st: &mut State, d: &Deployment, create: bool) -> Option<String>
     let desired = spec.replicas.unwrap_or(1);
     let mut owned: Vec<ReplicaSet> = st
         .with_prefix::<ReplicaSet>(&format!("{ns}/"))
-        .filter(|r| owned_by(&r.metadata, &uid))
+        .filter(|r| controlled_by(&r.metadata, &uid))
         .cloned()
         .collect();
     let hash = names::template_hash(&spec.template);
@@ -431,7 +420,7 @@ fn sync_revision(st: &mut State, d: &Deployment, create: bool) -> Option<String>
     let new_rs_key = match current {
         Some(i) => {
             let r = &owned[i];
-            let k = key_of(&r.metadata);
+            let k = object_key(&r.metadata);
             // An old template again (rollout undo): it becomes the newest revision.
             if rs_revision(r) < max_rev
                 || cause.is_some()
@@ -510,7 +499,7 @@ fn sync_revision(st: &mut State, d: &Deployment, create: bool) -> Option<String>
                 }),
                 status: Some(ReplicaSetStatus::default()),
             };
-            let k = key_of(&rs.metadata);
+            let k = object_key(&rs.metadata);
             owned.push(rs.clone());
             st.insert(rs);
             if first && desired > 0 {
@@ -578,7 +567,7 @@ fn deployment_status(
 ) {
     let owned: Vec<&ReplicaSet> = st
         .with_prefix::<ReplicaSet>(&format!("{ns}/"))
-        .filter(|r| owned_by(&r.metadata, uid))
+        .filter(|r| controlled_by(&r.metadata, uid))
         .collect();
     let sum = |f: fn(&ReplicaSetStatus) -> i32| -> i32 {
         owned.iter().filter_map(|r| r.status.as_ref()).map(f).sum()
@@ -586,7 +575,7 @@ fn deployment_status(
     let replicas = sum(|s| s.replicas);
     let ready = sum(|s| s.ready_replicas.unwrap_or(0));
     let available = sum(|s| s.available_replicas.unwrap_or(0));
-    let new = owned.iter().find(|r| key_of(&r.metadata) == new_key);
+    let new = owned.iter().find(|r| object_key(&r.metadata) == new_key);
     let updated = new
         .and_then(|r| r.status.as_ref())
         .map_or(0, |s| s.replicas);

@@ -20,6 +20,11 @@ pub fn object_key(m: &ObjectMeta) -> String {
     }
 }
 
+/// Whether the object's controller is the object with this uid.
+pub fn controlled_by(m: &ObjectMeta, uid: &str) -> bool {
+    controller_of(m).is_some_and(|r| r.uid == uid)
+}
+
 /// The controller owner reference of an object.
 pub fn controller_of(m: &ObjectMeta) -> Option<&OwnerReference> {
     m.owner_references

@@ -1,6 +1,6 @@
 //! The console's costs: drawing a frame of the tasks pane at 200x50 with 100k and 1M tasks,
-//! taking one change into a table of 1M rows, and taking a full snapshot. (The system
-//! allocator, as in the binary.)
+//! taking one change into a table of 1M rows, and taking a full snapshot. (mimalloc, as in
+//! the binary.)
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use opsconsole::app::Action;
@@ -12,6 +12,9 @@ use opsconsole_sim::base::time::SimDuration;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
+
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn render(c: &mut Criterion) {
     let mut g = c.benchmark_group("render_tasks_200x50");

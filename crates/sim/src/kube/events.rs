@@ -62,19 +62,29 @@ pub fn record(
     message: &str,
     from: &Reporter,
 ) {
-    let ns = about.namespace.clone().unwrap_or_else(|| "default".into());
+    let ns = about.namespace.as_deref().unwrap_or("default");
     // Named as client-go names them: the object's name and the first time, in hex.
-    let obj = about.name.clone().unwrap_or_default();
-    let prefix = format!("{ns}/{obj}.");
-    let same = st
-        .with_prefix::<KubeEvent>(&prefix)
-        .find(|e| {
-            e.involved_object.uid == about.uid
-                && e.involved_object.field_path == about.field_path
-                && e.reason.as_deref() == Some(reason)
-                && e.message.as_deref() == Some(message)
-        })
-        .map(|e| object_key(&e.metadata));
+    let obj = about.name.as_deref().unwrap_or_default();
+    let mut key = String::with_capacity(ns.len() + obj.len() + 18);
+    key.push_str(ns);
+    key.push('/');
+    key.push_str(obj);
+    key.push('.');
+    let prefix = key.len();
+    let (first, same) = {
+        let mut theirs = st.with_prefix::<KubeEvent>(&key).peekable();
+        // The object's first event: no name with its prefix is taken.
+        let first = theirs.peek().is_none();
+        let same = theirs
+            .find(|e| {
+                e.involved_object.uid == about.uid
+                    && e.involved_object.field_path == about.field_path
+                    && e.reason.as_deref() == Some(reason)
+                    && e.message.as_deref() == Some(message)
+            })
+            .map(|e| object_key(&e.metadata));
+        (first, same)
+    };
     let now = time(st.now());
     if let Some(key) = same {
         st.update::<KubeEvent>(&key, |e| {
@@ -87,13 +97,15 @@ pub fn record(
     // many happen at one simulated instant, so the resourceVersion counter (one per write)
     // stands in for the nanoseconds that would have passed.
     let mut stamp = st.now().0.max(0) as u64 + st.meta.kube.rv % 1_000_000;
-    let name = loop {
-        let key = format!("{prefix}{stamp:x}");
-        if st.get::<KubeEvent>(&key).is_none() {
-            break key[ns.len() + 1..].to_string();
+    loop {
+        key.truncate(prefix);
+        names::push_hex_min(&mut key, stamp);
+        if first || st.get::<KubeEvent>(&key).is_none() {
+            break;
         }
         stamp += 1;
-    };
+    }
+    let (ns, name) = (key[..ns.len()].to_string(), key[ns.len() + 1..].to_string());
     let event = KubeEvent {
         metadata: ObjectMeta {
             name: Some(name),

@@ -16,21 +16,39 @@ pub fn uid(rng: &mut Rng) -> String {
     let lo = rng.next_u64();
     let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
     let lo = (lo & 0x3fff_ffff_ffff_ffff) | 0x8000_0000_0000_0000;
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+    let mut s = String::with_capacity(36);
+    push_hex(&mut s, hi >> 32, 8);
+    s.push('-');
+    push_hex(&mut s, (hi >> 16) & 0xffff, 4);
+    s.push('-');
+    push_hex(&mut s, hi & 0xffff, 4);
+    s.push('-');
+    push_hex(&mut s, lo >> 48, 4);
+    s.push('-');
+    push_hex(&mut s, lo & 0xffff_ffff_ffff, 12);
+    s
+}
+
+/// Appends the low `digits` hex digits of `v`, zero-padded (`{:0digits$x}` without the
+/// formatting machinery: uids and event names are made for every object).
+pub fn push_hex(s: &mut String, v: u64, digits: usize) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for i in (0..digits).rev() {
+        s.push(HEX[((v >> (4 * i)) & 0xf) as usize] as char);
+    }
+}
+
+/// `v` in lowercase hex with no leading zeros (`{:x}`).
+pub fn push_hex_min(s: &mut String, v: u64) {
+    let digits = (64 - v.leading_zeros() as usize).div_ceil(4).max(1);
+    push_hex(s, v, digits);
 }
 
 /// `n` random lowercase hex digits.
 pub fn hex(rng: &mut Rng, n: usize) -> String {
     let mut s = String::with_capacity(n);
     while s.len() < n {
-        s.push_str(&format!("{:016x}", rng.next_u64()));
+        push_hex(&mut s, rng.next_u64(), 16);
     }
     s.truncate(n);
     s
@@ -73,5 +91,20 @@ mod tests {
         let s = suffix(&mut rng);
         assert_eq!(s.len(), 5);
         assert!(s.bytes().all(|b| SUFFIX.contains(&b)), "{s}");
+    }
+
+    #[test]
+    fn hex_digits_are_what_format_writes() {
+        for v in [0u64, 1, 0xf, 0x10, 0xdead_beef, u64::MAX, 1 << 60] {
+            let mut a = String::new();
+            push_hex_min(&mut a, v);
+            assert_eq!(a, format!("{v:x}"));
+            let mut b = String::new();
+            push_hex(&mut b, v, 16);
+            assert_eq!(b, format!("{v:016x}"));
+            let mut c = String::new();
+            push_hex(&mut c, v, 4);
+            assert_eq!(c, format!("{:04x}", v & 0xffff));
+        }
     }
 }

@@ -3,10 +3,12 @@
 //! node with the fewest pods of the same owner, then the fewest pods, then the lower name.
 //! A pod no node takes stays Pending with the scheduler's own message.
 
+use super::events;
 use super::search::Window;
+use crate::base::rng::WordBuild;
 use crate::model::kube::*;
-use crate::state::State;
-use k8s_openapi::api::core::v1::{PodCondition, PodSpec, Taint, Toleration};
+use crate::state::{Key, State};
+use k8s_openapi::api::core::v1::{ObjectReference, PodCondition, PodSpec, Taint, Toleration};
 use std::collections::{BTreeMap, HashMap};
 
 /// A quantity as a number: CPU in millicores, everything else in units (`128Mi`, `1.5G`).
@@ -106,15 +108,15 @@ enum Why {
 
 /// What the scheduler knows of a node during one pass (its snapshot, kept up to date as
 /// pods are bound to it).
-struct Fit {
-    name: String,
-    labels: BTreeMap<String, String>,
+struct Fit<'a> {
+    name: &'a str,
+    labels: &'a BTreeMap<String, String>,
     /// Not Ready, and no condition taint says so (a node that is not Ready takes nothing).
     not_ready: bool,
     unschedulable: bool,
     /// NoSchedule and NoExecute taints, then PreferNoSchedule ones.
-    hard: Vec<Taint>,
-    soft: Vec<Taint>,
+    hard: Vec<&'a Taint>,
+    soft: Vec<&'a Taint>,
     /// Its capacity (allocatable pods, millicores, bytes).
     room: Room,
 }
@@ -152,8 +154,10 @@ impl Room {
     }
 }
 
-impl Fit {
-    fn new(n: &KubeNode) -> Fit {
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
+
+impl<'a> Fit<'a> {
+    fn new(n: &'a KubeNode) -> Fit<'a> {
         let taints = n
             .spec
             .as_ref()
@@ -174,12 +178,10 @@ impl Fit {
             hard: taints
                 .iter()
                 .filter(|t| t.effect == "NoSchedule" || t.effect == "NoExecute")
-                .cloned()
                 .collect(),
             soft: taints
                 .iter()
                 .filter(|t| t.effect == "PreferNoSchedule")
-                .cloned()
                 .collect(),
             room: Room {
                 pods: 0,
@@ -187,8 +189,8 @@ impl Fit {
                 cpu: get("cpu", true),
                 memory: get("memory", false),
             },
-            name: n.metadata.name.clone().unwrap_or_default(),
-            labels: n.metadata.labels.clone().unwrap_or_default(),
+            name: n.metadata.name.as_deref().unwrap_or_default(),
+            labels: n.metadata.labels.as_ref().unwrap_or(&NO_LABELS),
         }
     }
 
@@ -203,7 +205,7 @@ impl Fit {
         if let Some(i) = self.hard.iter().position(|t| !tolerates(tols, t)) {
             return Some(Why::Taint(i));
         }
-        if affinity && !selected_by(p, &self.name, &self.labels) {
+        if affinity && !selected_by(p, self.name, self.labels) {
             return Some(Why::Selector);
         }
         None
@@ -271,7 +273,7 @@ fn score_key(soft: u16, same: u32, pods: i64, i: usize) -> u64 {
 /// The nodes a pod's required node affinity names by `metadata.name` (as the DaemonSet
 /// controller pins its pods), when every term names some: kube-scheduler's NodeAffinity
 /// PreFilter result.
-fn pinned(spec: &PodSpec) -> Option<Vec<String>> {
+fn pinned(spec: &PodSpec) -> Option<Vec<&str>> {
     let terms = spec
         .affinity
         .as_ref()?
@@ -286,7 +288,7 @@ fn pinned(spec: &PodSpec) -> Option<Vec<String>> {
             .iter()
             .flatten()
             .find(|r| r.key == "metadata.name" && r.operator == "In")?;
-        names.extend(named.values.iter().flatten().cloned());
+        names.extend(named.values.iter().flatten().map(String::as_str));
     }
     (!names.is_empty()).then_some(names)
 }
@@ -357,38 +359,108 @@ fn set_condition(p: &mut Pod, c: PodCondition) {
     }
 }
 
-/// One scheduling pass over every pending pod, oldest first.
+/// What one pass decided for a pending pod.
+struct Decision {
+    key: Key,
+    about: ObjectReference,
+    outcome: Outcome,
+}
+
+enum Outcome {
+    Bind(String),
+    /// No node takes it: the FailedScheduling message (new, or changed since it was said).
+    Unschedulable(String),
+}
+
+type Hashed<K, V> = HashMap<K, V, WordBuild>;
+
+/// One scheduling pass over every pending pod, oldest first: the scheduling cycle decides
+/// every placement on a snapshot of the cluster (the pods it has placed assumed there, as
+/// kube-scheduler's cache assumes them), then the binding cycle writes them.
 pub fn run(st: &mut State) {
-    let mut pending: Vec<(SimTimeKey, String)> = st
-        .all::<Pod>()
-        .filter(|p| unscheduled(p))
-        .map(|p| {
-            let t = p
-                .metadata
-                .creation_timestamp
-                .as_ref()
-                .map(|t| sim_time(t).0)
-                .unwrap_or(0);
-            (t, object_key(&p.metadata))
+    let decisions = plan(st);
+    let now = time(st.now());
+    for Decision {
+        key,
+        about,
+        outcome,
+    } in decisions
+    {
+        let key = key.as_str();
+        match outcome {
+            Outcome::Bind(node) => {
+                let mut msg = String::with_capacity(32 + key.len() + node.len());
+                msg.push_str("Successfully assigned ");
+                msg.push_str(key);
+                msg.push_str(" to ");
+                msg.push_str(&node);
+                events::record(st, about, false, "Scheduled", &msg, &events::SCHEDULER);
+                let now = now.clone();
+                st.update::<Pod>(key, |p| {
+                    p.status.get_or_insert_default().host_ip = Some(node.clone());
+                    p.spec.get_or_insert_default().node_name = Some(node);
+                    set_condition(
+                        p,
+                        PodCondition {
+                            type_: "PodScheduled".into(),
+                            status: "True".into(),
+                            last_transition_time: Some(now),
+                            ..Default::default()
+                        },
+                    );
+                });
+            }
+            Outcome::Unschedulable(message) => {
+                events::record(
+                    st,
+                    about,
+                    true,
+                    "FailedScheduling",
+                    &message,
+                    &events::SCHEDULER,
+                );
+                let now = now.clone();
+                st.update::<Pod>(key, |p| {
+                    set_condition(
+                        p,
+                        PodCondition {
+                            type_: "PodScheduled".into(),
+                            status: "False".into(),
+                            reason: Some("Unschedulable".into()),
+                            message: Some(message),
+                            last_transition_time: Some(now),
+                            ..Default::default()
+                        },
+                    )
+                });
+            }
+        }
+    }
+}
+
+/// The scheduling cycle: where each pending pod goes, or why it goes nowhere.
+fn plan(st: &State) -> Vec<Decision> {
+    let mut pending: Vec<(SimTimeKey, &Key, &Pod)> = st
+        .entries::<Pod>()
+        .filter(|(_, p)| unscheduled(p))
+        .map(|(k, p)| {
+            let t = p.metadata.creation_timestamp.as_ref();
+            (t.map_or(0, |t| sim_time(t).0), k, p)
         })
         .collect();
     if pending.is_empty() {
-        return;
+        return Vec::new();
     }
-    pending.sort();
+    pending.sort_unstable_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let fits: Vec<Fit> = st.all::<KubeNode>().map(Fit::new).collect();
     let mut rooms: Vec<Room> = fits.iter().map(|f| f.room).collect();
-    let index: HashMap<String, usize> = fits
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.name.clone(), i))
-        .collect();
+    let index: Hashed<&str, usize> = fits.iter().enumerate().map(|(i, f)| (f.name, i)).collect();
     // Spreading: how many pods of each pending pod's controller each node has.
-    let mut owners: HashMap<String, Vec<u32>> = HashMap::new();
-    for (_, key) in &pending {
-        if let Some(r) = st.get::<Pod>(key).and_then(|p| controller_of(&p.metadata)) {
+    let mut owners: Hashed<&str, Vec<u32>> = Hashed::default();
+    for (_, _, p) in &pending {
+        if let Some(r) = controller_of(&p.metadata) {
             owners
-                .entry(r.uid.clone())
+                .entry(r.uid.as_str())
                 .or_insert_with(|| vec![0; fits.len()]);
         }
     }
@@ -396,36 +468,35 @@ pub fn run(st: &mut State) {
         let Some(i) = q
             .spec
             .as_ref()
-            .and_then(|s| s.node_name.as_ref())
+            .and_then(|s| s.node_name.as_deref())
             .and_then(|n| index.get(n))
         else {
             continue;
         };
         rooms[*i].take(requests(q));
-        if let Some(counts) = controller_of(&q.metadata).and_then(|r| owners.get_mut(&r.uid)) {
+        if let Some(counts) =
+            controller_of(&q.metadata).and_then(|r| owners.get_mut(r.uid.as_str()))
+        {
             counts[*i] += 1;
         }
     }
     let wanted = feasible_to_find(fits.len());
     let mut start = 0usize;
-    let mut shapes: HashMap<String, Shape> = HashMap::new();
-    for (_, key) in pending {
-        let Some(pod) = st.get::<Pod>(&key) else {
-            continue;
-        };
+    let mut shapes: Hashed<&str, Shape> = Hashed::default();
+    let mut decisions = Vec::with_capacity(pending.len());
+    for (_, key, pod) in pending {
         let Some(spec) = pod.spec.as_ref() else {
             continue;
         };
         let req = requests(pod);
-        let owner = controller_of(&pod.metadata).map(|r| r.uid.clone());
+        let owner = controller_of(&pod.metadata).map(|r| r.uid.as_str());
         let tols = spec.tolerations.as_deref().unwrap_or_default();
         let affinity = spec.node_selector.is_some()
             || spec
                 .affinity
                 .as_ref()
                 .is_some_and(|a| a.node_affinity.is_some());
-        let same = owner.as_ref().and_then(|o| owners.get(o));
-        let counts = same.map(Vec::as_slice);
+        let counts = owner.and_then(|o| owners.get(o)).map(Vec::as_slice);
         let soft = |f: &Fit| {
             f.soft
                 .iter()
@@ -436,7 +507,7 @@ pub fn run(st: &mut State) {
         let mut best = u64::MAX;
         let pins = pinned(spec);
         // PreFilter: a pod pinned to nodes by name (a DaemonSet's) is tried on those alone.
-        for &i in pins.iter().flatten().filter_map(|n| index.get(n.as_str())) {
+        for &i in pins.iter().flatten().filter_map(|n| index.get(n)) {
             if fits[i].why_not_ever(spec, tols, affinity).is_none()
                 && rooms[i].why_not(req).is_none()
             {
@@ -452,14 +523,14 @@ pub fn run(st: &mut State) {
                 None => soft(f),
                 Some(_) => NEVER,
             };
-            let cached = owner.as_ref().filter(|_| pins.is_none());
+            let cached = owner.filter(|_| pins.is_none());
             if let Some(o) = cached
                 && !shapes.contains_key(o)
             {
                 let soft: Vec<u16> = fits.iter().map(ever).collect();
                 let scores = (0..fits.len()).map(|i| value(soft[i], counts, &rooms[i], req, i));
                 let window = Window::new(scores);
-                shapes.insert(o.clone(), Shape { soft, req, window });
+                shapes.insert(o, Shape { soft, req, window });
             }
             match cached
                 .and_then(|o| shapes.get(o))
@@ -489,106 +560,56 @@ pub fn run(st: &mut State) {
                 }
             }
         }
-        let best = (best != u64::MAX).then_some((best & NODE_BITS) as usize);
         if !fits.is_empty() {
             start = (start + seen) % fits.len();
         }
-        // Fits nowhere: why, node by node (every node was looked at).
-        let failed: Vec<(usize, Why)> = if best.is_none() {
-            fits.iter()
-                .enumerate()
-                .filter_map(|(i, f)| {
-                    let why = f.why_not_ever(spec, tols, affinity);
-                    why.or_else(|| rooms[i].why_not(req)).map(|w| (i, w))
-                })
-                .collect()
+        let outcome = if best != u64::MAX {
+            let i = (best & NODE_BITS) as usize;
+            rooms[i].take(req);
+            if let Some(counts) = owner.and_then(|o| owners.get_mut(o)) {
+                counts[i] += 1;
+            }
+            // Node i's scores change for every shape's search.
+            for (o, sh) in shapes.iter_mut() {
+                let counts = owners.get(o).map(Vec::as_slice);
+                let s = value(sh.soft[i], counts, &rooms[i], sh.req, i);
+                sh.window.set(i, s);
+            }
+            Outcome::Bind(fits[i].name.to_string())
         } else {
-            Vec::new()
+            // Fits nowhere: why, node by node (every node was looked at).
+            let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+            for (i, f) in fits.iter().enumerate() {
+                let why = f.why_not_ever(spec, tols, affinity);
+                if let Some(w) = why.or_else(|| rooms[i].why_not(req)) {
+                    *reasons.entry(f.wording(w)).or_default() += 1;
+                }
+            }
+            let mut parts: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+            parts.sort();
+            let n = fits.len();
+            let message = format!(
+                "0/{n} nodes are available: {}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.",
+                parts.join(", "),
+            );
+            let said = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|cs| cs.iter().find(|c| c.type_ == "PodScheduled"))
+                .and_then(|c| c.message.as_deref());
+            if said == Some(message.as_str()) {
+                continue;
+            }
+            Outcome::Unschedulable(message)
         };
-        let about = crate::kube::events::about(pod);
-        let said = pod
-            .status
-            .as_ref()
-            .and_then(|s| s.conditions.as_ref())
-            .and_then(|cs| cs.iter().find(|c| c.type_ == "PodScheduled"))
-            .and_then(|c| c.message.clone());
-        let now = time(st.now());
-        match best {
-            Some(i) => {
-                rooms[i].take(req);
-                if let Some(counts) = owner.as_ref().and_then(|o| owners.get_mut(o)) {
-                    counts[i] += 1;
-                }
-                // Node i's scores change for every shape's search.
-                for (o, sh) in shapes.iter_mut() {
-                    let counts = owners.get(o).map(Vec::as_slice);
-                    let s = value(sh.soft[i], counts, &rooms[i], sh.req, i);
-                    sh.window.set(i, s);
-                }
-                let node = fits[i].name.clone();
-                let msg = format!("Successfully assigned {key} to {node}");
-                crate::kube::events::record(
-                    st,
-                    about,
-                    false,
-                    "Scheduled",
-                    &msg,
-                    &crate::kube::events::SCHEDULER,
-                );
-                let host_ip = node.clone();
-                st.update::<Pod>(&key, |p| {
-                    p.spec.get_or_insert_default().node_name = Some(node);
-                    p.status.get_or_insert_default().host_ip = Some(host_ip);
-                    set_condition(
-                        p,
-                        PodCondition {
-                            type_: "PodScheduled".into(),
-                            status: "True".into(),
-                            last_transition_time: Some(now),
-                            ..Default::default()
-                        },
-                    );
-                });
-            }
-            None => {
-                let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
-                for (i, why) in &failed {
-                    *reasons.entry(fits[*i].wording(*why)).or_default() += 1;
-                }
-                let mut parts: Vec<String> =
-                    reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
-                parts.sort();
-                let n = fits.len();
-                let message = format!(
-                    "0/{n} nodes are available: {}. preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.",
-                    parts.join(", "),
-                );
-                if said.as_deref() != Some(message.as_str()) {
-                    crate::kube::events::record(
-                        st,
-                        about,
-                        true,
-                        "FailedScheduling",
-                        &message,
-                        &crate::kube::events::SCHEDULER,
-                    );
-                    st.update::<Pod>(&key, |p| {
-                        set_condition(
-                            p,
-                            PodCondition {
-                                type_: "PodScheduled".into(),
-                                status: "False".into(),
-                                reason: Some("Unschedulable".into()),
-                                message: Some(message),
-                                last_transition_time: Some(now),
-                                ..Default::default()
-                            },
-                        )
-                    });
-                }
-            }
-        }
+        decisions.push(Decision {
+            key: key.clone(),
+            about: events::about(pod),
+            outcome,
+        });
     }
+    decisions
 }
 
 type SimTimeKey = i64;

@@ -54,7 +54,10 @@ macro_rules! kube_records {
                     object_key(&self.metadata)
                 }
                 fn stamp(&mut self, version: u64, _now: SimTime) {
-                    self.metadata.resource_version = Some(version.to_string());
+                    // In place, without the formatting machinery: every write stamps one.
+                    let rv = self.metadata.resource_version.get_or_insert_default();
+                    rv.clear();
+                    rv.push_str(itoa::Buffer::new().format(version));
                 }
             }
         )*

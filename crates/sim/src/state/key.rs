@@ -12,7 +12,7 @@ use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::hash::{Hash, Hasher};
 
-const INLINE: usize = 30;
+const INLINE: usize = 62;
 
 #[derive(Clone)]
 pub enum Key {
@@ -33,7 +33,7 @@ macro_rules! by_str {
                 $e
             }
             None => {
-                let $k: &[u8] = s.as_bytes();
+                let $k: &$crate::state::KeyStr = $crate::state::Key::of(s);
                 $e
             }
         }
@@ -61,8 +61,8 @@ impl Key {
     }
 
     /// What a map keyed by `Key` is searched with.
-    pub fn of(s: &str) -> &[u8] {
-        s.as_bytes()
+    pub fn of(s: &str) -> &KeyStr {
+        KeyStr::new(s.as_bytes())
     }
 
     pub fn as_bytes(&self) -> &[u8] {
@@ -81,9 +81,37 @@ impl Key {
     }
 }
 
-impl Borrow<[u8]> for Key {
-    fn borrow(&self) -> &[u8] {
-        self.as_bytes()
+/// A key's bytes, borrowed: what a map keyed by [`Key`] is searched with when the key is
+/// too long to probe inline. It orders as [`Key`] does (bytewise, eight bytes at a time).
+#[derive(PartialEq, Eq, Hash)]
+#[repr(transparent)]
+pub struct KeyStr([u8]);
+
+impl KeyStr {
+    #[allow(unsafe_code)]
+    pub fn new(b: &[u8]) -> &KeyStr {
+        // SAFETY: `KeyStr` is a transparent wrapper of `[u8]`.
+        unsafe { &*(b as *const [u8] as *const KeyStr) }
+    }
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl PartialOrd for KeyStr {
+    fn partial_cmp(&self, other: &KeyStr) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for KeyStr {
+    fn cmp(&self, other: &KeyStr) -> Ordering {
+        cmp_bytes(&self.0, &other.0)
+    }
+}
+
+impl Borrow<KeyStr> for Key {
+    fn borrow(&self) -> &KeyStr {
+        KeyStr::new(self.as_bytes())
     }
 }
 
@@ -105,23 +133,47 @@ impl PartialOrd for Key {
 }
 impl Ord for Key {
     fn cmp(&self, other: &Key) -> Ordering {
-        // The first eight bytes as a number decide most comparisons (zero padding orders a
-        // shorter key first, as bytewise comparison does); the rest bytewise.
-        let head = |k: &Key| match k {
-            Key::Inline { buf, .. } => u64::from_be_bytes([
-                buf[0], buf[1], buf[2], buf[3], buf[4], buf[5], buf[6], buf[7],
-            ]),
-            Key::Heap(s) => {
-                let mut b = [0u8; 8];
-                let n = s.len().min(8);
-                b[..n].copy_from_slice(&s.as_bytes()[..n]);
-                u64::from_be_bytes(b)
+        match (self, other) {
+            // Zero padding orders a shorter key first, as bytewise comparison does: the
+            // first difference in the padded buffers decides, else the length.
+            (Key::Inline { len: a, buf: x }, Key::Inline { len: b, buf: y }) => {
+                for at in [0, 8, 16, 24, 32, 40, 48, INLINE - 8] {
+                    let (p, q) = (word(&x[at..]), word(&y[at..]));
+                    if p != q {
+                        return p.cmp(&q);
+                    }
+                }
+                a.cmp(b)
             }
-        };
-        head(self)
-            .cmp(&head(other))
-            .then_with(|| self.as_bytes().cmp(other.as_bytes()))
+            _ => cmp_bytes(self.as_bytes(), other.as_bytes()),
+        }
     }
+}
+
+/// The first eight bytes of `b` as a number that orders as they do.
+fn word(b: &[u8]) -> u64 {
+    u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+}
+
+/// Bytewise order, eight bytes at a time: keys of one namespace share their first bytes,
+/// and a call to `memcmp` for each step down a B-tree costs more than the comparison.
+fn cmp_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    let n = a.len().min(b.len());
+    let mut i = 0;
+    while i + 8 <= n {
+        let (p, q) = (word(&a[i..]), word(&b[i..]));
+        if p != q {
+            return p.cmp(&q);
+        }
+        i += 8;
+    }
+    while i < n {
+        if a[i] != b[i] {
+            return a[i].cmp(&b[i]);
+        }
+        i += 1;
+    }
+    a.len().cmp(&b.len())
 }
 
 impl Hash for Key {
@@ -178,6 +230,7 @@ mod tests {
         fn keys_compare_as_their_strings(a in "[a\\x00-\\x02z]{0,40}", b in "[a\\x00-\\x02z]{0,40}") {
             let (x, y) = (Key::new(&a), Key::new(&b));
             prop_assert_eq!(x.cmp(&y), a.cmp(&b));
+            prop_assert_eq!(Key::of(&a).cmp(Key::of(&b)), a.cmp(&b));
             prop_assert_eq!(x == y, a == b);
             prop_assert_eq!(x.as_str(), a.as_str());
         }
@@ -231,6 +284,6 @@ mod tests {
             Key::new("3kz0wz7ghlpzdbqs8ld7n1vfs"),
             Key::Inline { .. }
         ));
-        assert_eq!(std::mem::size_of::<Key>(), 32);
+        assert_eq!(std::mem::size_of::<Key>(), 64);
     }
 }

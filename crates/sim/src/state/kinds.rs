@@ -12,6 +12,11 @@ use crate::model::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// A table of objects by key. Each object has a box of its own: Kubernetes objects are
+/// kilobytes (a Pod is over 2 KB), and a B-tree that kept them in its nodes would move
+/// whole objects on every insert and split, and leave its nodes' free slots that large.
+pub type Table<T> = BTreeMap<Key, Box<T>>;
+
 /// A kind of object stored in a table.
 pub trait Object:
     Record + Clone + Sized + serde::Serialize + serde::de::DeserializeOwned + 'static
@@ -22,8 +27,8 @@ pub trait Object:
     fn wrap(self) -> AnyObj;
     fn unwrap(o: AnyObj) -> Option<Self>;
     fn peek(o: &AnyObj) -> Option<&Self>;
-    fn table(t: &Tables) -> &BTreeMap<Key, Self>;
-    fn table_mut(t: &mut Tables) -> &mut BTreeMap<Key, Self>;
+    fn table(t: &Tables) -> &Table<Self>;
+    fn table_mut(t: &mut Tables) -> &mut Table<Self>;
     /// Keeps the derived indexes in step with a change.
     fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>);
     /// Whether [`Object::reindex`] does anything (an update then needs the old value).
@@ -99,7 +104,7 @@ macro_rules! kinds {
         /// Every object, one table per kind, keyed by [`Record::key`].
         #[derive(Clone, Debug, Default)]
         pub struct Tables {
-            $(pub $field: BTreeMap<Key, $ty>,)*
+            $(pub $field: Table<$ty>,)*
         }
 
         /// An object of any kind (boxed: objects are large, journals can be long).
@@ -129,10 +134,10 @@ macro_rules! kinds {
                         _ => None,
                     }
                 }
-                fn table(t: &Tables) -> &BTreeMap<Key, Self> {
+                fn table(t: &Tables) -> &Table<Self> {
                     &t.$field
                 }
-                fn table_mut(t: &mut Tables) -> &mut BTreeMap<Key, Self> {
+                fn table_mut(t: &mut Tables) -> &mut Table<Self> {
                     &mut t.$field
                 }
                 fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {

@@ -20,9 +20,9 @@ mod key;
 mod kinds;
 mod watchlog;
 pub use index::{Index, NodeUsage};
-pub use key::Key;
 use key::by_str;
-pub use kinds::{AnyObj, EachKind, Kind, KindFn, Object, Tables, each_kind};
+pub use key::{Key, KeyStr};
+pub use kinds::{AnyObj, EachKind, Kind, KindFn, Object, Table, Tables, each_kind};
 pub use watchlog::{Change, WatchLog};
 
 /// The on-disk format this build writes and reads.
@@ -202,10 +202,14 @@ impl State {
     // -- reading ------------------------------------------------------------
 
     pub fn get<T: Object>(&self, key: &str) -> Option<&T> {
-        by_str!(key, |k| T::table(&self.tables).get(k))
+        by_str!(key, |k| T::table(&self.tables).get(k)).map(|b| &**b)
     }
     pub fn all<T: Object>(&self) -> impl DoubleEndedIterator<Item = &T> {
-        T::table(&self.tables).values()
+        T::table(&self.tables).values().map(|b| &**b)
+    }
+    /// Every object of a kind with its key, in key order.
+    pub fn entries<T: Object>(&self) -> impl DoubleEndedIterator<Item = (&Key, &T)> {
+        T::table(&self.tables).iter().map(|(k, b)| (k, &**b))
     }
     pub fn count<T: Object>(&self) -> usize {
         T::table(&self.tables).len()
@@ -320,12 +324,12 @@ impl State {
     fn restore<T: Object>(&mut self, key: &str, old: Option<AnyObj>) {
         let old = old.and_then(T::unwrap);
         let cur = by_str!(key, |k| T::table_mut(&mut self.tables).remove(k));
-        T::reindex(&mut self.index, cur.as_ref(), old.as_ref());
+        T::reindex(&mut self.index, cur.as_deref(), old.as_ref());
         if let Some(o) = old {
             if let Some(w) = o.wake() {
                 self.push_timer(w, T::KIND, Key::new(key));
             }
-            T::table_mut(&mut self.tables).insert(Key::new(key), o);
+            T::table_mut(&mut self.tables).insert(Key::new(key), Box::new(o));
         }
     }
 
@@ -335,7 +339,7 @@ impl State {
         let table = T::table(&self.tables);
         self.journal.touch(T::KIND, key, exists, |keep| {
             match by_str!(key, |k| table.get(k)) {
-                Some(old) => (true, keep.then(|| old.clone().wrap())),
+                Some(old) => (true, keep.then(|| T::clone(old).wrap())),
                 None => (false, None),
             }
         });
@@ -362,7 +366,7 @@ impl State {
         let v = self.next_version::<T>();
         obj.stamp(v, self.meta.now);
         let wake = obj.wake();
-        let old = T::table_mut(&mut self.tables).insert(Key::new(&key), obj);
+        let old = T::table_mut(&mut self.tables).insert(Key::new(&key), Box::new(obj));
         if T::KUBE {
             let action = match old {
                 Some(_) => EventAction::Update,
@@ -372,7 +376,7 @@ impl State {
         }
         if T::INDEXED {
             let new = by_str!(&key, |k| T::table(&self.tables).get(k));
-            T::reindex(&mut self.index, old.as_ref(), new);
+            T::reindex(&mut self.index, old.as_deref(), new.map(|b| &**b));
         }
         if let Some(w) = wake
             && old.as_ref().and_then(|o| o.wake()) != Some(w)
@@ -397,6 +401,7 @@ impl State {
         *seq += 1;
         let (v, now) = (*seq, self.meta.now);
         let old_wake = obj.wake();
+        let obj: &mut T = obj;
         let old = wants_old.then(|| obj.clone());
         f(obj);
         obj.stamp(v, now);
@@ -425,7 +430,7 @@ impl State {
             return None;
         }
         self.journal::<T>(key, false);
-        let mut old = by_str!(key, |k| T::table_mut(&mut self.tables).remove(k));
+        let mut old = by_str!(key, |k| T::table_mut(&mut self.tables).remove(k)).map(|b| *b);
         T::reindex(&mut self.index, old.as_ref(), None);
         if T::KUBE
             && let Some(o) = old.as_mut()
@@ -554,12 +559,12 @@ impl State {
         prefix: &'p str,
     ) -> impl Iterator<Item = &'a T> + use<'a, 'p, T> {
         T::table(&self.tables)
-            .range::<[u8], _>((
+            .range::<KeyStr, _>((
                 std::ops::Bound::Included(Key::of(prefix)),
                 std::ops::Bound::Unbounded,
             ))
-            .take_while(move |(k, _)| k.as_bytes().starts_with(Key::of(prefix)))
-            .map(|(_, v)| v)
+            .take_while(move |(k, _)| k.as_bytes().starts_with(prefix.as_bytes()))
+            .map(|(_, v)| &**v)
     }
 
     // -- events and persistence --------------------------------------------

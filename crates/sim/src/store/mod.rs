@@ -21,7 +21,7 @@ use redb::{
     Database, DatabaseError, ReadableDatabase, ReadableTable, TableDefinition, TableHandle,
 };
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -257,7 +257,7 @@ impl Store {
         fn read<T: Object>(
             rtx: &redb::ReadTransaction,
             p: &Path,
-            out: &mut BTreeMap<Key, T>,
+            out: &mut crate::state::Table<T>,
         ) -> Result<(), StoreError> {
             let def = table_of::<T>();
             let t = match rtx.open_table(def) {
@@ -269,7 +269,7 @@ impl Store {
                 let (k, v) = row.map_err(|e| corrupt(p, e))?;
                 let obj: T = serde_json::from_slice(v.value())
                     .map_err(|e| corrupt(p, format!("{} {}: {e}", def.name(), k.value())))?;
-                out.insert(Key::new(k.value()), obj);
+                out.insert(Key::new(k.value()), Box::new(obj));
             }
             Ok(())
         }
@@ -356,7 +356,7 @@ impl Store {
 
 /// Tasks created from the same spec share one copy of it in memory, as they did before the
 /// cluster was saved.
-fn share_specs(tasks: &mut BTreeMap<Key, Task>) {
+fn share_specs(tasks: &mut crate::state::Table<Task>) {
     let mut shared: std::collections::HashMap<(String, u64), std::sync::Arc<TaskSpec>> =
         std::collections::HashMap::new();
     for t in tasks.values_mut() {

@@ -71,20 +71,26 @@ pub fn record(
     key.push_str(obj);
     key.push('.');
     let prefix = key.len();
-    let (first, same) = {
-        let mut theirs = st.with_prefix::<KubeEvent>(&key).peekable();
-        // The object's first event: no name with its prefix is taken.
-        let first = theirs.peek().is_none();
-        let same = theirs
-            .find(|e| {
-                e.involved_object.uid == about.uid
-                    && e.involved_object.field_path == about.field_path
-                    && e.reason.as_deref() == Some(reason)
-                    && e.message.as_deref() == Some(message)
-            })
-            .map(|e| object_key(&e.metadata));
-        (first, same)
-    };
+    // The object's first event: no name with its prefix is taken.
+    let first = st.with_prefix::<KubeEvent>(&key).next().is_none();
+    let like = crate::state::event_hash(
+        about.uid.as_deref(),
+        about.field_path.as_deref(),
+        reason,
+        message,
+    );
+    let same = st
+        .index()
+        .events_like(like)
+        .iter()
+        .filter_map(|k| st.get::<KubeEvent>(k.as_str()))
+        .find(|e| {
+            e.involved_object.uid == about.uid
+                && e.involved_object.field_path == about.field_path
+                && e.reason.as_deref() == Some(reason)
+                && e.message.as_deref() == Some(message)
+        })
+        .map(|e| object_key(&e.metadata));
     let now = time(st.now());
     if let Some(key) = same {
         st.update::<KubeEvent>(&key, |e| {

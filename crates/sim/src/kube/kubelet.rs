@@ -42,22 +42,40 @@ pub fn ready(p: &Pod) -> bool {
     condition(p, "Ready").is_some_and(|c| c.status == "True")
 }
 
-/// The first free address of the node's pod block (10.3.104.0/26 gives 10.3.104.1, ...).
-fn pod_ip(st: &State, node: &str) -> Option<String> {
-    let n = st.get::<KubeNode>(node)?;
-    let cidr = n.spec.as_ref()?.pod_cidr.as_deref()?;
-    let (base, bits) = cidr.split_once('/')?;
-    let base: std::net::Ipv4Addr = base.parse().ok()?;
-    let bits: u32 = bits.parse().ok()?;
-    let size = 1u32 << (32 - bits.min(32));
-    let used: std::collections::BTreeSet<String> = st
-        .all::<Pod>()
-        .filter(|p| p.spec.as_ref().and_then(|s| s.node_name.as_deref()) == Some(node))
-        .filter_map(|p| p.status.as_ref().and_then(|s| s.pod_ip.clone()))
-        .collect();
-    (1..size.saturating_sub(1))
-        .map(|i| std::net::Ipv4Addr::from(u32::from(base) + i).to_string())
-        .find(|ip| !used.contains(ip))
+/// The pod addresses in use on each node, read from the pods once per kubelet pass (when a
+/// pod first needs one) and kept up to date as the pass gives them out.
+#[derive(Default)]
+struct PodIps(Option<std::collections::HashMap<String, std::collections::HashSet<String>>>);
+
+impl PodIps {
+    /// The first free address of the node's pod block (10.3.104.0/26 gives 10.3.104.1, ...),
+    /// taken.
+    fn take(&mut self, st: &State, node: &str) -> Option<String> {
+        let n = st.get::<KubeNode>(node)?;
+        let cidr = n.spec.as_ref()?.pod_cidr.as_deref()?;
+        let (base, bits) = cidr.split_once('/')?;
+        let base: std::net::Ipv4Addr = base.parse().ok()?;
+        let bits: u32 = bits.parse().ok()?;
+        let size = 1u32 << (32 - bits.min(32));
+        let all = self.0.get_or_insert_with(|| {
+            let mut all: std::collections::HashMap<_, std::collections::HashSet<_>> =
+                Default::default();
+            for p in st.all::<Pod>() {
+                let on = p.spec.as_ref().and_then(|s| s.node_name.clone());
+                let ip = p.status.as_ref().and_then(|s| s.pod_ip.clone());
+                if let (Some(on), Some(ip)) = (on, ip) {
+                    all.entry(on).or_default().insert(ip);
+                }
+            }
+            all
+        });
+        let used = all.entry(node.to_string()).or_default();
+        let ip = (1..size.saturating_sub(1))
+            .map(|i| std::net::Ipv4Addr::from(u32::from(base) + i).to_string())
+            .find(|ip| !used.contains(ip))?;
+        used.insert(ip.clone());
+        Some(ip)
+    }
 }
 
 fn cond(ty: &str, ok: bool, at: &Time) -> PodCondition {
@@ -115,8 +133,9 @@ pub fn run(st: &mut State) -> Option<SimTime> {
         .map(|p| object_key(&p.metadata))
         .collect();
     let mut next: Option<SimTime> = None;
+    let mut ips = PodIps::default();
     for key in keys {
-        if let Some(t) = pod(st, &key, now) {
+        if let Some(t) = pod(st, &key, now, &mut ips) {
             next = Some(next.map_or(t, |n: SimTime| n.min(t)));
         }
     }
@@ -131,7 +150,7 @@ fn kubelet(node: &str) -> Reporter<'_> {
 }
 
 /// One pod on its node: returns when it next needs the kubelet.
-fn pod(st: &mut State, key: &str, now: SimTime) -> Option<SimTime> {
+fn pod(st: &mut State, key: &str, now: SimTime, ips: &mut PodIps) -> Option<SimTime> {
     let p = st.get::<Pod>(key)?.clone();
     let spec = p.spec.clone()?;
     let node = spec.node_name.clone()?;
@@ -211,7 +230,7 @@ fn pod(st: &mut State, key: &str, now: SimTime) -> Option<SimTime> {
             .get::<KubeNode>(&node)
             .and_then(|n| n.status.as_ref()?.addresses.as_ref()?.first().cloned())
             .map(|a| a.address),
-        None if first_start => pod_ip(st, &node),
+        None if first_start => ips.take(st, &node),
         None => None,
     };
     let phase = phase(&statuses, policy);

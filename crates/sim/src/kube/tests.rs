@@ -667,3 +667,60 @@ fn scaling_during_a_stuck_rollout_is_shared_out_in_proportion() {
     let sizes: Vec<i32> = replicasets(&c).iter().map(|r| r.1).collect();
     assert_eq!(sizes.iter().sum::<i32>(), 13, "{:?}", replicasets(&c));
 }
+
+#[test]
+fn a_repeated_event_is_counted_on_the_one_it_repeats_also_after_a_reload() {
+    use crate::kube::events;
+    let mut c = cluster();
+    let pod = c
+        .state()
+        .all::<Pod>()
+        .next()
+        .expect("a kube-system pod")
+        .clone();
+    let key = object_key(&pod.metadata);
+    let of_pod = |c: &Cluster| -> Vec<(String, i32)> {
+        c.state()
+            .all::<KubeEvent>()
+            .filter(|e| e.involved_object.uid == pod.metadata.uid)
+            .filter(|e| e.reason.as_deref() == Some("Tested"))
+            .map(|e| (e.message.clone().unwrap(), e.count.unwrap()))
+            .collect()
+    };
+    let say = |c: &mut Cluster, msg: &str| {
+        let st = c.state_mut();
+        st.begin_final();
+        let about = events::about(st.get::<Pod>(&key).unwrap());
+        events::record(st, about, true, "Tested", msg, &events::SCHEDULER);
+        st.commit();
+    };
+    say(&mut c, "one");
+    say(&mut c, "one");
+    say(&mut c, "two");
+    let mut seen = of_pod(&c);
+    seen.sort();
+    assert_eq!(seen, vec![("one".into(), 2), ("two".into(), 1)]);
+    // The index is derived again from the stored events.
+    let st = crate::state::State::from_parts(c.state().meta.clone(), c.state().tables().clone());
+    let mut c = Cluster::from_state(st);
+    say(&mut c, "two");
+    let mut seen = of_pod(&c);
+    seen.sort();
+    assert_eq!(seen, vec![("one".into(), 2), ("two".into(), 2)]);
+    // A removed event is not counted again: its repeat starts a new one.
+    let st = c.state_mut();
+    st.begin_final();
+    let one: Vec<String> = st
+        .all::<KubeEvent>()
+        .filter(|e| e.message.as_deref() == Some("one") && e.reason.as_deref() == Some("Tested"))
+        .map(|e| object_key(&e.metadata))
+        .collect();
+    for k in one {
+        st.remove::<KubeEvent>(&k);
+    }
+    st.commit();
+    say(&mut c, "one");
+    let mut seen = of_pod(&c);
+    seen.sort();
+    assert_eq!(seen, vec![("one".into(), 1), ("two".into(), 2)]);
+}

@@ -4,7 +4,8 @@
 use super::key::{Key, by_str};
 use crate::base::rng::WordBuild;
 use crate::model::*;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
 
 /// Per-node scheduler bookkeeping (swarmkit's NodeInfo), derived from the tasks.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,6 +37,10 @@ pub struct Index {
     pub service_names: BTreeMap<String, String>,
     pub node_names: BTreeMap<String, String>,
     pub network_names: BTreeMap<String, String>,
+    /// Kubernetes Events by [`event_hash`] of what client-go's correlator compares: a
+    /// repeat finds the event it repeats without reading all of its object's events (a
+    /// 10,000-replica ReplicaSet has 10,000 "Created pod" events).
+    events_like: HashMap<u64, Vec<Key>, WordBuild>,
     /// Something changed that may let a pending task fit: a task became pending, a task
     /// released its node's resources, or a node changed.
     pub sched_hint: bool,
@@ -273,6 +278,56 @@ pub fn network(ix: &mut Index, old: Option<&Network>, new: Option<&Network>) {
     }
     if let Some(n) = new {
         ix.network_names.insert(n.name.clone(), n.id.clone());
+    }
+}
+
+/// What client-go's event correlator compares two events by, as one number.
+pub fn event_hash(uid: Option<&str>, field_path: Option<&str>, reason: &str, message: &str) -> u64 {
+    let mut h = WordBuild::default().build_hasher();
+    for part in [uid, field_path, Some(reason), Some(message)] {
+        match part {
+            Some(p) => {
+                h.write_u8(1);
+                h.write(p.as_bytes());
+            }
+            None => h.write_u8(0),
+        }
+    }
+    h.finish()
+}
+
+fn hash_of(e: &kube::KubeEvent) -> u64 {
+    let o = &e.involved_object;
+    event_hash(
+        o.uid.as_deref(),
+        o.field_path.as_deref(),
+        e.reason.as_deref().unwrap_or_default(),
+        e.message.as_deref().unwrap_or_default(),
+    )
+}
+
+pub fn kube_event(ix: &mut Index, old: Option<&kube::KubeEvent>, new: Option<&kube::KubeEvent>) {
+    if let Some(e) = old {
+        let h = hash_of(e);
+        let key = kube::object_key(&e.metadata);
+        if let Some(keys) = ix.events_like.get_mut(&h) {
+            keys.retain(|k| k.as_str() != key);
+            if keys.is_empty() {
+                ix.events_like.remove(&h);
+            }
+        }
+    }
+    if let Some(e) = new {
+        let key = Key::new(&kube::object_key(&e.metadata));
+        ix.events_like.entry(hash_of(e)).or_default().push(key);
+    }
+}
+
+impl Index {
+    /// The events that may be repeats of one with this [`event_hash`] (equal hashes: the
+    /// caller compares the fields).
+    pub fn events_like(&self, hash: u64) -> &[Key] {
+        self.events_like.get(&hash).map_or(&[], Vec::as_slice)
     }
 }
 

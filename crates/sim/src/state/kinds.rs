@@ -172,5 +172,5 @@ kinds! {
     KubeControllerRevision: ControllerRevision, kube_controllerrevisions, "kube.controllerrevisions", "controllerrevision", index::none;
     KubeJob: Job, kube_jobs, "kube.jobs", "job", index::none;
     KubeCronJob: CronJob, kube_cronjobs, "kube.cronjobs", "cronjob", index::none;
-    KubeEvent: KubeEvent, kube_events, "kube.events", "event", index::none;
+    KubeEvent: KubeEvent, kube_events, "kube.events", "event", index::kube_event;
 }

@@ -19,7 +19,7 @@ mod journal;
 mod key;
 mod kinds;
 mod watchlog;
-pub use index::{Index, NodeUsage};
+pub use index::{Index, NodeUsage, event_hash};
 use key::by_str;
 pub use key::{Key, KeyStr};
 pub use kinds::{AnyObj, EachKind, Kind, KindFn, Object, Table, Tables, each_kind};

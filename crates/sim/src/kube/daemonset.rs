@@ -210,12 +210,16 @@ fn daemonset(st: &mut State, key: &str) {
         .as_ref()
         .and_then(|u| u.type_.as_deref())
         != Some("OnDelete");
+    // Its pods by the node they run on (or are pinned to), read once.
+    let mut by_node: std::collections::HashMap<String, Vec<&Pod>> = Default::default();
+    for p in &pods {
+        if let Some(n) = node_of(p) {
+            by_node.entry(n).or_default().push(p);
+        }
+    }
     for n in &nodes {
         let node = n.metadata.name.clone().unwrap_or_default();
-        let here: Vec<&Pod> = pods
-            .iter()
-            .filter(|p| node_of(p).as_deref() == Some(&node))
-            .collect();
+        let here: Vec<&Pod> = by_node.remove(&node).unwrap_or_default();
         if !should_run(&spec.template, n) {
             for p in here {
                 super::gc::delete_pod(st, &object_key(&p.metadata), None);

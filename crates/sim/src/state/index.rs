@@ -307,6 +307,14 @@ fn hash_of(e: &kube::KubeEvent) -> u64 {
 }
 
 pub fn kube_event(ix: &mut Index, old: Option<&kube::KubeEvent>, new: Option<&kube::KubeEvent>) {
+    // A repeat (its count and last time) changes nothing the index holds.
+    if let (Some(a), Some(b)) = (old, new)
+        && a.metadata.name == b.metadata.name
+        && a.metadata.namespace == b.metadata.namespace
+        && hash_of(a) == hash_of(b)
+    {
+        return;
+    }
     if let Some(e) = old {
         let h = hash_of(e);
         let key = kube::object_key(&e.metadata);

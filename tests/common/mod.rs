@@ -28,6 +28,16 @@ impl Run {
         );
         self.out
     }
+    /// Asserts the command failed with `needle` in its stderr; returns the stderr.
+    pub fn fails_with(self, needle: &str) -> String {
+        assert_ne!(self.code, 0, "command succeeded: stdout:\n{}", self.out);
+        assert!(
+            self.err.contains(needle),
+            "{needle:?} not in:\n{}",
+            self.err
+        );
+        self.err
+    }
 }
 
 pub fn bin() -> PathBuf {

@@ -84,13 +84,8 @@ fn exec_runs_the_containers_programs_over_websocket() {
         ),
         (Some(0), "one\n50x.html\nindex.html\n")
     );
-    let r = s.kubectl(&["exec", pod, "-c", "nope", "--", "ls"]);
-    assert_ne!(r.code, 0);
-    assert!(
-        r.err.contains("container nope is not valid for pod"),
-        "{}",
-        r.err
-    );
+    s.kubectl(&["exec", pod, "-c", "nope", "--", "ls"])
+        .fails_with("container nope is not valid for pod");
 }
 
 #[test]
@@ -167,5 +162,132 @@ fn kubectl_create_generators_send_protobuf_bodies_that_work() {
     assert_eq!(
         r.err,
         "Error from server (AlreadyExists): namespaces \"dev\" already exists\n"
+    );
+}
+
+#[test]
+fn service_accounts_secrets_and_config_maps_are_created_as_seed_003_creates_them() {
+    if !kubectl_present() {
+        return;
+    }
+    let s = Server::start_at("10");
+    // Seed 003's service account and registry secret (protobuf bodies from typed clients).
+    assert_eq!(
+        s.kubectl(&[
+            "create",
+            "serviceaccount",
+            "houbinglei",
+            "-n",
+            "kube-system"
+        ])
+        .ok(),
+        "serviceaccount/houbinglei created\n"
+    );
+    assert_eq!(
+        s.kubectl(&[
+            "create",
+            "secret",
+            "docker-registry",
+            "regcred",
+            "--docker-server=registry.example.com",
+            "--docker-username=aliang",
+            "--docker-password=pw",
+        ])
+        .ok(),
+        "secret/regcred created\n"
+    );
+    assert_eq!(
+        s.kubectl(&[
+            "create",
+            "secret",
+            "generic",
+            "db",
+            "--from-literal=user=admin",
+            "--from-literal=password=s3cret",
+        ])
+        .ok(),
+        "secret/db created\n"
+    );
+    assert_eq!(
+        s.kubectl(&["create", "configmap", "conf", "--from-literal=a=1"])
+            .ok(),
+        "configmap/conf created\n"
+    );
+    let got = s.kubectl(&[
+        "get",
+        "secret",
+        "db",
+        "-o",
+        "jsonpath={.type} {.data.password}",
+    ]);
+    assert_eq!(got.ok(), "Opaque czNjcmV0");
+    let table = s.kubectl(&["get", "secrets,configmaps"]).ok();
+    let lines: Vec<Vec<&str>> = table
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(lines[0], ["NAME", "TYPE", "DATA", "AGE"]);
+    assert_eq!(lines[1][..3], ["secret/db", "Opaque", "2"]);
+    assert_eq!(
+        lines[2][..3],
+        ["secret/regcred", "kubernetes.io/dockerconfigjson", "1"]
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.len() == 3 && l[..2] == ["configmap/conf", "1"]),
+        "{table}"
+    );
+    // Every namespace has its default service account; `sa` is the short name.
+    s.until(&["get", "sa", "-n", "kube-system"], |o| {
+        o.contains("houbinglei") && o.contains("default")
+    });
+    s.kubectl(&["create", "configmap", "bad", "--from-literal=a b=1"])
+        .fails_with("a valid config key must consist of alphanumeric characters");
+}
+
+#[test]
+fn deleting_a_namespace_deletes_what_is_in_it_and_kubectl_waits_for_it() {
+    if !kubectl_present() {
+        return;
+    }
+    let s = Server::start_at("10");
+    s.kubectl(&["create", "namespace", "dev"]).ok();
+    s.kubectl(&[
+        "create",
+        "deployment",
+        "web",
+        "--image=nginx:1.16-alpine",
+        "--replicas=2",
+        "-n",
+        "dev",
+    ])
+    .ok();
+    s.kubectl(&[
+        "rollout",
+        "status",
+        "deploy/web",
+        "-n",
+        "dev",
+        "--timeout=60s",
+    ])
+    .ok();
+    let r = s.kubectl(&["delete", "namespace", "dev"]);
+    assert_eq!(r.ok(), "namespace \"dev\" deleted\n");
+    // kubectl waited: it is gone, and so is everything in it.
+    let r = s.kubectl(&["get", "namespace", "dev"]);
+    assert_eq!(
+        r.err,
+        "Error from server (NotFound): namespaces \"dev\" not found\n"
+    );
+    let r = s.kubectl(&["get", "pods,rs,deploy,sa", "-n", "dev"]);
+    assert_eq!(
+        (r.code, r.out.as_str(), r.err.as_str()),
+        (0, "", "No resources found in dev namespace.\n")
+    );
+    let r = s.kubectl(&["delete", "namespace", "kube-system"]);
+    assert_eq!(
+        r.err,
+        "Error from server (Forbidden): namespaces \"kube-system\" is forbidden: this namespace may not be deleted\n"
     );
 }

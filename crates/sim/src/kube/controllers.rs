@@ -23,6 +23,7 @@ pub fn sync(st: &mut State) {
         st.meta.kube.events_gc_at = Some(now + SimDuration::from_secs(60));
     }
     let lifecycle = super::nodes::run(st);
+    super::namespaces::run(st);
     let mut removed = super::gc::run(st);
     super::deployment::run(st);
     removed += replicasets(st);

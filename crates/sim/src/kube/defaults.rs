@@ -60,6 +60,12 @@ pub fn pod(p: &mut Pod) {
         s.preemption_policy
             .get_or_insert_with(|| "PreemptLowerPriority".into());
         s.priority.get_or_insert(0);
+        // The ServiceAccount admission plugin's default, and the deprecated field it mirrors.
+        let sa = s
+            .service_account_name
+            .get_or_insert_with(|| "default".into())
+            .clone();
+        s.service_account.get_or_insert(sa);
         default_toleration_seconds(s);
     }
 }

@@ -15,6 +15,7 @@ pub mod events;
 pub mod gc;
 pub mod kubelet;
 pub mod names;
+pub mod namespaces;
 pub mod nodes;
 pub mod print;
 pub mod scheduler;

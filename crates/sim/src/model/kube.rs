@@ -7,7 +7,8 @@ use crate::base::time::{NANOS_PER_SEC, SimTime};
 pub use k8s_openapi::api::apps::v1::{ControllerRevision, DaemonSet, Deployment, ReplicaSet};
 pub use k8s_openapi::api::batch::v1::{CronJob, Job};
 pub use k8s_openapi::api::core::v1::{
-    Event as KubeEvent, Namespace, Node as KubeNode, Pod, Service as KubeService,
+    ConfigMap, Event as KubeEvent, Namespace, Node as KubeNode, Pod, Secret,
+    Service as KubeService, ServiceAccount,
 };
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 
@@ -75,5 +76,8 @@ kube_records!(
     ControllerRevision,
     Job,
     CronJob,
-    KubeEvent
+    KubeEvent,
+    ConfigMap,
+    Secret,
+    ServiceAccount
 );

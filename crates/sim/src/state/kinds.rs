@@ -173,4 +173,7 @@ kinds! {
     KubeJob: Job, kube_jobs, "kube.jobs", "job", index::none;
     KubeCronJob: CronJob, kube_cronjobs, "kube.cronjobs", "cronjob", index::none;
     KubeEvent: KubeEvent, kube_events, "kube.events", "event", index::kube_event;
+    KubeConfigMap: ConfigMap, kube_configmaps, "kube.configmaps", "configmap", index::none;
+    KubeSecret: Secret, kube_secrets, "kube.secrets", "secret", index::none;
+    KubeServiceAccount: ServiceAccount, kube_serviceaccounts, "kube.serviceaccounts", "serviceaccount", index::none;
 }

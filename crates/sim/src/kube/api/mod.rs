@@ -6,6 +6,7 @@
 //! A request runs inside the cluster's transaction ([`crate::Cluster::kube_api`]): an
 //! answer of 400 or more changes nothing.
 
+pub mod config;
 pub mod discovery;
 pub mod exec;
 pub mod logs;
@@ -446,15 +447,12 @@ fn resource(
             if t.res.plural == "namespaces"
                 && matches!(t.name, Some("default" | "kube-system" | "kube-public"))
             {
-                return Err(Status {
-                    code: 403,
-                    reason: "Forbidden",
-                    message: format!(
-                        "namespaces \"{}\" is forbidden: this namespace may not be deleted",
-                        t.name.unwrap_or_default()
-                    ),
-                    details: json!({"name": t.name, "kind": "namespaces"}),
-                });
+                return Err(Status::forbidden(
+                    "namespaces",
+                    "",
+                    t.name.unwrap_or_default(),
+                    "this namespace may not be deleted",
+                ));
             }
             let opts = delete_opts(req, q)?;
             let (obj, gone) = ops.delete(st, &key, &opts).ok_or_else(|| t.not_found())?;
@@ -715,3 +713,5 @@ fn table(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_config;

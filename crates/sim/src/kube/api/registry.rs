@@ -28,6 +28,10 @@ pub trait Served:
     fn validate(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// Validation of a replacement against the object it replaces (immutable fields).
+    fn validate_update(&self, _old: &Self) -> Vec<(String, String)> {
+        Vec::new()
+    }
     /// What a name of this kind must look like.
     const NAME: NameRule = NameRule::Subdomain;
 }
@@ -90,6 +94,10 @@ impl NameRule {
 
 impl Served for Namespace {
     const NAME: NameRule = NameRule::Label;
+    fn delete_specially(st: &mut State, key: &str, _grace: Option<i64>) -> bool {
+        crate::kube::namespaces::delete(st, key);
+        true
+    }
     fn defaults(&mut self) {
         let name = self.metadata.name.clone().unwrap_or_default();
         self.metadata
@@ -508,10 +516,21 @@ impl<T: Served> Ops for Typed<T> {
         m.generation = T::GENERATION.then_some(1);
         m.managed_fields = None;
         let name = m.name.clone().unwrap_or_default();
-        if let Some(ns) = ns
-            && st.get::<Namespace>(ns).is_none()
-        {
-            return Err(Status::not_found("namespaces", "", ns));
+        if let Some(ns) = ns {
+            match st.get::<Namespace>(ns) {
+                None => return Err(Status::not_found("namespaces", "", ns)),
+                Some(n) if n.metadata.deletion_timestamp.is_some() => {
+                    return Err(Status::forbidden(
+                        T::URL_PATH_SEGMENT,
+                        T::GROUP,
+                        &name,
+                        &format!(
+                            "unable to create new content in namespace {ns} because it is being terminated"
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
         }
         let key = obj.key();
         if st.get::<T>(&key).is_some() {
@@ -563,7 +582,8 @@ impl<T: Served> Ops for Typed<T> {
         m.deletion_timestamp = cur_meta.deletion_timestamp.clone();
         m.generation = cur_meta.generation;
         obj.defaults();
-        let causes = obj.validate();
+        let mut causes = obj.validate();
+        causes.extend(obj.validate_update(cur));
         if !causes.is_empty() {
             return Err(invalid(&obj, &causes));
         }

@@ -109,6 +109,20 @@ const fn workload(
     }
 }
 
+/// A namespaced core resource outside the `all` category, with every verb.
+const fn config(
+    kind: &'static str,
+    plural: &'static str,
+    singular: &'static str,
+    short: &'static [&'static str],
+    ops: &'static dyn Ops,
+) -> Resource {
+    Resource {
+        categories: &[],
+        ..workload("", kind, plural, singular, short, &[], ops)
+    }
+}
+
 pub static RESOURCES: &[Resource] = &[
     Resource {
         group: "",
@@ -247,18 +261,28 @@ pub static RESOURCES: &[Resource] = &[
             &super::registry::Versioned::<CronJob>::V1BETA1,
         )
     },
-    Resource {
-        categories: &[],
-        ..workload(
-            "",
-            "Event",
-            "events",
-            "event",
-            &["ev"],
-            &[],
-            &Typed::<KubeEvent>::OPS,
-        )
-    },
+    config(
+        "ConfigMap",
+        "configmaps",
+        "configmap",
+        &["cm"],
+        &Typed::<ConfigMap>::OPS,
+    ),
+    config("Secret", "secrets", "secret", &[], &Typed::<Secret>::OPS),
+    config(
+        "ServiceAccount",
+        "serviceaccounts",
+        "serviceaccount",
+        &["sa"],
+        &Typed::<ServiceAccount>::OPS,
+    ),
+    config(
+        "Event",
+        "events",
+        "event",
+        &["ev"],
+        &Typed::<KubeEvent>::OPS,
+    ),
 ];
 
 /// The resource `plural` of a group version.

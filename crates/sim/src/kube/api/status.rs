@@ -66,6 +66,19 @@ impl Status {
         }
     }
 
+    /// `pods "x" is forbidden: WHY`.
+    pub fn forbidden(resource: &str, group: &str, name: &str, why: &str) -> Status {
+        Status {
+            code: 403,
+            reason: "Forbidden",
+            message: format!(
+                "{} \"{name}\" is forbidden: {why}",
+                qualified(resource, group)
+            ),
+            details: json!({"name": name, "group": group, "kind": resource}),
+        }
+    }
+
     pub fn conflict(resource: &str, group: &str, name: &str) -> Status {
         Status {
             code: 409,

@@ -4,13 +4,13 @@ use super::*;
 use crate::base::time::SimTime;
 use crate::{Cluster, seed_cluster};
 
-const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+pub(super) const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
-fn cluster() -> Cluster {
+pub(super) fn cluster() -> Cluster {
     seed_cluster(1, SimTime::parse_rfc3339("2026-11-22T10:00:00Z").unwrap())
 }
 
-fn req(method: &str, path: &str, accept: &str) -> ApiRequest {
+pub(super) fn req(method: &str, path: &str, accept: &str) -> ApiRequest {
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     ApiRequest {
         method: method.into(),
@@ -22,13 +22,13 @@ fn req(method: &str, path: &str, accept: &str) -> ApiRequest {
     }
 }
 
-fn with_body(mut r: ApiRequest, ct: &str, body: &str) -> ApiRequest {
+pub(super) fn with_body(mut r: ApiRequest, ct: &str, body: &str) -> ApiRequest {
     r.content_type = ct.into();
     r.body = body.as_bytes().to_vec();
     r
 }
 
-fn cells(table: &Value) -> Vec<Vec<String>> {
+pub(super) fn cells(table: &Value) -> Vec<Vec<String>> {
     table["rows"]
         .as_array()
         .unwrap()
@@ -276,7 +276,7 @@ fn queries_are_decoded() {
 }
 
 /// The rows of a list, as kubectl gets them.
-fn listed(c: &mut Cluster, path: &str) -> Vec<Vec<String>> {
+pub(super) fn listed(c: &mut Cluster, path: &str) -> Vec<Vec<String>> {
     cells(&c.kube_api(&req("GET", path, TABLE)).value())
 }
 

@@ -7,6 +7,7 @@ use crate::model::kube::*;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{Value, json};
 
+mod config;
 mod more;
 
 /// A column of a Table.

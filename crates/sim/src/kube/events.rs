@@ -71,8 +71,6 @@ pub fn record(
     key.push_str(obj);
     key.push('.');
     let prefix = key.len();
-    // The object's first event: no name with its prefix is taken.
-    let first = st.with_prefix::<KubeEvent>(&key).next().is_none();
     let like = crate::state::event_hash(
         about.uid.as_deref(),
         about.field_path.as_deref(),
@@ -106,7 +104,7 @@ pub fn record(
     loop {
         key.truncate(prefix);
         names::push_hex_min(&mut key, stamp);
-        if first || st.get::<KubeEvent>(&key).is_none() {
+        if st.get::<KubeEvent>(&key).is_none() {
             break;
         }
         stamp += 1;

@@ -4,6 +4,7 @@
 use super::key::{Key, by_str};
 use crate::base::rng::WordBuild;
 use crate::model::*;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
 
@@ -40,7 +41,7 @@ pub struct Index {
     /// Kubernetes Events by [`event_hash`] of what client-go's correlator compares: a
     /// repeat finds the event it repeats without reading all of its object's events (a
     /// 10,000-replica ReplicaSet has 10,000 "Created pod" events).
-    events_like: HashMap<u64, Vec<Key>, WordBuild>,
+    events_like: HashMap<u64, Keys, WordBuild>,
     /// Something changed that may let a pending task fit: a task became pending, a task
     /// released its node's resources, or a node changed.
     pub sched_hint: bool,
@@ -245,7 +246,7 @@ impl Index {
 
 // The index hooks of the kinds registry: what each kind's changes do to the indexes.
 
-pub fn node(ix: &mut Index, old: Option<&Node>, new: Option<&Node>) {
+pub fn node(ix: &mut Index, _: &str, old: Option<&Node>, new: Option<&Node>) {
     if let Some(n) = old {
         ix.node_names.remove(n.hostname());
     }
@@ -255,7 +256,7 @@ pub fn node(ix: &mut Index, old: Option<&Node>, new: Option<&Node>) {
     ix.sched_hint = true;
 }
 
-pub fn service(ix: &mut Index, old: Option<&Service>, new: Option<&Service>) {
+pub fn service(ix: &mut Index, _: &str, old: Option<&Service>, new: Option<&Service>) {
     if let Some(s) = old {
         ix.service_names.remove(&s.spec.name);
     }
@@ -264,15 +265,15 @@ pub fn service(ix: &mut Index, old: Option<&Service>, new: Option<&Service>) {
     }
 }
 
-pub fn task(ix: &mut Index, old: Option<&Task>, new: Option<&Task>) {
+pub fn task(ix: &mut Index, _: &str, old: Option<&Task>, new: Option<&Task>) {
     ix.task(old, new)
 }
 
-pub fn container(ix: &mut Index, old: Option<&Container>, new: Option<&Container>) {
+pub fn container(ix: &mut Index, _: &str, old: Option<&Container>, new: Option<&Container>) {
     ix.container(old, new)
 }
 
-pub fn network(ix: &mut Index, old: Option<&Network>, new: Option<&Network>) {
+pub fn network(ix: &mut Index, _: &str, old: Option<&Network>, new: Option<&Network>) {
     if let Some(n) = old {
         ix.network_names.remove(&n.name);
     }
@@ -306,28 +307,62 @@ fn hash_of(e: &kube::KubeEvent) -> u64 {
     )
 }
 
-pub fn kube_event(ix: &mut Index, old: Option<&kube::KubeEvent>, new: Option<&kube::KubeEvent>) {
+pub fn kube_event(
+    ix: &mut Index,
+    key: &str,
+    old: Option<&kube::KubeEvent>,
+    new: Option<&kube::KubeEvent>,
+) {
+    let (was, now) = (old.map(hash_of), new.map(hash_of));
     // A repeat (its count and last time) changes nothing the index holds.
-    if let (Some(a), Some(b)) = (old, new)
-        && a.metadata.name == b.metadata.name
-        && a.metadata.namespace == b.metadata.namespace
-        && hash_of(a) == hash_of(b)
-    {
+    if was.is_some() && was == now {
         return;
     }
-    if let Some(e) = old {
-        let h = hash_of(e);
-        let key = kube::object_key(&e.metadata);
-        if let Some(keys) = ix.events_like.get_mut(&h) {
-            keys.retain(|k| k.as_str() != key);
-            if keys.is_empty() {
-                ix.events_like.remove(&h);
+    if let Some(h) = was
+        && let Some(keys) = ix.events_like.get_mut(&h)
+        && keys.remove(key)
+    {
+        ix.events_like.remove(&h);
+    }
+    if let Some(h) = now {
+        match ix.events_like.entry(h) {
+            Entry::Occupied(mut e) => e.get_mut().push(Key::new(key)),
+            Entry::Vacant(e) => {
+                e.insert(Keys::One(Key::new(key)));
             }
         }
     }
-    if let Some(e) = new {
-        let key = Key::new(&kube::object_key(&e.metadata));
-        ix.events_like.entry(hash_of(e)).or_default().push(key);
+}
+
+/// The keys of one [`event_hash`]: almost always one, kept without a vector of its own.
+#[derive(Clone, Debug)]
+enum Keys {
+    One(Key),
+    Many(Vec<Key>),
+}
+
+impl Keys {
+    fn as_slice(&self) -> &[Key] {
+        match self {
+            Keys::One(k) => std::slice::from_ref(k),
+            Keys::Many(v) => v,
+        }
+    }
+    fn push(&mut self, k: Key) {
+        match self {
+            Keys::One(first) => *self = Keys::Many(vec![first.clone(), k]),
+            Keys::Many(v) => v.push(k),
+        }
+    }
+    /// Removes `key`; true if none are left.
+    fn remove(&mut self, key: &str) -> bool {
+        match self {
+            Keys::One(k) => k.as_str() == key,
+            Keys::Many(v) => {
+                v.retain(|k| k.as_str() != key);
+                v.is_empty()
+            }
+        }
     }
 }
 
@@ -335,9 +370,9 @@ impl Index {
     /// The events that may be repeats of one with this [`event_hash`] (equal hashes: the
     /// caller compares the fields).
     pub fn events_like(&self, hash: u64) -> &[Key] {
-        self.events_like.get(&hash).map_or(&[], Vec::as_slice)
+        self.events_like.get(&hash).map_or(&[], Keys::as_slice)
     }
 }
 
 /// Kinds without indexes.
-pub fn none<T>(_: &mut Index, _: Option<&T>, _: Option<&T>) {}
+pub fn none<T>(_: &mut Index, _: &str, _: Option<&T>, _: Option<&T>) {}

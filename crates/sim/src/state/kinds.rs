@@ -29,8 +29,8 @@ pub trait Object:
     fn peek(o: &AnyObj) -> Option<&Self>;
     fn table(t: &Tables) -> &Table<Self>;
     fn table_mut(t: &mut Tables) -> &mut Table<Self>;
-    /// Keeps the derived indexes in step with a change.
-    fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>);
+    /// Keeps the derived indexes in step with a change of the object at `key`.
+    fn reindex(ix: &mut Index, key: &str, old: Option<&Self>, new: Option<&Self>);
     /// Whether [`Object::reindex`] does anything (an update then needs the old value).
     const INDEXED: bool;
 }
@@ -140,8 +140,8 @@ macro_rules! kinds {
                 fn table_mut(t: &mut Tables) -> &mut Table<Self> {
                     &mut t.$field
                 }
-                fn reindex(ix: &mut Index, old: Option<&Self>, new: Option<&Self>) {
-                    $reindex(ix, old, new)
+                fn reindex(ix: &mut Index, key: &str, old: Option<&Self>, new: Option<&Self>) {
+                    $reindex(ix, key, old, new)
                 }
                 const INDEXED: bool = !same_str(stringify!($reindex), "index::none");
             }

@@ -161,7 +161,7 @@ impl State {
         impl EachKind for Rebuild<'_> {
             fn visit<T: Object>(&mut self) {
                 for (k, o) in T::table(self.tables) {
-                    T::reindex(self.index, None, Some(o));
+                    T::reindex(self.index, k.as_str(), None, Some(o));
                     self.wakes.extend(o.wake().map(|w| (w, T::KIND, k.clone())));
                 }
             }
@@ -324,7 +324,7 @@ impl State {
     fn restore<T: Object>(&mut self, key: &str, old: Option<AnyObj>) {
         let old = old.and_then(T::unwrap);
         let cur = by_str!(key, |k| T::table_mut(&mut self.tables).remove(k));
-        T::reindex(&mut self.index, cur.as_deref(), old.as_ref());
+        T::reindex(&mut self.index, key, cur.as_deref(), old.as_ref());
         if let Some(o) = old {
             if let Some(w) = o.wake() {
                 self.push_timer(w, T::KIND, Key::new(key));
@@ -359,14 +359,31 @@ impl State {
 
     // -- writing ------------------------------------------------------------
 
-    /// Inserts or replaces an object.
+    /// Inserts or replaces an object: one search of its table, for the old value and the
+    /// new one's place.
     pub fn insert<T: Object>(&mut self, mut obj: T) {
+        use std::collections::btree_map::Entry;
+        debug_assert!(self.txn.is_some(), "change outside a transaction");
         let key = obj.key();
-        self.journal::<T>(&key, true);
         let v = self.next_version::<T>();
         obj.stamp(v, self.meta.now);
         let wake = obj.wake();
-        let old = T::table_mut(&mut self.tables).insert(Key::new(&key), Box::new(obj));
+        let (new, old): (&T, Option<Box<T>>) =
+            match T::table_mut(&mut self.tables).entry(Key::new(&key)) {
+                Entry::Occupied(mut e) => {
+                    let old = std::mem::replace(e.get_mut(), Box::new(obj));
+                    (&**e.into_mut(), Some(old))
+                }
+                Entry::Vacant(e) => (&**e.insert(Box::new(obj)), None),
+            };
+        self.journal.touch(T::KIND, &key, true, |keep| {
+            let before = old.as_deref().filter(|_| keep);
+            (old.is_some(), before.map(|o| T::clone(o).wrap()))
+        });
+        if T::INDEXED {
+            T::reindex(&mut self.index, &key, old.as_deref(), Some(new));
+        }
+        let old_wake = old.as_ref().and_then(|o| o.wake());
         if T::KUBE {
             let action = match old {
                 Some(_) => EventAction::Update,
@@ -374,12 +391,8 @@ impl State {
             };
             self.log_change::<T>(v, &key, action, None);
         }
-        if T::INDEXED {
-            let new = by_str!(&key, |k| T::table(&self.tables).get(k));
-            T::reindex(&mut self.index, old.as_deref(), new.map(|b| &**b));
-        }
         if let Some(w) = wake
-            && old.as_ref().and_then(|o| o.wake()) != Some(w)
+            && old_wake != Some(w)
         {
             self.push_timer(w, T::KIND, Key::new(&key));
         }
@@ -408,7 +421,7 @@ impl State {
         debug_assert_eq!(obj.key(), key, "an update may not change the key");
         let wake = obj.wake();
         if T::INDEXED {
-            T::reindex(&mut self.index, old.as_ref(), Some(obj));
+            T::reindex(&mut self.index, key, old.as_ref(), Some(obj));
         }
         debug_assert!(self.txn.is_some(), "change outside a transaction");
         self.journal.touch(T::KIND, key, true, move |keep| {
@@ -431,7 +444,7 @@ impl State {
         }
         self.journal::<T>(key, false);
         let mut old = by_str!(key, |k| T::table_mut(&mut self.tables).remove(k)).map(|b| *b);
-        T::reindex(&mut self.index, old.as_ref(), None);
+        T::reindex(&mut self.index, key, old.as_ref(), None);
         if T::KUBE
             && let Some(o) = old.as_mut()
         {

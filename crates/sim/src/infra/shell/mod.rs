@@ -7,9 +7,38 @@
 use parse::{Tok, split_lists, tokenize};
 use std::collections::{BTreeMap, BTreeSet};
 
+mod builtins;
+mod files;
 mod parse;
+mod system;
 #[cfg(test)]
 mod tests;
+mod text;
+
+/// One run of a command: the name it was called by, its arguments and its standard input.
+struct Call<'a> {
+    base: &'a str,
+    args: &'a [String],
+    input: &'a [u8],
+}
+
+/// What a command does.
+type Run = fn(&mut Shell, &Call) -> Output;
+
+/// The command called `name` in every image's userland (the shell's builtins and the
+/// coreutils), by family.
+fn command(name: &str) -> Option<Run> {
+    [
+        builtins::COMMANDS,
+        files::COMMANDS,
+        text::COMMANDS,
+        system::COMMANDS,
+    ]
+    .into_iter()
+    .flatten()
+    .find(|(n, _)| *n == name)
+    .map(|(_, run)| *run)
+}
 
 /// Which userland an image has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -169,7 +198,7 @@ impl Shell {
         match base {
             "bash" => self.has_bash(),
             "nginx" => self.c.nginx.is_some(),
-            _ => BUILTINS.contains(&base),
+            _ => command(base).is_some(),
         }
     }
 
@@ -386,407 +415,11 @@ impl Shell {
         if !self.exists(prog) {
             return self.missing(prog);
         }
-        match base {
-            "echo" => {
-                let (newline, words) = match args.first().map(String::as_str) {
-                    Some("-n") => (false, &args[1..]),
-                    _ => (true, args),
-                };
-                let mut s = words.join(" ");
-                if newline {
-                    s.push('\n');
-                }
-                Output::ok(s)
-            }
-            "true" => Output::default(),
-            "false" => Output::err(1, ""),
-            "exit" => {
-                let code = args
-                    .first()
-                    .and_then(|a| a.parse().ok())
-                    .unwrap_or(self.last);
-                self.exited = Some(code);
-                Output {
-                    code,
-                    ..Default::default()
-                }
-            }
-            "sh" | "ash" | "bash" => match args {
-                [c, script, ..] if c == "-c" => {
-                    let saved = std::mem::replace(&mut self.name, base.into());
-                    let o = self.line(script);
-                    self.name = saved;
-                    self.exited = None;
-                    o
-                }
-                [] => {
-                    let text = String::from_utf8_lossy(input).to_string();
-                    let mut all = Output::default();
-                    for l in text.lines() {
-                        let o = self.line(l);
-                        all.stdout.extend(o.stdout);
-                        all.stderr.extend(o.stderr);
-                        all.code = o.code;
-                    }
-                    self.exited = None;
-                    all
-                }
-                [f, ..] => match self.read(f) {
-                    Ok(b) => {
-                        let script = String::from_utf8_lossy(&b).to_string();
-                        self.line(&script.replace('\n', ";"))
-                    }
-                    Err(e) => Output::err(2, format!("{base}: {f}: {e}\n")),
-                },
-            },
-            "cat" => {
-                if args.is_empty() {
-                    return Output::ok(input.to_vec());
-                }
-                let mut o = Output::default();
-                for f in args {
-                    match self.read(f) {
-                        Ok(b) => o.stdout.extend(b),
-                        Err(e) => {
-                            o.stderr.extend(format!("cat: {f}: {e}\n").into_bytes());
-                            o.code = 1;
-                        }
-                    }
-                }
-                o
-            }
-            "ls" => self.ls(args),
-            "hostname" => Output::ok(format!("{}\n", self.c.hostname)),
-            "env" | "printenv" => {
-                if let Some(name) = args.first() {
-                    return match self.vars.get(name) {
-                        Some(v) => Output::ok(format!("{v}\n")),
-                        None => Output::err(1, ""),
-                    };
-                }
-                let mut s = String::new();
-                for (k, _) in &self.c.env {
-                    if let Some(v) = self.vars.get(k) {
-                        s.push_str(&format!("{k}={v}\n"));
-                    }
-                }
-                Output::ok(s)
-            }
-            "export" => {
-                for a in args {
-                    if let Some((k, v)) = a.split_once('=') {
-                        if !self.c.env.iter().any(|(n, _)| n == k) {
-                            self.c.env.push((k.into(), v.into()));
-                        }
-                        self.vars.insert(k.into(), v.into());
-                    }
-                }
-                Output::default()
-            }
-            "pwd" => Output::ok(format!("{}\n", self.cwd)),
-            "cd" => {
-                let to = self.abs(args.first().map_or("/root", String::as_str));
-                if self.dirs.contains(&to) {
-                    self.cwd = to;
-                    Output::default()
-                } else {
-                    let what = args.first().cloned().unwrap_or_default();
-                    if self.name == "bash" {
-                        Output::err(1, format!("bash: cd: {what}: No such file or directory\n"))
-                    } else {
-                        Output::err(
-                            2,
-                            format!("sh: cd: can't cd to {what}: No such file or directory\n"),
-                        )
-                    }
-                }
-            }
-            "nginx" => {
-                let v = self.c.nginx.clone().unwrap_or_default();
-                match args.first().map(String::as_str) {
-                    Some("-v") => Output::err(0, format!("nginx version: nginx/{v}\n")),
-                    Some("-V") => Output::err(
-                        0,
-                        format!(
-                            "nginx version: nginx/{v}\nbuilt by gcc\nconfigure arguments: --prefix=/etc/nginx --sbin-path=/usr/sbin/nginx\n"
-                        ),
-                    ),
-                    Some("-t") => Output::err(
-                        0,
-                        "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n",
-                    ),
-                    _ => Output::err(
-                        1,
-                        "nginx: [emerg] bind() to 0.0.0.0:80 failed (98: Address in use)\n",
-                    ),
-                }
-            }
-            "uname" => {
-                let k = &self.c.kernel;
-                let h = &self.c.hostname;
-                let s = match args.first().map(String::as_str) {
-                    Some("-a") => format!("Linux {h} {k} #1 SMP x86_64 GNU/Linux"),
-                    Some("-r") => k.clone(),
-                    Some("-n") => h.clone(),
-                    Some("-m") => "x86_64".into(),
-                    _ => "Linux".into(),
-                };
-                Output::ok(format!("{s}\n"))
-            }
-            "whoami" => Output::ok("root\n"),
-            "id" => Output::ok("uid=0(root) gid=0(root) groups=0(root)\n"),
-            "date" => Output::ok(format!("{}\n", self.c.date)),
-            "sleep" => Output::default(),
-            "mkdir" => {
-                let parents = args.iter().any(|a| a == "-p");
-                let mut o = Output::default();
-                for d in args.iter().filter(|a| !a.starts_with('-')) {
-                    let a = self.abs(d);
-                    if self.dirs.contains(&a) && !parents {
-                        o.stderr.extend(
-                            format!("mkdir: can't create directory '{d}': File exists\n")
-                                .into_bytes(),
-                        );
-                        o.code = 1;
-                    } else if !parents && !self.dirs.contains(&parent(&a)) {
-                        o.stderr.extend(
-                            format!(
-                                "mkdir: can't create directory '{d}': No such file or directory\n"
-                            )
-                            .into_bytes(),
-                        );
-                        o.code = 1;
-                    } else {
-                        let mut p = a;
-                        while self.dirs.insert(p.clone()) {
-                            p = parent(&p);
-                        }
-                    }
-                }
-                o
-            }
-            "touch" => {
-                let mut o = Output::default();
-                for f in args {
-                    let a = self.abs(f);
-                    if !self.c.files.contains_key(&a)
-                        && let Err(e) = self.write(f, Vec::new(), true)
-                    {
-                        o.stderr.extend(format!("touch: {f}: {e}\n").into_bytes());
-                        o.code = 1;
-                    }
-                }
-                o
-            }
-            "rm" => {
-                let force = args.iter().any(|a| a.starts_with('-') && a.contains('f'));
-                let rec = args.iter().any(|a| a.starts_with('-') && a.contains('r'));
-                let mut o = Output::default();
-                for f in args.iter().filter(|a| !a.starts_with('-')) {
-                    let a = self.abs(f);
-                    if self.c.files.remove(&a).is_some() {
-                        continue;
-                    }
-                    if self.dirs.contains(&a) && rec {
-                        let prefix = format!("{a}/");
-                        self.c.files.retain(|k, _| !k.starts_with(&prefix));
-                        self.dirs.retain(|k| *k != a && !k.starts_with(&prefix));
-                    } else if self.dirs.contains(&a) {
-                        o.stderr
-                            .extend(format!("rm: '{f}' is a directory\n").into_bytes());
-                        o.code = 1;
-                    } else if !force {
-                        o.stderr.extend(
-                            format!("rm: can't remove '{f}': No such file or directory\n")
-                                .into_bytes(),
-                        );
-                        o.code = 1;
-                    }
-                }
-                o
-            }
-            "grep" => {
-                let invert = args.iter().any(|a| a == "-v");
-                let nocase = args.iter().any(|a| a == "-i");
-                let count = args.iter().any(|a| a == "-c");
-                let words: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-                let Some(pat) = words.first() else {
-                    return Output::err(2, "Usage: grep [-ivc] PATTERN [FILE]...\n");
-                };
-                let text = match words.get(1) {
-                    Some(f) => match self.read(f) {
-                        Ok(b) => b,
-                        Err(e) => return Output::err(2, format!("grep: {f}: {e}\n")),
-                    },
-                    None => input.to_vec(),
-                };
-                let text = String::from_utf8_lossy(&text).to_string();
-                let hit = |l: &str| {
-                    let m = if nocase {
-                        l.to_lowercase().contains(&pat.to_lowercase())
-                    } else {
-                        l.contains(pat.as_str())
-                    };
-                    m != invert
-                };
-                let lines: Vec<&str> = text.lines().filter(|l| hit(l)).collect();
-                let code = if lines.is_empty() { 1 } else { 0 };
-                let out = if count {
-                    format!("{}\n", lines.len())
-                } else {
-                    lines.iter().map(|l| format!("{l}\n")).collect()
-                };
-                Output {
-                    stdout: out.into_bytes(),
-                    code,
-                    ..Default::default()
-                }
-            }
-            "head" | "tail" => {
-                let mut n = 10usize;
-                let mut files = Vec::new();
-                let mut i = 0;
-                while i < args.len() {
-                    match args[i].as_str() {
-                        "-n" => {
-                            n = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(10);
-                            i += 1;
-                        }
-                        a if a.starts_with('-') => n = a[1..].parse().unwrap_or(10),
-                        f => files.push(f.to_string()),
-                    }
-                    i += 1;
-                }
-                let text = match files.first() {
-                    Some(f) => match self.read(f) {
-                        Ok(b) => b,
-                        Err(e) => return Output::err(1, format!("{base}: {f}: {e}\n")),
-                    },
-                    None => input.to_vec(),
-                };
-                let text = String::from_utf8_lossy(&text).to_string();
-                let lines: Vec<&str> = text.lines().collect();
-                let pick = if base == "head" {
-                    &lines[..n.min(lines.len())]
-                } else {
-                    &lines[lines.len().saturating_sub(n)..]
-                };
-                Output::ok(pick.iter().map(|l| format!("{l}\n")).collect::<String>())
-            }
-            "wc" => {
-                let text = match args.iter().find(|a| !a.starts_with('-')) {
-                    Some(f) => match self.read(f) {
-                        Ok(b) => b,
-                        Err(e) => return Output::err(1, format!("wc: {f}: {e}\n")),
-                    },
-                    None => input.to_vec(),
-                };
-                let s = String::from_utf8_lossy(&text).to_string();
-                let (l, w, c) = (
-                    s.matches('\n').count(),
-                    s.split_whitespace().count(),
-                    text.len(),
-                );
-                let out = match args.first().map(String::as_str) {
-                    Some("-l") => format!("{l}\n"),
-                    Some("-w") => format!("{w}\n"),
-                    Some("-c") => format!("{c}\n"),
-                    _ => format!("{l:>7} {w:>7} {c:>7}\n"),
-                };
-                Output::ok(out)
-            }
-            "which" => {
-                let mut o = Output::default();
-                for a in args {
-                    if self.exists(a) {
-                        let dir = if a == "nginx" { "/usr/sbin" } else { "/bin" };
-                        o.stdout.extend(format!("{dir}/{a}\n").into_bytes());
-                    } else {
-                        o.code = 1;
-                    }
-                }
-                o
-            }
-            "ps" => {
-                let main = self.c.main.join(" ");
-                Output::ok(format!(
-                    "PID   USER     TIME  COMMAND\n    1 root      0:00 {main}\n"
-                ))
-            }
-            _ => self.missing(prog),
+        let call = Call { base, args, input };
+        match command(base) {
+            Some(run) => run(self, &call),
+            None => self.missing(prog),
         }
-    }
-
-    fn ls(&self, args: &[String]) -> Output {
-        let long = args.iter().any(|a| a.starts_with('-') && a.contains('l'));
-        let all = args.iter().any(|a| a.starts_with('-') && a.contains('a'));
-        let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-        let targets: Vec<String> = if paths.is_empty() {
-            vec![".".into()]
-        } else {
-            paths.iter().map(|p| p.to_string()).collect()
-        };
-        let mut o = Output::default();
-        let many = targets.len() > 1;
-        for (i, t) in targets.iter().enumerate() {
-            let a = self.abs(t);
-            if let Some(b) = self.c.files.get(&a) {
-                let line = if long {
-                    format!("-rw-r--r--    1 root     root     {:>8} {t}\n", b.len())
-                } else {
-                    format!("{t}\n")
-                };
-                o.stdout.extend(line.into_bytes());
-                continue;
-            }
-            if !self.dirs.contains(&a) {
-                o.stderr
-                    .extend(format!("ls: {t}: No such file or directory\n").into_bytes());
-                o.code = 1;
-                continue;
-            }
-            if many {
-                if i > 0 {
-                    o.stdout.push(b'\n');
-                }
-                o.stdout.extend(format!("{t}:\n").into_bytes());
-            }
-            let prefix = if a == "/" {
-                "/".to_string()
-            } else {
-                format!("{a}/")
-            };
-            let child = |p: &String| -> Option<String> {
-                let rest = p.strip_prefix(&prefix)?;
-                (!rest.is_empty() && !rest.contains('/')).then(|| rest.to_string())
-            };
-            let mut entries: Vec<(String, bool, usize)> = self
-                .dirs
-                .iter()
-                .filter_map(|d| child(d).map(|n| (n, true, 4096)))
-                .chain(
-                    self.c
-                        .files
-                        .iter()
-                        .filter_map(|(f, b)| child(f).map(|n| (n, false, b.len()))),
-                )
-                .filter(|(n, _, _)| all || !n.starts_with('.'))
-                .collect();
-            entries.sort();
-            for (n, dir, size) in entries {
-                let line = if long {
-                    let mode = if dir { "drwxr-xr-x" } else { "-rw-r--r--" };
-                    format!(
-                        "{mode}    {} root     root     {size:>8} {n}\n",
-                        if dir { 2 } else { 1 }
-                    )
-                } else {
-                    format!("{n}\n")
-                };
-                o.stdout.extend(line.into_bytes());
-            }
-        }
-        o
     }
 
     /// The files as they are now (writes included).
@@ -794,10 +427,3 @@ impl Shell {
         &self.c.files
     }
 }
-
-/// The programs every image's userland has (the shell's builtins and coreutils).
-const BUILTINS: &[&str] = &[
-    "sh", "ash", "echo", "true", "false", "exit", "cat", "ls", "hostname", "env", "printenv",
-    "export", "pwd", "cd", "uname", "whoami", "id", "date", "sleep", "mkdir", "touch", "rm",
-    "grep", "head", "tail", "wc", "which", "ps",
-];

@@ -53,20 +53,9 @@ fn req(method: &str, path: &str, accept: &str, body: &str) -> ApiRequest {
 }
 
 fn deployment(name: &str, replicas: u32) -> String {
-    serde_json::json!({
-        "apiVersion": "apps/v1", "kind": "Deployment",
-        "metadata": {"name": name},
-        "spec": {
-            "replicas": replicas,
-            "selector": {"matchLabels": {"app": name}},
-            "template": {
-                "metadata": {"labels": {"app": name}},
-                "spec": {"containers": [{"name": "c", "image": "nginx:1.16-alpine",
-                    "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}]}
-            }
-        }
-    })
-    .to_string()
+    let pod = serde_json::json!({"containers": [{"name": "c", "image": "nginx:1.16-alpine",
+        "resources": {"requests": {"cpu": "10m", "memory": "16Mi"}}}]});
+    opsconsole_sim::kube::manifest::deployment(name, i64::from(replicas), pod).to_string()
 }
 
 /// A cluster of `nodes` nodes with `pods` pending pods, as a ReplicaSet would have made

@@ -14,6 +14,7 @@ pub mod deployment;
 pub mod events;
 pub mod gc;
 pub mod kubelet;
+pub mod manifest;
 pub mod names;
 pub mod namespaces;
 pub mod nodes;

@@ -122,21 +122,14 @@ fn apply(c: &mut Cluster, op: &Op) {
                 "POST",
                 DEPLOYMENTS,
                 "application/json",
-                json!({
-                    "apiVersion": "apps/v1", "kind": "Deployment",
-                    "metadata": {"name": name},
-                    "spec": {
-                        "replicas": replicas,
-                        "selector": {"matchLabels": {"app": name}},
-                        "template": {
-                            "metadata": {"labels": {"app": name}},
-                            "spec": {
-                                "containers": [{"name": "c", "image": IMAGES[image]}],
-                                "tolerations": tolerations,
-                            }
-                        }
-                    }
-                }),
+                crate::kube::manifest::deployment(
+                    name,
+                    replicas.into(),
+                    json!({
+                        "containers": [{"name": "c", "image": IMAGES[image]}],
+                        "tolerations": tolerations,
+                    }),
+                ),
             );
         }
         Op::Scale { d, replicas } => call(

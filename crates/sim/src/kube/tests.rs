@@ -52,18 +52,11 @@ fn web(c: &mut Cluster, replicas: i32) {
         c,
         "POST",
         "/apis/apps/v1/namespaces/default/deployments",
-        json!({
-            "apiVersion": "apps/v1", "kind": "Deployment",
-            "metadata": {"name": "web"},
-            "spec": {
-                "replicas": replicas,
-                "selector": {"matchLabels": {"app": "web"}},
-                "template": {
-                    "metadata": {"labels": {"app": "web"}},
-                    "spec": {"containers": [{"name": "nginx", "image": "nginx:1.14.2"}]}
-                }
-            }
-        }),
+        crate::kube::manifest::deployment(
+            "web",
+            replicas.into(),
+            json!({"containers": [{"name": "nginx", "image": "nginx:1.14.2"}]}),
+        ),
     );
 }
 

@@ -143,8 +143,11 @@ fn a_deleted_namespace_terminates_its_contents_then_goes() {
         "/api/v1/namespaces",
         r#"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"dev"}}"#,
     );
-    let dep = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"sleep","image":"busybox","command":["sh","-c","sleep 3600"]}]}}}}"#;
-    let (code, v) = post(&mut c, "/apis/apps/v1/namespaces/dev/deployments", dep);
+    let pod = serde_json::json!({"containers": [
+        {"name": "sleep", "image": "busybox", "command": ["sh", "-c", "sleep 3600"]}
+    ]});
+    let dep = crate::kube::manifest::deployment("web", 2, pod).to_string();
+    let (code, v) = post(&mut c, "/apis/apps/v1/namespaces/dev/deployments", &dep);
     assert_eq!(code, 201, "{v}");
     post(
         &mut c,

@@ -5,6 +5,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod differential;
 mod exec;
 mod seed002;
 
@@ -107,7 +108,11 @@ impl Server {
     }
 
     fn kubectl_with(&self, kubeconfig: &Path, args: &[&str]) -> common::Run {
-        let out = Command::new(KUBECTL)
+        self.run_kubectl(Path::new(KUBECTL), kubeconfig, args)
+    }
+
+    fn run_kubectl(&self, bin: &Path, kubeconfig: &Path, args: &[&str]) -> common::Run {
+        let out = Command::new(bin)
             .args(args)
             .env("HOME", self.home.path())
             .env("KUBECONFIG", kubeconfig)

@@ -150,7 +150,7 @@ pub fn start(cl: &mut Cluster, cmd: Cmd, env: &mut Env, io: &mut Io) -> Run {
         Cmd::Sim(s) => sim::run(cl, s, env, io, &mut pending),
         Cmd::Docker(d) => docker::run(cl, d, env, io, &mut pending),
         Cmd::Kubectl(k) => io.fail(&format!(
-            "opsconsole: `kubectl {}`: the built-in cluster runs a swarm; it has no Kubernetes API to send this to yet",
+            "opsconsole: `kubectl {}` is not run from here yet: use `opsconsole ctl kubectl` (or real kubectl with `opsconsole serve --kube-api`)",
             k.command
         )),
     };

@@ -13,6 +13,278 @@ pub struct KubectlCmd {
     pub command: String,
     /// Every word after `kubectl`, as typed.
     pub args: Vec<String>,
+    /// The global flags.
+    pub globals: Globals,
+    /// The command with its own flags and arguments, for the commands opsconsole runs.
+    pub verb: Verb,
+}
+
+/// The flags every kubectl command takes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Globals {
+    pub namespace: Option<String>,
+    pub context: Option<String>,
+    pub kubeconfig: Option<String>,
+    pub as_user: Option<String>,
+    pub as_groups: Vec<String>,
+    pub verbosity: Option<String>,
+}
+
+/// A command with its flags parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verb {
+    Get(Get),
+    Version(Version),
+    /// A command opsconsole does not run yet (its words are in [`KubectlCmd::args`]).
+    Other,
+}
+
+/// `kubectl get`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Get {
+    /// `TYPE[,TYPE...] [NAME...]` or `TYPE/NAME...`.
+    pub args: Vec<String>,
+    pub output: Option<String>,
+    pub selector: Option<String>,
+    pub field_selector: Option<String>,
+    pub all_namespaces: bool,
+    pub show_labels: bool,
+    pub show_kind: bool,
+    pub no_headers: bool,
+    pub ignore_not_found: bool,
+    pub watch: bool,
+    pub sort_by: Option<String>,
+    pub label_columns: Vec<String>,
+    pub chunk_size: Option<String>,
+}
+
+/// `kubectl version`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Version {
+    pub client: bool,
+    pub output: Option<String>,
+}
+
+/// One flag: its long name, its shorthand, and whether it takes a value.
+struct Spec {
+    long: &'static str,
+    short: Option<char>,
+    value: bool,
+}
+
+const fn flag(long: &'static str, short: Option<char>, value: bool) -> Spec {
+    Spec { long, short, value }
+}
+
+/// The global flags, as pflag knows them.
+const GLOBAL_SPECS: &[Spec] = &[
+    flag("namespace", Some('n'), true),
+    flag("context", None, true),
+    flag("kubeconfig", None, true),
+    flag("cluster", None, true),
+    flag("user", None, true),
+    flag("server", Some('s'), true),
+    flag("token", None, true),
+    flag("as", None, true),
+    flag("as-group", None, true),
+    flag("as-uid", None, true),
+    flag("request-timeout", None, true),
+    flag("certificate-authority", None, true),
+    flag("client-certificate", None, true),
+    flag("client-key", None, true),
+    flag("tls-server-name", None, true),
+    flag("insecure-skip-tls-verify", None, false),
+    flag("v", Some('v'), true),
+    flag("cache-dir", None, true),
+    flag("profile", None, true),
+    flag("profile-output", None, true),
+    flag("match-server-version", None, false),
+    flag("warnings-as-errors", None, false),
+    flag("disable-compression", None, false),
+];
+
+const GET_SPECS: &[Spec] = &[
+    flag("output", Some('o'), true),
+    flag("selector", Some('l'), true),
+    flag("field-selector", None, true),
+    flag("all-namespaces", Some('A'), false),
+    flag("show-labels", None, false),
+    flag("show-kind", None, false),
+    flag("no-headers", None, false),
+    flag("ignore-not-found", None, false),
+    flag("watch", Some('w'), false),
+    flag("watch-only", None, false),
+    flag("sort-by", None, true),
+    flag("label-columns", Some('L'), true),
+    flag("chunk-size", None, true),
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("raw", None, true),
+    flag("subresource", None, true),
+    flag("output-watch-events", None, false),
+    flag("server-print", None, false),
+    flag("show-managed-fields", None, false),
+    flag("allow-missing-template-keys", None, false),
+    flag("template", None, true),
+];
+
+const VERSION_SPECS: &[Spec] = &[flag("client", None, false), flag("output", Some('o'), true)];
+
+/// What pflag made of a command line: each flag's values by long name, and the other words.
+#[derive(Default)]
+struct Parsed {
+    values: Vec<(&'static str, String)>,
+    words: Vec<String>,
+}
+
+impl Parsed {
+    fn last(&self, long: &str) -> Option<String> {
+        self.values
+            .iter()
+            .rev()
+            .find(|(l, _)| *l == long)
+            .map(|(_, v)| v.clone())
+    }
+    fn all(&self, long: &str) -> Vec<String> {
+        self.values
+            .iter()
+            .filter(|(l, _)| *l == long)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    fn on(&self, long: &str) -> bool {
+        self.last(long).is_some_and(|v| v != "false")
+    }
+}
+
+/// kubectl's usage hint after a flag error.
+fn usage_error(message: String, command: &str) -> ParseError {
+    let see = if command.is_empty() {
+        "See 'kubectl --help' for usage.".to_string()
+    } else {
+        format!("See 'kubectl {command} --help' for usage.")
+    };
+    ParseError::new(format!("error: {message}\n{see}"), 1)
+}
+
+/// Parses flags as pflag does (`--flag=v`, `--flag v`, `-fv`, `-f v`, `-abc` for booleans,
+/// `--` ending them), against the global flags and `own`.
+fn pflags(args: &[String], own: &[Spec], command: &str) -> Result<Parsed, ParseError> {
+    let find_long = |n: &str| GLOBAL_SPECS.iter().chain(own).find(|s| s.long == n);
+    let find_short = |c: char| GLOBAL_SPECS.iter().chain(own).find(|s| s.short == Some(c));
+    let mut p = Parsed::default();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a == "--" {
+            p.words.extend(args[i..].iter().cloned());
+            break;
+        }
+        if let Some(long) = a.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (long, None),
+            };
+            let Some(spec) = find_long(name) else {
+                return Err(usage_error(format!("unknown flag: --{name}"), command));
+            };
+            let v = match (spec.value, inline) {
+                (_, Some(v)) => v,
+                (true, None) if i < args.len() => {
+                    i += 1;
+                    args[i - 1].clone()
+                }
+                (true, None) => {
+                    return Err(usage_error(
+                        format!("flag needs an argument: --{name}"),
+                        command,
+                    ));
+                }
+                (false, None) => "true".into(),
+            };
+            p.values.push((spec.long, v));
+        } else if a.len() > 1 && a.starts_with('-') {
+            let chars: Vec<char> = a[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let c = chars[j];
+                let Some(spec) = find_short(c) else {
+                    return Err(usage_error(
+                        format!("unknown shorthand flag: '{c}' in {a}"),
+                        command,
+                    ));
+                };
+                if !spec.value {
+                    p.values.push((spec.long, "true".into()));
+                    j += 1;
+                    continue;
+                }
+                let rest: String = chars[j + 1..].iter().collect();
+                let v = if !rest.is_empty() {
+                    rest.strip_prefix('=').unwrap_or(&rest).to_string()
+                } else if i < args.len() {
+                    i += 1;
+                    args[i - 1].clone()
+                } else {
+                    return Err(usage_error(
+                        format!("flag needs an argument: '{c}' in {a}"),
+                        command,
+                    ));
+                };
+                p.values.push((spec.long, v));
+                break;
+            }
+        } else {
+            p.words.push(a.clone());
+        }
+    }
+    Ok(p)
+}
+
+fn globals(p: &Parsed) -> Globals {
+    Globals {
+        namespace: p.last("namespace"),
+        context: p.last("context"),
+        kubeconfig: p.last("kubeconfig"),
+        as_user: p.last("as"),
+        as_groups: p.all("as-group"),
+        verbosity: p.last("v"),
+    }
+}
+
+/// The typed command, for the commands opsconsole runs; `Other` for the rest.
+fn typed(command: &str, args: &[String]) -> Result<(Globals, Verb), ParseError> {
+    let own = match command {
+        "get" => GET_SPECS,
+        "version" => VERSION_SPECS,
+        _ => return Ok((Globals::default(), Verb::Other)),
+    };
+    let p = pflags(args, own, command)?;
+    let depth = command.split(' ').count();
+    let rest: Vec<String> = p.words.iter().skip(depth).cloned().collect();
+    let verb = match command {
+        "get" => Verb::Get(Get {
+            args: rest,
+            output: p.last("output"),
+            selector: p.last("selector"),
+            field_selector: p.last("field-selector"),
+            all_namespaces: p.on("all-namespaces"),
+            show_labels: p.on("show-labels"),
+            show_kind: p.on("show-kind"),
+            no_headers: p.on("no-headers"),
+            ignore_not_found: p.on("ignore-not-found"),
+            watch: p.on("watch"),
+            sort_by: p.last("sort-by"),
+            label_columns: p.all("label-columns"),
+            chunk_size: p.last("chunk-size"),
+        }),
+        _ => Verb::Version(Version {
+            client: p.on("client"),
+            output: p.last("output"),
+        }),
+    };
+    Ok((globals(&p), verb))
 }
 
 /// Global flags that take a value (as a separate word when not written `--flag=value`).
@@ -161,9 +433,13 @@ pub fn parse(args: &[String]) -> Result<KubectlCmd, ParseError> {
             1,
         ));
     }
+    let command = words.join(" ");
+    let (globals, verb) = typed(&command, args)?;
     Ok(KubectlCmd {
-        command: words.join(" "),
+        command,
         args: args.to_vec(),
+        globals,
+        verb,
     })
 }
 
@@ -212,5 +488,60 @@ mod tests {
             ("error: unknown command \"frobnicate\" for \"kubectl\"", 1)
         );
         assert_eq!(cmd("-n x").unwrap_err().exit, 0, "no command: the usage");
+    }
+
+    #[test]
+    fn get_is_parsed_as_pflag_parses_it() {
+        let c = cmd("-n kube-system get pods,svc web -owide -l app=web --show-labels -Aw").unwrap();
+        assert_eq!(c.globals.namespace.as_deref(), Some("kube-system"));
+        let Verb::Get(g) = c.verb else {
+            panic!("{:?}", c.verb)
+        };
+        assert_eq!(g.args, ["pods,svc", "web"]);
+        assert_eq!(g.output.as_deref(), Some("wide"));
+        assert_eq!(g.selector.as_deref(), Some("app=web"));
+        assert!(g.show_labels && g.all_namespaces && g.watch);
+        let Verb::Get(g) = cmd("get deploy --output=name --namespace=x -- -weird")
+            .unwrap()
+            .verb
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (g.args.as_slice(), g.output.as_deref()),
+            (
+                &["deploy".to_string(), "-weird".to_string()][..],
+                Some("name")
+            )
+        );
+        let e = cmd("get pods --frob").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.exit),
+            (
+                "error: unknown flag: --frob\nSee 'kubectl get --help' for usage.",
+                1
+            )
+        );
+        let e = cmd("get pods -o").unwrap_err();
+        assert_eq!(
+            e.message,
+            "error: flag needs an argument: 'o' in -o\nSee 'kubectl get --help' for usage."
+        );
+        assert_eq!(cmd("rollout undo deploy/x").unwrap().verb, Verb::Other);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_command_line_panics(words in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "get", "pods", "-n", "--namespace", "-o", "-owide", "--output=json", "-A", "-Aw",
+                "-l", "--", "-", "--=", "-=", "-o=", "version", "--client", "rollout", "status",
+                "x/y", ",", "--show-labels=false", "-x", "--kubeconfig",
+            ]),
+            0..8,
+        )) {
+            let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+            let _ = parse(&words);
+        }
     }
 }

@@ -47,7 +47,7 @@ pub enum SimCmd {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cmd {
     Docker(DockerCmd),
-    Kubectl(kubectl::KubectlCmd),
+    Kubectl(Box<kubectl::KubectlCmd>),
     Sim(SimCmd),
     /// `--help` (or a bare group): the text to print.
     Help(String),
@@ -95,7 +95,7 @@ pub fn parse_line(line: &str) -> Result<Cmd, ParseError> {
 pub fn parse(words: &[String]) -> Result<Cmd, ParseError> {
     if words.first().is_some_and(|w| w == "kubectl") {
         return match kubectl::parse(&words[1..]) {
-            Ok(k) => Ok(Cmd::Kubectl(k)),
+            Ok(k) => Ok(Cmd::Kubectl(Box::new(k))),
             Err(e) if e.exit == 0 => Ok(Cmd::Help(format!("{}\n", e.message))),
             Err(e) => Err(e),
         };

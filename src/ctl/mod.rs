@@ -15,6 +15,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+mod kubectl;
+
 /// Options of `opsconsole ctl`.
 #[derive(Debug, Clone, Default)]
 pub struct CtlOpts {
@@ -123,6 +125,9 @@ pub fn run(opts: CtlOpts) -> i32 {
             return 125;
         }
     };
+    if let Cmd::Kubectl(k) = &cmd {
+        return kubectl::run(k, &dir, || open_state(&dir, opts.seed, start));
+    }
     // A console serving this state runs the command (its clock runs in real time); otherwise
     // open the state here. Busy means a process is about to serve it or is between commands.
     let confirmed = match &cmd {
@@ -229,6 +234,24 @@ pub fn run(opts: CtlOpts) -> i32 {
         return 1;
     }
     code
+}
+
+/// Opens the state in `dir` here, waiting a while for a process that is about to let it go.
+fn open_state(
+    dir: &std::path::Path,
+    seed: u64,
+    start: SimTime,
+) -> Result<(Store, Cluster), String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match Store::open(dir, Duration::from_millis(200), || {
+            orch::seed_cluster(seed, start)
+        }) {
+            Ok(x) => return Ok(x),
+            Err(StoreError::Busy(_)) if std::time::Instant::now() < deadline => continue,
+            Err(e) => return Err(format!("opsconsole: {e}")),
+        }
+    }
 }
 
 /// The default state directory: `<data dir>/opsconsole/cluster` (XDG on Linux).

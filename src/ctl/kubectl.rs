@@ -1,0 +1,148 @@
+//! `opsconsole ctl kubectl ...`: one kubectl command through opsconsole's own kubectl client
+//! ([`opsconsole_kubectl`]): against the API server serving the state when one does (its
+//! kubeconfig), against a kubeconfig given with `--kubeconfig`, or in process, over the
+//! API's own request handler with the state opened here.
+
+use opsconsole_kubectl::{Out, inprocess};
+use opsconsole_sim::Cluster;
+use opsconsole_sim::lang::kubectl::KubectlCmd;
+use opsconsole_sim::store::Store;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Prints what the command printed; returns its status.
+fn finish(out: Out, code: i32) -> i32 {
+    let _ = std::io::stdout().write_all(&out.out);
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().write_all(&out.err);
+    code
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("opsconsole: cannot start the async runtime: {e}"))
+}
+
+/// The API server a kubeconfig's context points at answers on its port.
+fn reachable(config: &opsconsole_kubectl::kube::Config) -> bool {
+    let uri = &config.cluster_url;
+    let Some(host) = uri.host() else {
+        return false;
+    };
+    let port = uri.port_u16().unwrap_or(443);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let Ok(addrs) = std::net::ToSocketAddrs::to_socket_addrs(&(host, port)) else {
+        return false;
+    };
+    addrs
+        .into_iter()
+        .any(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_millis(300)).is_ok())
+}
+
+async fn config_from(
+    file: &Path,
+    context: Option<&String>,
+) -> Result<opsconsole_kubectl::kube::Config, String> {
+    let kc = opsconsole_kubectl::kube::config::Kubeconfig::read_from(file)
+        .map_err(|e| format!("error: {}: {e}", file.display()))?;
+    let opts = opsconsole_kubectl::kube::config::KubeConfigOptions {
+        context: context.cloned(),
+        ..Default::default()
+    };
+    opsconsole_kubectl::kube::Config::from_custom_kubeconfig(kc, &opts)
+        .await
+        .map_err(|e| format!("error: {e}"))
+}
+
+/// Runs `cmd` against a kubeconfig's cluster.
+async fn over_kubeconfig(cmd: &KubectlCmd, config: opsconsole_kubectl::kube::Config) -> i32 {
+    let client = match opsconsole_kubectl::kube::Client::try_from(config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 1;
+        }
+    };
+    let mut out = Out::default();
+    let code = opsconsole_kubectl::run(&client, cmd, &mut out).await;
+    finish(out, code)
+}
+
+/// Runs `cmd` with the state opened here: the cluster's owner answers the client's requests
+/// until the command is done, then the state is saved.
+fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster) -> i32 {
+    let rt = match runtime() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let mut out = Out::default();
+    let code = rt.block_on(async {
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<inprocess::Call>(16);
+        let client = inprocess::client(tx, "default");
+        let run = opsconsole_kubectl::run(&client, cmd, &mut out);
+        tokio::pin!(run);
+        loop {
+            tokio::select! {
+                code = &mut run => break code,
+                Some((req, answer)) = rx.recv() => {
+                    let _ = answer.send(cl.kube_api(&req));
+                }
+            }
+        }
+    });
+    if let Err(e) = store.save(cl) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "opsconsole: the command ran but its result could not be saved: {e}"
+        );
+        return 1;
+    }
+    finish(out, code)
+}
+
+/// Runs one kubectl command for the state in `dir`; `open` opens the state here when no
+/// server serves it.
+pub fn run(
+    cmd: &KubectlCmd,
+    dir: &Path,
+    open: impl FnOnce() -> Result<(Store, Cluster), String>,
+) -> i32 {
+    let rt = match runtime() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let given = cmd.globals.kubeconfig.as_ref().map(PathBuf::from);
+    let served = dir.join("kubeconfig");
+    let file = given.clone().unwrap_or(served);
+    if given.is_some() || file.exists() {
+        let config = rt.block_on(config_from(&file, cmd.globals.context.as_ref()));
+        match config {
+            Ok(c) if given.is_some() || reachable(&c) => {
+                return rt.block_on(over_kubeconfig(cmd, c));
+            }
+            Ok(_) => {}
+            Err(e) if given.is_some() => {
+                eprintln!("{e}");
+                return 1;
+            }
+            Err(_) => {}
+        }
+    }
+    drop(rt);
+    match open() {
+        Ok((mut store, mut cl)) => in_process(cmd, &mut store, &mut cl),
+        Err(e) => {
+            eprintln!("{e}");
+            1
+        }
+    }
+}

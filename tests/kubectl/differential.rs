@@ -1,0 +1,197 @@
+//! The same kubectl command lines through real kubectl and through `opsconsole ctl kubectl`,
+//! on one served cluster: stdout, stderr and exit codes must agree (ages aside). Each file in
+//! `tests/kubectl/cases/` is a case; adding one is adding a file.
+
+use super::{Server, common, kubectl_present};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// An age as the AGE column prints it (`5s`, `3m2s`, `10d`).
+fn is_age(w: &str) -> bool {
+    let mut digits = false;
+    let mut units = 0;
+    for c in w.chars() {
+        if c.is_ascii_digit() {
+            digits = true;
+        } else if "smhdy".contains(c) && digits {
+            units += 1;
+            digits = false;
+        } else {
+            return false;
+        }
+    }
+    units > 0 && !digits && units <= 2
+}
+
+/// Ages replaced; in a line that had one, runs of spaces collapsed (an age one character
+/// wider widens its column).
+fn normalise(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
+        if words.iter().any(|w| is_age(w)) {
+            let words: Vec<&str> = words
+                .iter()
+                .map(|w| if is_age(w) { "<age>" } else { w })
+                .collect();
+            out.push_str(&words.join(" "));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// kubectl 1.32 itself: the dispatcher on this kind of machine answers flag errors and
+/// `version` on its own (`Error: unknown flag`, `v1.32.4-dispatcher`) before it runs the
+/// release the server's version picks, which lies beside it.
+fn kubectl_132() -> PathBuf {
+    let which = Command::new("sh")
+        .args(["-c", "readlink -f \"$(command -v kubectl)\""])
+        .output()
+        .expect("find kubectl");
+    let real = PathBuf::from(String::from_utf8_lossy(&which.stdout).trim());
+    let beside = real.with_file_name("kubectl.1.32");
+    if beside.exists() { beside } else { real }
+}
+
+fn ours(s: &Server, args: &[String]) -> common::Run {
+    let out = Command::new(common::bin())
+        .arg("--state")
+        .arg(s.state.path())
+        .arg("ctl")
+        .arg("kubectl")
+        .args(args)
+        .env("HOME", s.home.path())
+        .env_remove("KUBECONFIG")
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed002"))
+        .output()
+        .expect("run opsconsole ctl kubectl");
+    common::Run {
+        out: String::from_utf8_lossy(&out.stdout).into_owned(),
+        err: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: out.status.code().unwrap_or(-1),
+    }
+}
+
+fn run_case(path: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let s = Server::start_at("10");
+    let kubectl = kubectl_132();
+    let mut failures = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let at = format!("{}:{}", path.display(), n + 1);
+        let (theirs_only, rest) = match line.split_at_checked(2) {
+            Some(("> ", rest)) => (true, rest),
+            Some(("$ ", rest)) => (false, rest),
+            _ => continue,
+        };
+        let args = opsconsole_sim::lang::flags::split_line(rest).expect("a case's command line");
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let real = s.run_kubectl(&kubectl, &s.kubeconfig, &refs);
+        if theirs_only {
+            assert_eq!(real.code, 0, "{at}: setup failed: {}", real.err);
+            continue;
+        }
+        let mine = ours(&s, &args);
+        let (a, b) = (
+            (real.code, normalise(&real.out), normalise(&real.err)),
+            (mine.code, normalise(&mine.out), normalise(&mine.err)),
+        );
+        if a != b {
+            failures.push(format!(
+                "{at}: kubectl {rest}\n--- kubectl (exit {}):\n{}{}--- opsconsole ctl kubectl (exit {}):\n{}{}",
+                a.0, a.1, a.2, b.0, b.1, b.2
+            ));
+        }
+    }
+    failures
+}
+
+#[test]
+fn opsconsole_kubectl_prints_what_kubectl_prints() {
+    if !kubectl_present() {
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kubectl/cases");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "no cases in {}", dir.display());
+    let failures: Vec<String> = cases.iter().flat_map(|c| run_case(c)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} of the commands differ:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn ages_are_recognised() {
+    for a in ["5s", "3m2s", "10d", "2y30d", "45m"] {
+        assert!(is_age(a), "{a}");
+    }
+    for w in ["nginx", "1/1", "80/TCP", "s", "0", "v1.32.4", "5s5"] {
+        assert!(!is_age(w), "{w}");
+    }
+}
+
+/// `ctl kubectl` on a state no server serves: in process, over the API's own handler.
+#[test]
+fn ctl_kubectl_runs_in_process_when_nothing_serves_the_state() {
+    let state = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(common::bin())
+            .arg("--state")
+            .arg(state.path())
+            .args(["ctl", "--clock-start", common::CLOCK_START, "kubectl"])
+            .args(args)
+            .env_remove("KUBECONFIG")
+            .output()
+            .unwrap();
+        common::Run {
+            out: String::from_utf8_lossy(&out.stdout).into_owned(),
+            err: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    };
+    let nodes = run(&["get", "nodes"]).ok();
+    let rows: Vec<Vec<&str>> = nodes
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]);
+    assert_eq!(rows.len(), 5, "{nodes}");
+    assert_eq!(
+        rows[1][..3],
+        ["192.168.122.11", "Ready", "control-plane,master"]
+    );
+    assert_eq!(rows[3][..3], ["192.168.122.13", "Ready", "<none>"]);
+    let ns = run(&["get", "ns", "kube-system", "-o", "json"]).ok();
+    let v: serde_json::Value = serde_json::from_str(&ns).unwrap();
+    assert_eq!(v["metadata"]["name"], "kube-system");
+    assert!(ns.starts_with("{\n    \"apiVersion\": \"v1\",\n"), "{ns}");
+    let r = run(&["get", "pdos"]);
+    assert_eq!(
+        (r.code, r.err.as_str()),
+        (
+            1,
+            "error: the server doesn't have a resource type \"pdos\"\n"
+        )
+    );
+    let r = run(&["get", "pods"]);
+    assert_eq!(
+        (r.code, r.out.as_str(), r.err.as_str()),
+        (0, "", "No resources found in default namespace.\n")
+    );
+    assert!(
+        run(&["version"])
+            .ok()
+            .ends_with("Server Version: v1.32.4\n")
+    );
+}

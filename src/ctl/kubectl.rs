@@ -87,11 +87,24 @@ fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster) -> i32 {
         let client = inprocess::client(tx, "default");
         let run = opsconsole_kubectl::run(&client, cmd, &mut out);
         tokio::pin!(run);
+        let mut streams = inprocess::Streams::default();
         loop {
             tokio::select! {
+                biased;
                 code = &mut run => break code,
                 Some((req, answer)) = rx.recv() => {
-                    let _ = answer.send(cl.kube_api(&req));
+                    let resp = cl.kube_api(&req);
+                    let _ = answer.send(streams.answer(resp));
+                    streams.pump(cl.state());
+                }
+                // The client waits on a stream and asks nothing more: simulated time runs
+                // to the next thing due (a wait takes no wall-clock time).
+                () = inprocess::idle(), if !streams.is_empty() => {
+                    match cl.next_event_time() {
+                        Some(t) => cl.advance_to(t),
+                        None => tokio::time::sleep(Duration::from_millis(20)).await,
+                    }
+                    streams.pump(cl.state());
                 }
             }
         }

@@ -13,6 +13,7 @@ pub struct Cluster {
     pub dir: tempfile::TempDir,
 }
 
+#[derive(Debug)]
 pub struct Run {
     pub out: String,
     pub err: String,

@@ -1,6 +1,12 @@
 //! The same kubectl command lines through real kubectl and through `opsconsole ctl kubectl`,
 //! on one served cluster: stdout, stderr and exit codes must agree (ages aside). Each file in
 //! `tests/kubectl/cases/` is a case; adding one is adding a file.
+//!
+//! A case's `> ` lines set up through real kubectl only, its `$ ` lines run through both.
+//! Commands that change things act on twin objects: `@` in a line is `kubectl` where real
+//! kubectl runs it and `ourside` (as long, so columns line up alike) where `ctl kubectl`
+//! does (a `> ` line with `@` runs once for each), and `ourside` in opsconsole's output
+//! reads as `kubectl`.
 
 use super::{Server, common, kubectl_present};
 use std::path::{Path, PathBuf};
@@ -87,17 +93,28 @@ fn run_case(path: &Path) -> Vec<String> {
             Some(("$ ", rest)) => (false, rest),
             _ => continue,
         };
-        let args = opsconsole_sim::lang::flags::split_line(rest).expect("a case's command line");
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let words = |side: &str| {
+            opsconsole_sim::lang::flags::split_line(&rest.replace('@', side))
+                .expect("a case's command line")
+        };
+        let theirs = words("kubectl");
+        let refs: Vec<&str> = theirs.iter().map(String::as_str).collect();
         let real = s.run_kubectl(&kubectl, &s.kubeconfig, &refs);
         if theirs_only {
             assert_eq!(real.code, 0, "{at}: setup failed: {}", real.err);
+            if rest.contains('@') {
+                let twin = words("ourside");
+                let refs: Vec<&str> = twin.iter().map(String::as_str).collect();
+                let r = s.run_kubectl(&kubectl, &s.kubeconfig, &refs);
+                assert_eq!(r.code, 0, "{at}: setup failed: {}", r.err);
+            }
             continue;
         }
-        let mine = ours(&s, &args);
+        let mine = ours(&s, &words("ourside"));
+        let back = |t: &str| normalise(&t.replace("ourside", "kubectl"));
         let (a, b) = (
             (real.code, normalise(&real.out), normalise(&real.err)),
-            (mine.code, normalise(&mine.out), normalise(&mine.err)),
+            (mine.code, back(&mine.out), back(&mine.err)),
         );
         if a != b {
             failures.push(format!(
@@ -194,4 +211,53 @@ fn ctl_kubectl_runs_in_process_when_nothing_serves_the_state() {
             .ok()
             .ends_with("Server Version: v1.32.4\n")
     );
+    // A command that waits fast-forwards simulated time: the pod deleted is gone (its
+    // graceful termination ran) when `delete` returns, and its ReplicaSet has replaced it.
+    let sim = |args: &[&str]| {
+        let out = Command::new(common::bin())
+            .arg("--state")
+            .arg(state.path())
+            .args(["ctl", "sim"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    sim(&["advance", "2m"]);
+    let dns = [
+        "-n",
+        "kube-system",
+        "get",
+        "pods",
+        "-l",
+        "k8s-app=kube-dns",
+        "-o",
+        "name",
+    ];
+    let before = run(&dns).ok();
+    let victim = before.lines().next().unwrap().to_string();
+    let r = run(&["-n", "kube-system", "delete", &victim]);
+    assert_eq!(
+        (r.code, r.out.clone()),
+        (0, format!("pod \"{}\" deleted\n", &victim["pod/".len()..]))
+    );
+    let r = run(&["-n", "kube-system", "get", &victim]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.err.contains("NotFound"), "{r:?}");
+    let after = run(&dns).ok();
+    assert_eq!(after.lines().count(), 2, "{after}");
+    assert!(!after.contains(&victim), "{after}");
+    assert_eq!(
+        run(&[
+            "-n",
+            "kube-system",
+            "scale",
+            "deploy/coredns",
+            "--replicas=3"
+        ])
+        .ok(),
+        "deployment.apps/coredns scaled\n"
+    );
+    sim(&["advance", "1m"]);
+    assert_eq!(run(&dns).ok().lines().count(), 3);
 }

@@ -1,6 +1,8 @@
 //! Requests to the API server and its errors, as kubectl reports them.
 
+use futures::{Stream, StreamExt};
 use kube::client::Body;
+use kube::core::WatchEvent;
 use serde_json::Value;
 
 /// The Accept header kubectl's printers send: a server-side Table, else the object.
@@ -35,6 +37,19 @@ impl std::fmt::Display for Failure {
             Failure::Transport(m) => write!(f, "{m}"),
         }
     }
+}
+
+/// Percent-encodes a query value.
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The API server, through a kube-rs client.
@@ -103,5 +118,48 @@ impl Api {
                 ),
             },
         })
+    }
+
+    /// A watch (`url` has `watch=true`): its events, `("ADDED", object)` and so on, until the
+    /// server ends it.
+    pub async fn watch(
+        &self,
+        url: &str,
+    ) -> Result<impl Stream<Item = Result<(&'static str, Value), Failure>> + use<>, Failure> {
+        let req = http::Request::builder()
+            .method("GET")
+            .uri(url)
+            .header(http::header::ACCEPT, "application/json")
+            .body(Vec::new())
+            .map_err(|e| Failure::Transport(format!("error: {e}")))?;
+        let events = self
+            .client
+            .request_events::<Value>(req)
+            .await
+            .map_err(kube_failure)?;
+        Ok(events.map(|e| match e {
+            Ok(WatchEvent::Added(v)) => Ok(("ADDED", v)),
+            Ok(WatchEvent::Modified(v)) => Ok(("MODIFIED", v)),
+            Ok(WatchEvent::Deleted(v)) => Ok(("DELETED", v)),
+            Ok(WatchEvent::Bookmark(_)) => Ok(("BOOKMARK", Value::Null)),
+            Ok(WatchEvent::Error(s)) => Err(Failure::Status {
+                code: s.code,
+                reason: s.reason,
+                message: s.message,
+            }),
+            Err(e) => Err(kube_failure(e)),
+        }))
+    }
+}
+
+/// A kube-rs error as kubectl would word it.
+fn kube_failure(e: kube::Error) -> Failure {
+    match e {
+        kube::Error::Api(s) => Failure::Status {
+            code: s.code,
+            reason: s.reason.clone(),
+            message: s.message.clone(),
+        },
+        other => Failure::Transport(format!("error: {other}")),
     }
 }

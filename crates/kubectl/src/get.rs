@@ -3,69 +3,14 @@
 
 use crate::Out;
 use crate::api::{Api, Failure, TABLE};
-use crate::discovery::{Discovery, Resource};
+use crate::discovery::Discovery;
 use crate::table::{Shape, align, render};
+use crate::target::{asks, list_query};
 use opsconsole_sim::lang::kubectl::Get;
 use serde_json::{Value, json};
 
 /// The output formats kubectl has; the ones printed here are `wide`, `name` and `json`.
 const FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
-
-/// Percent-encodes a query value.
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// What was asked for: a resource and the names of it (none: list them).
-struct Ask<'a> {
-    res: &'a Resource,
-    names: Vec<String>,
-}
-
-fn asks<'a>(d: &'a Discovery, args: &[String]) -> Result<(Vec<Ask<'a>>, bool), String> {
-    let unknown = |t: &str| format!("error: the server doesn't have a resource type \"{t}\"");
-    let mut out: Vec<Ask> = Vec::new();
-    let mut expanded = false;
-    if args.iter().any(|a| a.contains('/')) {
-        for a in args {
-            let Some((t, name)) = a.split_once('/') else {
-                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'".into());
-            };
-            let res = d.resolve(t).ok_or_else(|| unknown(t))?;
-            let res = res[0];
-            match out.last_mut() {
-                Some(last) if std::ptr::eq(last.res, res) => last.names.push(name.into()),
-                _ => out.push(Ask {
-                    res,
-                    names: vec![name.into()],
-                }),
-            }
-        }
-        return Ok((out, false));
-    }
-    let names: Vec<String> = args[1..].to_vec();
-    for t in args[0].split(',').filter(|t| !t.is_empty()) {
-        let rs = d.resolve(t).ok_or_else(|| unknown(t))?;
-        expanded |= rs.len() > 1;
-        for res in rs {
-            if !out.iter().any(|a| std::ptr::eq(a.res, res)) {
-                out.push(Ask {
-                    res,
-                    names: names.clone(),
-                });
-            }
-        }
-    }
-    Ok((out, expanded))
-}
 
 /// Every page of a list.
 async fn list(api: &Api, path: &str, g: &Get, accept: &str) -> Result<Vec<Value>, Failure> {
@@ -73,24 +18,15 @@ async fn list(api: &Api, path: &str, g: &Get, accept: &str) -> Result<Vec<Value>
     let limit = g.chunk_size.as_deref().unwrap_or("500");
     let mut cont = String::new();
     loop {
-        let mut q = vec![];
-        if limit != "0" {
-            q.push(format!("limit={}", enc(limit)));
-        }
-        if let Some(s) = &g.selector {
-            q.push(format!("labelSelector={}", enc(s)));
-        }
-        if let Some(s) = &g.field_selector {
-            q.push(format!("fieldSelector={}", enc(s)));
-        }
-        if !cont.is_empty() {
-            q.push(format!("continue={}", enc(&cont)));
-        }
-        let url = if q.is_empty() {
-            path.to_string()
-        } else {
-            format!("{path}?{}", q.join("&"))
-        };
+        let url = format!(
+            "{path}{}",
+            list_query(
+                g.selector.as_deref(),
+                g.field_selector.as_deref(),
+                Some(limit),
+                &cont
+            )
+        );
         let page = api.get(&url, accept).await?;
         cont = page["metadata"]["continue"]
             .as_str()

@@ -2,12 +2,91 @@
 //! simulated cluster, which answers them with the API's own request handler (the one the
 //! served API uses), so in-process and served kubectl cannot disagree.
 
+use bytes::Bytes;
 use kube::client::Body;
-use opsconsole_sim::kube::api::{ApiRequest, ApiResponse};
+use opsconsole_sim::State;
+use opsconsole_sim::kube::api::{ApiRequest, ApiResponse, Stream};
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use tokio::sync::{mpsc, oneshot};
 
+/// The owner's answer: the response, and for a stream (a watch, a followed log) what it
+/// sends after the response's first bytes.
+pub struct Answer {
+    pub response: ApiResponse,
+    pub more: Option<mpsc::UnboundedReceiver<Vec<u8>>>,
+}
+
 /// A request for the cluster's owner, and where its answer goes.
-pub type Call = (ApiRequest, oneshot::Sender<ApiResponse>);
+pub type Call = (ApiRequest, oneshot::Sender<Answer>);
+
+/// The streams an owner keeps sending: each polled against the state after every change.
+#[derive(Default)]
+pub struct Streams {
+    open: Vec<(Stream, mpsc::UnboundedSender<Vec<u8>>)>,
+}
+
+impl Streams {
+    /// The answer to send for `response`, keeping its stream (if it has one) open.
+    pub fn answer(&mut self, mut response: ApiResponse) -> Answer {
+        let more = match response.stream.take() {
+            Some(s) if !s.done() && !matches!(s, Stream::Exec(_)) => {
+                let (tx, rx) = mpsc::unbounded_channel();
+                self.open.push((s, tx));
+                Some(rx)
+            }
+            _ => None,
+        };
+        Answer { response, more }
+    }
+    /// Sends each stream what changed; forgets ended ones and those nobody reads.
+    pub fn pump(&mut self, st: &State) {
+        self.open.retain_mut(|(s, tx)| {
+            let bytes = s.poll(st, false);
+            (bytes.is_empty() || tx.send(bytes).is_ok()) && !s.done() && !tx.is_closed()
+        });
+    }
+    /// Whether a client is reading a stream.
+    pub fn is_empty(&mut self) -> bool {
+        self.open.retain(|(_, tx)| !tx.is_closed());
+        self.open.is_empty()
+    }
+}
+
+/// A response body: its first bytes, then what the owner sends until it stops.
+struct StreamBody {
+    first: Option<Bytes>,
+    more: Option<mpsc::UnboundedReceiver<Vec<u8>>>,
+}
+
+impl http_body::Body for StreamBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let this = self.get_mut();
+        if let Some(b) = this.first.take().filter(|b| !b.is_empty()) {
+            return Poll::Ready(Some(Ok(http_body::Frame::data(b))));
+        }
+        let Some(rx) = this.more.as_mut() else {
+            return Poll::Ready(None);
+        };
+        match rx.poll_recv(cx) {
+            Poll::Ready(Some(v)) => Poll::Ready(Some(Ok(http_body::Frame::data(v.into())))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+/// Lets other tasks (the client's) run a while: done when they have had their turns.
+pub async fn idle() {
+    for _ in 0..8 {
+        tokio::task::yield_now().await;
+    }
+}
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -21,7 +100,7 @@ fn header(h: &http::HeaderMap, name: http::header::HeaderName) -> String {
 async fn forward(
     tx: mpsc::Sender<Call>,
     req: http::Request<Body>,
-) -> Result<http::Response<Body>, BoxError> {
+) -> Result<http::Response<StreamBody>, BoxError> {
     let (parts, body) = req.into_parts();
     let body = body.collect_bytes().await?;
     let call = ApiRequest {
@@ -37,14 +116,20 @@ async fn forward(
     tx.send((call, answer))
         .await
         .map_err(|_| "the simulated cluster has stopped")?;
-    let resp = answered.await?;
+    let Answer {
+        response: resp,
+        more,
+    } = answered.await?;
     let mut b = http::Response::builder()
         .status(resp.status)
         .header(http::header::CONTENT_TYPE, resp.content_type);
     for w in &resp.warnings {
         b = b.header("Warning", format!("299 - \"{w}\""));
     }
-    Ok(b.body(Body::from(resp.body))?)
+    Ok(b.body(StreamBody {
+        first: Some(resp.body.into()),
+        more,
+    })?)
 }
 
 /// A client whose requests arrive on `tx`'s receiver. Call it inside a tokio runtime.

@@ -6,11 +6,14 @@
 pub use kube;
 
 pub mod api;
+mod delete;
 pub mod discovery;
 mod get;
 pub mod inprocess;
 pub mod json;
+mod scale;
 pub mod table;
+pub mod target;
 
 use opsconsole_sim::lang::kubectl::{KubectlCmd, Verb};
 
@@ -46,6 +49,8 @@ pub async fn run(client: &kube::Client, cmd: &KubectlCmd, out: &mut Out) -> i32 
     match &cmd.verb {
         Verb::Get(g) => get::run(&api, &namespace, g, out).await,
         Verb::Version(v) => version(&api, v.client, out).await,
+        Verb::Delete(d) => delete::run(&api, &namespace, d, out).await,
+        Verb::Scale(s) => scale::run(&api, &namespace, s, out).await,
         Verb::Other => {
             out.eprint(&format!(
                 "error: opsconsole does not run `kubectl {}` yet\n",

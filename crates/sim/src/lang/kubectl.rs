@@ -35,6 +35,8 @@ pub struct Globals {
 pub enum Verb {
     Get(Get),
     Version(Version),
+    Delete(Delete),
+    Scale(Scale),
     /// A command opsconsole does not run yet (its words are in [`KubectlCmd::args`]).
     Other,
 }
@@ -56,6 +58,56 @@ pub struct Get {
     pub sort_by: Option<String>,
     pub label_columns: Vec<String>,
     pub chunk_size: Option<String>,
+}
+
+/// Which objects a command acts on: `TYPE NAME...`, `TYPE/NAME...`, or a type with `-l` or
+/// `--all`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Targets {
+    pub args: Vec<String>,
+    pub selector: Option<String>,
+    pub field_selector: Option<String>,
+    pub all: bool,
+    pub all_namespaces: bool,
+    pub filenames: Vec<String>,
+}
+
+impl Targets {
+    fn from(p: &Parsed, args: Vec<String>) -> Targets {
+        Targets {
+            args,
+            selector: p.last("selector"),
+            field_selector: p.last("field-selector"),
+            all: p.on("all"),
+            all_namespaces: p.on("all-namespaces"),
+            filenames: p.all("filename"),
+        }
+    }
+}
+
+/// `kubectl delete`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Delete {
+    pub targets: Targets,
+    pub cascade: Option<String>,
+    pub grace_period: Option<String>,
+    pub force: bool,
+    pub now: bool,
+    pub wait: bool,
+    pub timeout: Option<String>,
+    pub ignore_not_found: bool,
+    pub output: Option<String>,
+}
+
+/// `kubectl scale`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scale {
+    pub targets: Targets,
+    pub replicas: Option<String>,
+    pub current_replicas: Option<String>,
+    pub resource_version: Option<String>,
+    pub timeout: Option<String>,
+    pub output: Option<String>,
 }
 
 /// `kubectl version`.
@@ -129,6 +181,123 @@ const GET_SPECS: &[Spec] = &[
 ];
 
 const VERSION_SPECS: &[Spec] = &[flag("client", None, false), flag("output", Some('o'), true)];
+
+const DELETE_SPECS: &[Spec] = &[
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("kustomize", Some('k'), true),
+    flag("selector", Some('l'), true),
+    flag("field-selector", None, true),
+    flag("all", None, false),
+    flag("all-namespaces", Some('A'), false),
+    flag("cascade", None, true),
+    flag("grace-period", None, true),
+    flag("force", None, false),
+    flag("now", None, false),
+    flag("wait", None, false),
+    flag("timeout", None, true),
+    flag("ignore-not-found", None, false),
+    flag("output", Some('o'), true),
+    flag("raw", None, true),
+    flag("interactive", Some('i'), false),
+    flag("dry-run", None, true),
+];
+
+const SCALE_SPECS: &[Spec] = &[
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("kustomize", Some('k'), true),
+    flag("selector", Some('l'), true),
+    flag("all", None, false),
+    flag("replicas", None, true),
+    flag("current-replicas", None, true),
+    flag("resource-version", None, true),
+    flag("timeout", None, true),
+    flag("output", Some('o'), true),
+    flag("dry-run", None, true),
+    flag("show-managed-fields", None, false),
+    flag("allow-missing-template-keys", None, false),
+    flag("template", None, true),
+];
+
+fn get_verb(p: &Parsed, args: Vec<String>) -> Verb {
+    Verb::Get(Get {
+        args,
+        output: p.last("output"),
+        selector: p.last("selector"),
+        field_selector: p.last("field-selector"),
+        all_namespaces: p.on("all-namespaces"),
+        show_labels: p.on("show-labels"),
+        show_kind: p.on("show-kind"),
+        no_headers: p.on("no-headers"),
+        ignore_not_found: p.on("ignore-not-found"),
+        watch: p.on("watch"),
+        sort_by: p.last("sort-by"),
+        label_columns: p.all("label-columns"),
+        chunk_size: p.last("chunk-size"),
+    })
+}
+
+fn version_verb(p: &Parsed, _: Vec<String>) -> Verb {
+    Verb::Version(Version {
+        client: p.on("client"),
+        output: p.last("output"),
+    })
+}
+
+fn delete_verb(p: &Parsed, args: Vec<String>) -> Verb {
+    Verb::Delete(Delete {
+        targets: Targets::from(p, args),
+        cascade: p.last("cascade"),
+        grace_period: p.last("grace-period"),
+        force: p.on("force"),
+        now: p.on("now"),
+        // kubectl waits unless told `--wait=false`.
+        wait: p.last("wait").is_none_or(|v| v != "false"),
+        timeout: p.last("timeout"),
+        ignore_not_found: p.on("ignore-not-found"),
+        output: p.last("output"),
+    })
+}
+
+fn scale_verb(p: &Parsed, args: Vec<String>) -> Verb {
+    Verb::Scale(Scale {
+        targets: Targets::from(p, args),
+        replicas: p.last("replicas"),
+        current_replicas: p.last("current-replicas"),
+        resource_version: p.last("resource-version"),
+        timeout: p.last("timeout"),
+        output: p.last("output"),
+    })
+}
+
+type Build = fn(&Parsed, Vec<String>) -> Verb;
+
+/// Flags pflag reads as integers: a value that is not one fails the parse.
+const INT_FLAGS: &[&str] = &["replicas", "current-replicas", "grace-period", "chunk-size"];
+
+/// pflag's error for the first integer flag whose value is not an integer.
+fn check_ints(p: &Parsed, command: &str) -> Result<(), ParseError> {
+    for (long, v) in &p.values {
+        if INT_FLAGS.contains(long) && v.parse::<i64>().is_err() {
+            return Err(usage_error(
+                format!(
+                    "invalid argument \"{v}\" for \"--{long}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"
+                ),
+                command,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The commands opsconsole runs: their own flags and how their typed form is made.
+const VERBS: &[(&str, &[Spec], Build)] = &[
+    ("get", GET_SPECS, get_verb),
+    ("version", VERSION_SPECS, version_verb),
+    ("delete", DELETE_SPECS, delete_verb),
+    ("scale", SCALE_SPECS, scale_verb),
+];
 
 /// What pflag made of a command line: each flag's values by long name, and the other words.
 #[derive(Default)]
@@ -255,36 +424,14 @@ fn globals(p: &Parsed) -> Globals {
 
 /// The typed command, for the commands opsconsole runs; `Other` for the rest.
 fn typed(command: &str, args: &[String]) -> Result<(Globals, Verb), ParseError> {
-    let own = match command {
-        "get" => GET_SPECS,
-        "version" => VERSION_SPECS,
-        _ => return Ok((Globals::default(), Verb::Other)),
+    let Some((_, own, build)) = VERBS.iter().find(|(c, _, _)| *c == command) else {
+        return Ok((Globals::default(), Verb::Other));
     };
     let p = pflags(args, own, command)?;
+    check_ints(&p, command)?;
     let depth = command.split(' ').count();
     let rest: Vec<String> = p.words.iter().skip(depth).cloned().collect();
-    let verb = match command {
-        "get" => Verb::Get(Get {
-            args: rest,
-            output: p.last("output"),
-            selector: p.last("selector"),
-            field_selector: p.last("field-selector"),
-            all_namespaces: p.on("all-namespaces"),
-            show_labels: p.on("show-labels"),
-            show_kind: p.on("show-kind"),
-            no_headers: p.on("no-headers"),
-            ignore_not_found: p.on("ignore-not-found"),
-            watch: p.on("watch"),
-            sort_by: p.last("sort-by"),
-            label_columns: p.all("label-columns"),
-            chunk_size: p.last("chunk-size"),
-        }),
-        _ => Verb::Version(Version {
-            client: p.on("client"),
-            output: p.last("output"),
-        }),
-    };
-    Ok((globals(&p), verb))
+    Ok((globals(&p), build(&p, rest)))
 }
 
 /// Global flags that take a value (as a separate word when not written `--flag=value`).
@@ -530,13 +677,48 @@ mod tests {
         assert_eq!(cmd("rollout undo deploy/x").unwrap().verb, Verb::Other);
     }
 
+    #[test]
+    fn delete_and_scale_are_typed() {
+        let Verb::Delete(d) = cmd("delete deploy/web --cascade=orphan --wait=false -l x=y")
+            .unwrap()
+            .verb
+        else {
+            panic!()
+        };
+        assert_eq!(d.targets.args, ["deploy/web"]);
+        assert_eq!(d.cascade.as_deref(), Some("orphan"));
+        assert_eq!(d.targets.selector.as_deref(), Some("x=y"));
+        assert!(!d.wait);
+        let Verb::Delete(d) = cmd("delete pod a b --now").unwrap().verb else {
+            panic!()
+        };
+        assert!(d.wait && d.now);
+        let Verb::Scale(s) = cmd("scale --replicas 3 deploy web --current-replicas=2")
+            .unwrap()
+            .verb
+        else {
+            panic!()
+        };
+        assert_eq!(s.targets.args, ["deploy", "web"]);
+        assert_eq!(
+            (s.replicas.as_deref(), s.current_replicas.as_deref()),
+            (Some("3"), Some("2"))
+        );
+        let e = cmd("scale deploy web --replicas=x").unwrap_err();
+        assert_eq!(
+            e.message,
+            "error: invalid argument \"x\" for \"--replicas\" flag: strconv.ParseInt: parsing \"x\": invalid syntax\nSee 'kubectl scale --help' for usage."
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn no_command_line_panics(words in proptest::collection::vec(
             proptest::sample::select(vec![
                 "get", "pods", "-n", "--namespace", "-o", "-owide", "--output=json", "-A", "-Aw",
                 "-l", "--", "-", "--=", "-=", "-o=", "version", "--client", "rollout", "status",
-                "x/y", ",", "--show-labels=false", "-x", "--kubeconfig",
+                "x/y", ",", "--show-labels=false", "-x", "--kubeconfig", "delete", "scale",
+                "--replicas", "--replicas=x", "--grace-period=-1", "--cascade", "--all",
             ]),
             0..8,
         )) {

@@ -51,6 +51,15 @@ fn rows_of(page: &Value) -> usize {
         .map_or(1, Vec::len)
 }
 
+/// An object as `-o json` or `-o yaml` prints it.
+fn encode(output: &str, v: &Value) -> String {
+    if output == "yaml" {
+        crate::yaml::to_go_yaml(v)
+    } else {
+        crate::json::to_go_json(v)
+    }
+}
+
 pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
     let output = g.output.as_deref().unwrap_or("");
     let known = FORMATS
@@ -62,7 +71,7 @@ pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
         ));
         return 1;
     }
-    if !matches!(output, "" | "wide" | "name" | "json") {
+    if !matches!(output, "" | "wide" | "name" | "json" | "yaml") {
         out.eprint(&format!(
             "error: opsconsole does not print -o {output} yet\n"
         ));
@@ -87,7 +96,7 @@ pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
         }
     };
     let with_kind = g.show_kind || expanded || asks.len() > 1;
-    let json_out = output == "json";
+    let json_out = output == "json" || output == "yaml";
     let accept = if json_out { "application/json" } else { TABLE };
     let ns = (!g.all_namespaces).then_some(namespace);
     let mut errors: Vec<String> = Vec::new();
@@ -168,13 +177,13 @@ pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
         } else {
             json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}})
         };
-        out.print(&crate::json::to_go_json(&doc));
+        out.print(&encode(output, &doc));
     }
     out.print(&names_out);
     let nothing = printed_tables == 0 && objects.is_empty() && names_out.is_empty();
     if nothing && errors.is_empty() && asks.iter().all(|a| a.names.is_empty()) {
         if json_out {
-            out.print(&crate::json::to_go_json(&json!({"apiVersion": "v1", "items": [], "kind": "List", "metadata": {"resourceVersion": ""}})));
+            out.print(&encode(output, &json!({"apiVersion": "v1", "items": [], "kind": "List", "metadata": {"resourceVersion": ""}})));
         } else if any_namespaced && !g.all_namespaces {
             out.eprint(&format!("No resources found in {namespace} namespace.\n"));
         } else {

@@ -14,6 +14,7 @@ pub mod json;
 mod scale;
 pub mod table;
 pub mod target;
+pub mod yaml;
 
 use opsconsole_sim::lang::kubectl::{KubectlCmd, Verb};
 

@@ -11,6 +11,7 @@ pub mod discovery;
 mod get;
 pub mod inprocess;
 pub mod json;
+mod label;
 mod scale;
 pub mod table;
 pub mod target;
@@ -52,6 +53,7 @@ pub async fn run(client: &kube::Client, cmd: &KubectlCmd, out: &mut Out) -> i32 
         Verb::Version(v) => version(&api, v.client, out).await,
         Verb::Delete(d) => delete::run(&api, &namespace, d, out).await,
         Verb::Scale(s) => scale::run(&api, &namespace, s, out).await,
+        Verb::Label(l) => label::run(&api, &namespace, l, out).await,
         Verb::Other => {
             out.eprint(&format!(
                 "error: opsconsole does not run `kubectl {}` yet\n",

@@ -37,6 +37,8 @@ pub enum Verb {
     Version(Version),
     Delete(Delete),
     Scale(Scale),
+    /// `kubectl label` (`annotations: false`) and `kubectl annotate` (`true`).
+    Label(Label),
     /// A command opsconsole does not run yet (its words are in [`KubectlCmd::args`]).
     Other,
 }
@@ -107,6 +109,17 @@ pub struct Scale {
     pub current_replicas: Option<String>,
     pub resource_version: Option<String>,
     pub timeout: Option<String>,
+    pub output: Option<String>,
+}
+
+/// `kubectl label` and `kubectl annotate`: the objects, then `KEY=VALUE` and `KEY-` words.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Label {
+    pub annotations: bool,
+    pub targets: Targets,
+    pub overwrite: bool,
+    pub list: bool,
+    pub resource_version: Option<String>,
     pub output: Option<String>,
 }
 
@@ -220,6 +233,37 @@ const SCALE_SPECS: &[Spec] = &[
     flag("template", None, true),
 ];
 
+const LABEL_SPECS: &[Spec] = &[
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("kustomize", Some('k'), true),
+    flag("selector", Some('l'), true),
+    flag("field-selector", None, true),
+    flag("all", None, false),
+    flag("all-namespaces", Some('A'), false),
+    flag("overwrite", None, false),
+    flag("list", None, false),
+    flag("local", None, false),
+    flag("resource-version", None, true),
+    flag("output", Some('o'), true),
+    flag("dry-run", None, true),
+    flag("field-manager", None, true),
+    flag("show-managed-fields", None, false),
+    flag("allow-missing-template-keys", None, false),
+    flag("template", None, true),
+];
+
+fn label_verb(p: &Parsed, args: Vec<String>, annotations: bool) -> Verb {
+    Verb::Label(Label {
+        annotations,
+        targets: Targets::from(p, args),
+        overwrite: p.on("overwrite"),
+        list: p.on("list"),
+        resource_version: p.last("resource-version"),
+        output: p.last("output"),
+    })
+}
+
 fn get_verb(p: &Parsed, args: Vec<String>) -> Verb {
     Verb::Get(Get {
         args,
@@ -297,6 +341,8 @@ const VERBS: &[(&str, &[Spec], Build)] = &[
     ("version", VERSION_SPECS, version_verb),
     ("delete", DELETE_SPECS, delete_verb),
     ("scale", SCALE_SPECS, scale_verb),
+    ("label", LABEL_SPECS, |p, a| label_verb(p, a, false)),
+    ("annotate", LABEL_SPECS, |p, a| label_verb(p, a, true)),
 ];
 
 /// What pflag made of a command line: each flag's values by long name, and the other words.

@@ -195,7 +195,8 @@ const GET_SPECS: &[Spec] = &[
 
 const VERSION_SPECS: &[Spec] = &[flag("client", None, false), flag("output", Some('o'), true)];
 
-const DELETE_SPECS: &[Spec] = &[
+/// The flags of commands that act on objects: which objects.
+const TARGET_SPECS: &[Spec] = &[
     flag("filename", Some('f'), true),
     flag("recursive", Some('R'), false),
     flag("kustomize", Some('k'), true),
@@ -203,6 +204,18 @@ const DELETE_SPECS: &[Spec] = &[
     flag("field-selector", None, true),
     flag("all", None, false),
     flag("all-namespaces", Some('A'), false),
+];
+
+/// The flags of commands that print the objects they change.
+const PRINT_SPECS: &[Spec] = &[
+    flag("output", Some('o'), true),
+    flag("dry-run", None, true),
+    flag("show-managed-fields", None, false),
+    flag("allow-missing-template-keys", None, false),
+    flag("template", None, true),
+];
+
+const DELETE_SPECS: &[Spec] = &[
     flag("cascade", None, true),
     flag("grace-period", None, true),
     flag("force", None, false),
@@ -210,47 +223,23 @@ const DELETE_SPECS: &[Spec] = &[
     flag("wait", None, false),
     flag("timeout", None, true),
     flag("ignore-not-found", None, false),
-    flag("output", Some('o'), true),
     flag("raw", None, true),
     flag("interactive", Some('i'), false),
-    flag("dry-run", None, true),
 ];
 
 const SCALE_SPECS: &[Spec] = &[
-    flag("filename", Some('f'), true),
-    flag("recursive", Some('R'), false),
-    flag("kustomize", Some('k'), true),
-    flag("selector", Some('l'), true),
-    flag("all", None, false),
     flag("replicas", None, true),
     flag("current-replicas", None, true),
     flag("resource-version", None, true),
     flag("timeout", None, true),
-    flag("output", Some('o'), true),
-    flag("dry-run", None, true),
-    flag("show-managed-fields", None, false),
-    flag("allow-missing-template-keys", None, false),
-    flag("template", None, true),
 ];
 
 const LABEL_SPECS: &[Spec] = &[
-    flag("filename", Some('f'), true),
-    flag("recursive", Some('R'), false),
-    flag("kustomize", Some('k'), true),
-    flag("selector", Some('l'), true),
-    flag("field-selector", None, true),
-    flag("all", None, false),
-    flag("all-namespaces", Some('A'), false),
     flag("overwrite", None, false),
     flag("list", None, false),
     flag("local", None, false),
     flag("resource-version", None, true),
-    flag("output", Some('o'), true),
-    flag("dry-run", None, true),
     flag("field-manager", None, true),
-    flag("show-managed-fields", None, false),
-    flag("allow-missing-template-keys", None, false),
-    flag("template", None, true),
 ];
 
 fn label_verb(p: &Parsed, args: Vec<String>, annotations: bool) -> Verb {
@@ -336,13 +325,29 @@ fn check_ints(p: &Parsed, command: &str) -> Result<(), ParseError> {
 }
 
 /// The commands opsconsole runs: their own flags and how their typed form is made.
-const VERBS: &[(&str, &[Spec], Build)] = &[
-    ("get", GET_SPECS, get_verb),
-    ("version", VERSION_SPECS, version_verb),
-    ("delete", DELETE_SPECS, delete_verb),
-    ("scale", SCALE_SPECS, scale_verb),
-    ("label", LABEL_SPECS, |p, a| label_verb(p, a, false)),
-    ("annotate", LABEL_SPECS, |p, a| label_verb(p, a, true)),
+const VERBS: &[(&str, &[&[Spec]], Build)] = &[
+    ("get", &[GET_SPECS], get_verb),
+    ("version", &[VERSION_SPECS], version_verb),
+    (
+        "delete",
+        &[TARGET_SPECS, PRINT_SPECS, DELETE_SPECS],
+        delete_verb,
+    ),
+    (
+        "scale",
+        &[TARGET_SPECS, PRINT_SPECS, SCALE_SPECS],
+        scale_verb,
+    ),
+    (
+        "label",
+        &[TARGET_SPECS, PRINT_SPECS, LABEL_SPECS],
+        |p, a| label_verb(p, a, false),
+    ),
+    (
+        "annotate",
+        &[TARGET_SPECS, PRINT_SPECS, LABEL_SPECS],
+        |p, a| label_verb(p, a, true),
+    ),
 ];
 
 /// What pflag made of a command line: each flag's values by long name, and the other words.
@@ -383,10 +388,11 @@ fn usage_error(message: String, command: &str) -> ParseError {
 }
 
 /// Parses flags as pflag does (`--flag=v`, `--flag v`, `-fv`, `-f v`, `-abc` for booleans,
-/// `--` ending them), against the global flags and `own`.
-fn pflags(args: &[String], own: &[Spec], command: &str) -> Result<Parsed, ParseError> {
-    let find_long = |n: &str| GLOBAL_SPECS.iter().chain(own).find(|s| s.long == n);
-    let find_short = |c: char| GLOBAL_SPECS.iter().chain(own).find(|s| s.short == Some(c));
+/// `--` ending them), against the global flags and the command's own sets.
+fn pflags(args: &[String], own: &[&[Spec]], command: &str) -> Result<Parsed, ParseError> {
+    let all = || GLOBAL_SPECS.iter().chain(own.iter().flat_map(|s| s.iter()));
+    let find_long = |n: &str| all().find(|s| s.long == n);
+    let find_short = |c: char| all().find(|s| s.short == Some(c));
     let mut p = Parsed::default();
     let mut i = 0;
     while i < args.len() {

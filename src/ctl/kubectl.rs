@@ -5,6 +5,7 @@
 
 use opsconsole_kubectl::{Out, inprocess};
 use opsconsole_sim::Cluster;
+use opsconsole_sim::base::time::SimDuration;
 use opsconsole_sim::lang::kubectl::KubectlCmd;
 use opsconsole_sim::store::Store;
 use std::io::Write;
@@ -57,8 +58,36 @@ async fn config_from(
         .map_err(|e| format!("error: {e}"))
 }
 
-/// Runs `cmd` against a kubeconfig's cluster.
-async fn over_kubeconfig(cmd: &KubectlCmd, config: opsconsole_kubectl::kube::Config) -> i32 {
+/// A sink that writes to this process's standard output and error as text is printed.
+fn terminal() -> opsconsole_kubectl::Sink {
+    Box::new(|o: &[u8], e: &[u8]| {
+        let mut stdout = std::io::stdout();
+        let _ = stdout.write_all(o);
+        let _ = stdout.flush();
+        let _ = std::io::stderr().write_all(e);
+    })
+}
+
+/// The command's output, with its standard input when it reads it (`-f -`).
+fn new_out(cmd: &KubectlCmd) -> Result<Out, String> {
+    let mut out = Out::default();
+    if cmd.reads_stdin() {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| format!("error: cannot read standard input: {e}"))?;
+        out.stdin = Some(text);
+    }
+    Ok(out)
+}
+
+/// Runs `cmd` against a kubeconfig's cluster (its output streams: the server has saved
+/// every change before it answers).
+async fn over_kubeconfig(
+    cmd: &KubectlCmd,
+    config: opsconsole_kubectl::kube::Config,
+    mut out: Out,
+) -> i32 {
+    out.sink = Some(terminal());
     let client = match opsconsole_kubectl::kube::Client::try_from(config) {
         Ok(c) => c,
         Err(e) => {
@@ -66,14 +95,19 @@ async fn over_kubeconfig(cmd: &KubectlCmd, config: opsconsole_kubectl::kube::Con
             return 1;
         }
     };
-    let mut out = Out::default();
-    let code = opsconsole_kubectl::run(&client, cmd, &mut out).await;
+    let run = opsconsole_kubectl::run(&client, cmd, &mut out);
+    let code = tokio::select! {
+        code = run => code,
+        _ = tokio::signal::ctrl_c() => 130,
+    };
     finish(out, code)
 }
 
 /// Runs `cmd` with the state opened here: the cluster's owner answers the client's requests
-/// until the command is done, then the state is saved.
-fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster) -> i32 {
+/// until the command is done, then the state is saved. Output is held back until then,
+/// except for a command that follows the cluster until interrupted (`get -w`): its
+/// output streams, and simulated time runs with the clock while it waits.
+fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster, mut out: Out) -> i32 {
     let rt = match runtime() {
         Ok(r) => r,
         Err(e) => {
@@ -81,8 +115,12 @@ fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster) -> i32 {
             return 1;
         }
     };
-    let mut out = Out::default();
+    let follows = cmd.follows();
+    if follows {
+        out.sink = Some(terminal());
+    }
     let code = rt.block_on(async {
+        let mut last = std::time::Instant::now();
         let (tx, mut rx) = tokio::sync::mpsc::channel::<inprocess::Call>(16);
         let client = inprocess::client(tx, "default");
         let run = opsconsole_kubectl::run(&client, cmd, &mut out);
@@ -92,17 +130,27 @@ fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster) -> i32 {
             tokio::select! {
                 biased;
                 code = &mut run => break code,
+                _ = tokio::signal::ctrl_c(), if follows => break 130,
                 Some((req, answer)) = rx.recv() => {
                     let resp = cl.kube_api(&req);
                     let _ = answer.send(streams.answer(resp));
                     streams.pump(cl.state());
                 }
                 // The client waits on a stream and asks nothing more: simulated time runs
-                // to the next thing due (a wait takes no wall-clock time).
+                // to the next thing due (a wait takes no wall-clock time), or, for a
+                // command that follows the cluster, with the clock.
                 () = inprocess::idle(), if !streams.is_empty() => {
-                    match cl.next_event_time() {
-                        Some(t) => cl.advance_to(t),
-                        None => tokio::time::sleep(Duration::from_millis(20)).await,
+                    if follows {
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        let now = std::time::Instant::now();
+                        let ms = now.duration_since(last).as_millis() as i64;
+                        last = now;
+                        cl.advance(SimDuration::from_millis(ms));
+                    } else {
+                        match cl.next_event_time() {
+                            Some(t) => cl.advance_to(t),
+                            None => tokio::time::sleep(Duration::from_millis(20)).await,
+                        }
                     }
                     streams.pump(cl.state());
                 }
@@ -133,6 +181,13 @@ pub fn run(
             return 1;
         }
     };
+    let out = match new_out(cmd) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
     let given = cmd.globals.kubeconfig.as_ref().map(PathBuf::from);
     let served = dir.join("kubeconfig");
     let file = given.clone().unwrap_or(served);
@@ -140,7 +195,7 @@ pub fn run(
         let config = rt.block_on(config_from(&file, cmd.globals.context.as_ref()));
         match config {
             Ok(c) if given.is_some() || reachable(&c) => {
-                return rt.block_on(over_kubeconfig(cmd, c));
+                return rt.block_on(over_kubeconfig(cmd, c, out));
             }
             Ok(_) => {}
             Err(e) if given.is_some() => {
@@ -152,7 +207,7 @@ pub fn run(
     }
     drop(rt);
     match open() {
-        Ok((mut store, mut cl)) => in_process(cmd, &mut store, &mut cl),
+        Ok((mut store, mut cl)) => in_process(cmd, &mut store, &mut cl, out),
         Err(e) => {
             eprintln!("{e}");
             1

@@ -7,6 +7,11 @@
 //! kubectl runs it and `ourside` (as long, so columns line up alike) where `ctl kubectl`
 //! does (a `> ` line with `@` runs once for each), and `ourside` in opsconsole's output
 //! reads as `kubectl`.
+//!
+//! Commands run in a directory holding `tests/data/seed002`'s files and the case's own:
+//! a `= NAME` line starts a file, and the `| ` lines after it are its text. A file whose
+//! name has `@` is written twice, once for each side, with `@` in its text replaced too
+//! (so `apply -f web-@.yml` applies twin objects).
 
 use super::{Server, common, kubectl_present};
 use std::path::{Path, PathBuf};
@@ -62,7 +67,7 @@ fn kubectl_132() -> PathBuf {
     if beside.exists() { beside } else { real }
 }
 
-fn ours(s: &Server, args: &[String]) -> common::Run {
+fn ours(s: &Server, args: &[String], cwd: &Path) -> common::Run {
     let out = Command::new(common::bin())
         .arg("--state")
         .arg(s.state.path())
@@ -71,7 +76,7 @@ fn ours(s: &Server, args: &[String]) -> common::Run {
         .args(args)
         .env("HOME", s.home.path())
         .env_remove("KUBECONFIG")
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed002"))
+        .current_dir(cwd)
         .output()
         .expect("run opsconsole ctl kubectl");
     common::Run {
@@ -81,10 +86,64 @@ fn ours(s: &Server, args: &[String]) -> common::Run {
     }
 }
 
+/// A working directory with the seed's files and the case's `= NAME` files.
+fn workdir(text: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed002");
+    for e in std::fs::read_dir(seed).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let mut files: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(name) = line.strip_prefix("= ") {
+            files.push((name.trim().to_string(), String::new()));
+        } else if let (Some(body), Some((_, t))) = (
+            line.strip_prefix("| ")
+                .or(line.strip_prefix("|").filter(|r| r.is_empty())),
+            files.last_mut(),
+        ) {
+            t.push_str(body);
+            t.push('\n');
+        }
+    }
+    for (name, body) in files {
+        let sides: &[&str] = if name.contains('@') {
+            &["kubectl", "ourside"]
+        } else {
+            &["@"]
+        };
+        for side in sides {
+            let path = dir.path().join(name.replace('@', side));
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap();
+            }
+            std::fs::write(path, body.replace('@', side)).unwrap();
+        }
+    }
+    dir
+}
+
+/// The lines that differ (`-` kubectl's, `+` opsconsole's), with a little context.
+fn unified(what: &str, theirs: &str, ours: &str) -> String {
+    if theirs == ours {
+        return String::new();
+    }
+    let diff = similar::TextDiff::from_lines(theirs, ours);
+    format!(
+        "  {what}:\n{}",
+        diff.unified_diff()
+            .context_radius(2)
+            .header("kubectl", "opsconsole")
+    )
+}
+
 fn run_case(path: &Path) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap();
     let s = Server::start_at("10");
     let kubectl = kubectl_132();
+    let work = workdir(&text);
+    let cwd = work.path();
     let mut failures = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let at = format!("{}:{}", path.display(), n + 1);
@@ -99,18 +158,18 @@ fn run_case(path: &Path) -> Vec<String> {
         };
         let theirs = words("kubectl");
         let refs: Vec<&str> = theirs.iter().map(String::as_str).collect();
-        let real = s.run_kubectl(&kubectl, &s.kubeconfig, &refs);
+        let real = s.run_kubectl_in(&kubectl, &s.kubeconfig, &refs, cwd);
         if theirs_only {
             assert_eq!(real.code, 0, "{at}: setup failed: {}", real.err);
             if rest.contains('@') {
                 let twin = words("ourside");
                 let refs: Vec<&str> = twin.iter().map(String::as_str).collect();
-                let r = s.run_kubectl(&kubectl, &s.kubeconfig, &refs);
+                let r = s.run_kubectl_in(&kubectl, &s.kubeconfig, &refs, cwd);
                 assert_eq!(r.code, 0, "{at}: setup failed: {}", r.err);
             }
             continue;
         }
-        let mine = ours(&s, &words("ourside"));
+        let mine = ours(&s, &words("ourside"), cwd);
         let back = |t: &str| normalise(&t.replace("ourside", "kubectl"));
         let (a, b) = (
             (real.code, normalise(&real.out), normalise(&real.err)),
@@ -118,8 +177,11 @@ fn run_case(path: &Path) -> Vec<String> {
         );
         if a != b {
             failures.push(format!(
-                "{at}: kubectl {rest}\n--- kubectl (exit {}):\n{}{}--- opsconsole ctl kubectl (exit {}):\n{}{}",
-                a.0, a.1, a.2, b.0, b.1, b.2
+                "{at}: kubectl {rest}\n  exit: kubectl {}, opsconsole {}\n{}{}",
+                a.0,
+                b.0,
+                unified("stdout", &a.1, &b.1),
+                unified("stderr", &a.2, &b.2)
             ));
         }
     }
@@ -136,6 +198,11 @@ fn opsconsole_kubectl_prints_what_kubectl_prints() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        // OPSCONSOLE_CASE=apply runs only the cases whose file names contain `apply`.
+        .filter(|p| {
+            std::env::var("OPSCONSOLE_CASE")
+                .map_or(true, |only| p.to_string_lossy().contains(&only))
+        })
         .collect();
     cases.sort();
     assert!(!cases.is_empty(), "no cases in {}", dir.display());

@@ -112,11 +112,22 @@ impl Server {
     }
 
     fn run_kubectl(&self, bin: &Path, kubeconfig: &Path, args: &[&str]) -> common::Run {
+        let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed002");
+        self.run_kubectl_in(bin, kubeconfig, args, &seed)
+    }
+
+    fn run_kubectl_in(
+        &self,
+        bin: &Path,
+        kubeconfig: &Path,
+        args: &[&str],
+        cwd: &Path,
+    ) -> common::Run {
         let out = Command::new(bin)
             .args(args)
             .env("HOME", self.home.path())
             .env("KUBECONFIG", kubeconfig)
-            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/seed002"))
+            .current_dir(cwd)
             .output()
             .expect("run kubectl");
         common::Run {

@@ -16,6 +16,8 @@ pub enum Failure {
         code: u16,
         reason: String,
         message: String,
+        /// The Status's `details` (kind, name, causes).
+        details: Value,
     },
     /// The server could not be reached or answered nonsense.
     Transport(String),
@@ -24,6 +26,63 @@ pub enum Failure {
 impl Failure {
     pub fn is_not_found(&self) -> bool {
         matches!(self, Failure::Status { code: 404, .. })
+    }
+
+    /// The error with kubectl's `error when creating "FILE": ` in front of the server's
+    /// message (`cmdutil.AddSourceToErr`).
+    pub fn with_source(self, verb: &str, source: &str) -> Failure {
+        match self {
+            Failure::Status {
+                code,
+                reason,
+                message,
+                details,
+            } => Failure::Status {
+                code,
+                reason,
+                message: format!("error when {verb} \"{source}\": {message}"),
+                details,
+            },
+            other => other,
+        }
+    }
+
+    /// What kubectl prints for it when it ends the command (`cmdutil.CheckErr`): an invalid
+    /// object as `The Kind "name" is invalid: ...` from the Status's causes, else
+    /// `Error from server (Reason): message`.
+    pub fn report(&self) -> String {
+        if let Failure::Status {
+            reason, details, ..
+        } = self
+            && reason == "Invalid"
+            && details.is_object()
+        {
+            let kind = details["kind"].as_str().unwrap_or_default();
+            let name = details["name"].as_str().unwrap_or_default();
+            let head = if !kind.is_empty() || !name.is_empty() {
+                format!("The {kind} \"{name}\" is invalid")
+            } else {
+                "The request is invalid".to_string()
+            };
+            let causes: Vec<String> = details["causes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|c| {
+                    format!(
+                        "{}: {}",
+                        c["field"].as_str().unwrap_or_default(),
+                        c["message"].as_str().unwrap_or_default()
+                    )
+                })
+                .collect();
+            return match causes.len() {
+                0 => head,
+                1 => format!("{head}: {}", causes[0]),
+                _ => format!("{head}: \n* {}", causes.join("\n* ")),
+            };
+        }
+        self.to_string()
     }
 }
 
@@ -52,15 +111,50 @@ pub fn enc(s: &str) -> String {
     out
 }
 
+/// The API server's warnings (`Warning` headers), kept until the command prints them.
+pub type Warnings = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
 /// The API server, through a kube-rs client.
 #[derive(Clone)]
 pub struct Api {
     client: kube::Client,
+    warnings: Warnings,
+}
+
+/// The text of a `Warning: 299 - "text"` header.
+fn warning_text(h: &http::HeaderValue) -> Option<String> {
+    let s = h.to_str().ok()?;
+    let rest = s.strip_prefix("299 ")?;
+    let (_, quoted) = rest.split_once(' ')?;
+    let text = quoted.strip_prefix('"')?;
+    let end = text.rfind('"')?;
+    Some(text[..end].replace("\\\"", "\"").replace("\\\\", "\\"))
 }
 
 impl Api {
     pub fn new(client: kube::Client) -> Api {
-        Api { client }
+        Api {
+            client,
+            warnings: Warnings::default(),
+        }
+    }
+
+    /// Where the server's warnings go.
+    pub fn warnings(&self) -> Warnings {
+        self.warnings.clone()
+    }
+
+    fn keep_warnings(&self, headers: &http::HeaderMap) {
+        let found: Vec<String> = headers
+            .get_all("warning")
+            .iter()
+            .filter_map(warning_text)
+            .collect();
+        if !found.is_empty()
+            && let Ok(mut w) = self.warnings.lock()
+        {
+            w.extend(found);
+        }
     }
 
     /// GET `path` (with its query) accepting `accept`: the JSON answer.
@@ -93,6 +187,7 @@ impl Api {
             .await
             .map_err(|e| Failure::Transport(format!("error: {e}")))?;
         let status = resp.status().as_u16();
+        self.keep_warnings(resp.headers());
         let bytes = resp
             .into_body()
             .collect_bytes()
@@ -108,10 +203,12 @@ impl Api {
                 code: status,
                 reason: text("reason"),
                 message: text("message"),
+                details: value["details"].clone(),
             },
             _ => Failure::Status {
                 code: status,
                 reason: String::new(),
+                details: Value::Null,
                 message: format!(
                     "the server responded with status {status}: {}",
                     String::from_utf8_lossy(&bytes).trim()
@@ -126,10 +223,19 @@ impl Api {
         &self,
         url: &str,
     ) -> Result<impl Stream<Item = Result<(&'static str, Value), Failure>> + use<>, Failure> {
+        self.watch_as(url, "application/json").await
+    }
+
+    /// A watch whose objects come as `accept` asks (Table rows, or the objects).
+    pub async fn watch_as(
+        &self,
+        url: &str,
+        accept: &str,
+    ) -> Result<impl Stream<Item = Result<(&'static str, Value), Failure>> + use<>, Failure> {
         let req = http::Request::builder()
             .method("GET")
             .uri(url)
-            .header(http::header::ACCEPT, "application/json")
+            .header(http::header::ACCEPT, accept)
             .body(Vec::new())
             .map_err(|e| Failure::Transport(format!("error: {e}")))?;
         let events = self
@@ -146,6 +252,7 @@ impl Api {
                 code: s.code,
                 reason: s.reason,
                 message: s.message,
+                details: Value::Null,
             }),
             Err(e) => Err(kube_failure(e)),
         }))
@@ -159,6 +266,7 @@ fn kube_failure(e: kube::Error) -> Failure {
             code: s.code,
             reason: s.reason.clone(),
             message: s.message.clone(),
+            details: Value::Null,
         },
         other => Failure::Transport(format!("error: {other}")),
     }

@@ -4,7 +4,7 @@
 use crate::Out;
 use crate::api::{Api, Failure, enc};
 use crate::discovery::Discovery;
-use crate::target::{NOTHING_NAMED, Target, resolve, uid};
+use crate::target::{Found, NOTHING_NAMED, Target, resolve, uid};
 use futures::StreamExt;
 use opsconsole_sim::base::time::parse_go_duration;
 use opsconsole_sim::lang::kubectl::Delete;
@@ -80,15 +80,19 @@ async fn gone(api: &Api, t: &Target<'_>, want: &str) -> Result<(), Failure> {
     }
 }
 
-pub async fn run(api: &Api, namespace: &str, d: &Delete, out: &mut Out) -> i32 {
+pub async fn run(api: &Api, namespace: &str, enforce: bool, d: &Delete, out: &mut Out) -> i32 {
     let fail = |out: &mut Out, e: &str| {
         out.eprint(&format!("{e}\n"));
         1
     };
-    if !d.targets.filenames.is_empty() {
-        return fail(out, "error: opsconsole does not delete -f FILE yet");
+    let from_files = !d.targets.filenames.is_empty();
+    if from_files && !d.targets.args.is_empty() {
+        return fail(
+            out,
+            "error: resource/name arguments cannot be provided when a path is specified",
+        );
     }
-    if d.targets.args.is_empty() {
+    if d.targets.args.is_empty() && !from_files {
         return fail(out, NOTHING_NAMED);
     }
     let (grace, policy) = match (grace(d), propagation(d.cascade.as_deref())) {
@@ -112,10 +116,45 @@ pub async fn run(api: &Api, namespace: &str, d: &Delete, out: &mut Out) -> i32 {
         Ok(d) => d,
         Err(e) => return fail(out, &e.to_string()),
     };
-    let found = match resolve(api, &discovery, &d.targets, namespace).await {
-        Ok(f) => f,
-        Err(e) => return fail(out, &e),
+    let mut errors = Vec::new();
+    let found = if from_files {
+        let reading = crate::apply::Reading {
+            filenames: &d.targets.filenames,
+            recursive: d.targets.recursive,
+            namespace,
+            enforce,
+            validate: true,
+        };
+        let mut stdin = out.stdin_reader();
+        match crate::apply::objects(&discovery, &reading, &mut stdin) {
+            Ok((items, errs)) => {
+                errors = errs;
+                Found {
+                    targets: items
+                        .into_iter()
+                        .map(|i| Target {
+                            res: i.res.clone(),
+                            name: i.name().to_string(),
+                            namespace: i.namespace,
+                            source: Some(i.doc.source),
+                        })
+                        .collect(),
+                    by_selector: false,
+                }
+            }
+            Err(e) => return fail(out, &e),
+        }
+    } else {
+        match resolve(api, &discovery, &d.targets, namespace).await {
+            Ok(f) => f,
+            Err(e) => return fail(out, &e),
+        }
     };
+    if from_files && enforce && found.targets.iter().any(|t| !t.res.namespaced) {
+        out.eprint(
+            "Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n",
+        );
+    }
     if grace == 0 && d.force {
         out.eprint("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
     }
@@ -125,7 +164,6 @@ pub async fn run(api: &Api, namespace: &str, d: &Delete, out: &mut Out) -> i32 {
         body["gracePeriodSeconds"] = json!(grace);
     }
     let body = serde_json::to_vec(&body).unwrap_or_default();
-    let mut errors = Vec::new();
     let mut deleted = Vec::new();
     for t in &found.targets {
         match api
@@ -147,7 +185,10 @@ pub async fn run(api: &Api, namespace: &str, d: &Delete, out: &mut Out) -> i32 {
                 deleted.push((t, uid(&answer)));
             }
             Err(e) if e.is_not_found() && d.ignore_not_found => {}
-            Err(e) => errors.push(e.to_string()),
+            Err(e) => match &t.source {
+                Some(f) => errors.push(e.with_source("deleting", f).report()),
+                None => errors.push(e.report()),
+            },
         }
     }
     if found.targets.is_empty() && found.by_selector && !d.ignore_not_found {

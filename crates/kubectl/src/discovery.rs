@@ -16,6 +16,9 @@ pub struct Resource {
     pub namespaced: bool,
     pub short_names: Vec<String>,
     pub categories: Vec<String>,
+    /// Served at its group's preferred version (names typed on the command line resolve to
+    /// these; manifests may name any version served).
+    pub preferred: bool,
 }
 
 impl Resource {
@@ -85,7 +88,13 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
-fn resources_of(list: &Value, group: &str, version: &str, out: &mut Vec<Resource>) {
+fn resources_of(
+    list: &Value,
+    group: &str,
+    version: &str,
+    preferred: bool,
+    out: &mut Vec<Resource>,
+) {
     for r in list["resources"].as_array().into_iter().flatten() {
         let plural = r["name"].as_str().unwrap_or_default();
         if plural.contains('/') || !strings(&r["verbs"]).iter().any(|v| v == "list") {
@@ -105,6 +114,7 @@ fn resources_of(list: &Value, group: &str, version: &str, out: &mut Vec<Resource
             namespaced: r["namespaced"].as_bool().unwrap_or(false),
             short_names: strings(&r["shortNames"]),
             categories: strings(&r["categories"]),
+            preferred,
         });
     }
 }
@@ -113,30 +123,59 @@ impl Discovery {
     pub async fn load(api: &Api) -> Result<Discovery, Failure> {
         let mut resources = Vec::new();
         let core = api.get("/api/v1", "application/json").await?;
-        resources_of(&core, "", "v1", &mut resources);
+        resources_of(&core, "", "v1", true, &mut resources);
         let groups = api.get("/apis", "application/json").await?;
         for g in groups["groups"].as_array().into_iter().flatten() {
             let name = g["name"].as_str().unwrap_or_default();
-            let Some(version) = g["preferredVersion"]["version"].as_str() else {
-                continue;
-            };
-            let list = api
-                .get(&format!("/apis/{name}/{version}"), "application/json")
-                .await?;
-            resources_of(&list, name, version, &mut resources);
+            let preferred = g["preferredVersion"]["version"].as_str();
+            for v in g["versions"].as_array().into_iter().flatten() {
+                let Some(version) = v["version"].as_str() else {
+                    continue;
+                };
+                let list = api
+                    .get(&format!("/apis/{name}/{version}"), "application/json")
+                    .await?;
+                resources_of(
+                    &list,
+                    name,
+                    version,
+                    preferred == Some(version),
+                    &mut resources,
+                );
+            }
         }
+        // The preferred versions first, so names resolve to them.
+        resources.sort_by_key(|r| !r.preferred);
         Ok(Discovery { resources })
+    }
+
+    /// A manifest's kind without an `apiVersion` (kubectl with validation off): the core
+    /// resource of that kind, at no version (a path the server does not serve).
+    pub fn core_kind_unversioned(&self, kind: &str) -> Option<std::borrow::Cow<'_, Resource>> {
+        let r = self
+            .resources
+            .iter()
+            .find(|r| r.group.is_empty() && r.kind == kind)?;
+        let mut r = r.clone();
+        r.version = String::new();
+        Some(std::borrow::Cow::Owned(r))
+    }
+
+    /// The resource of a manifest's `apiVersion` and `kind`.
+    pub fn for_kind(&self, api_version: &str, kind: &str) -> Option<&Resource> {
+        self.resources
+            .iter()
+            .find(|r| r.api_version() == api_version && r.kind == kind)
     }
 
     /// The resources a typed name stands for: one, or a category's members.
     pub fn resolve(&self, typed: &str) -> Option<Vec<&Resource>> {
         let name = typed.to_lowercase();
-        if let Some(r) = self.resources.iter().find(|r| r.answers_to(&name)) {
+        let preferred = || self.resources.iter().filter(|r| r.preferred);
+        if let Some(r) = preferred().find(|r| r.answers_to(&name)) {
             return Some(vec![r]);
         }
-        let members: Vec<&Resource> = self
-            .resources
-            .iter()
+        let members: Vec<&Resource> = preferred()
             .filter(|r| r.categories.contains(&name))
             .collect();
         (!members.is_empty()).then_some(members)

@@ -1,32 +1,38 @@
 //! `kubectl get`: lists and objects of one or more types, printed from the server's Tables
-//! (or as names, or JSON), with kubectl's errors and its "No resources found".
+//! (or as names, JSON, YAML, JSONPath or custom columns), sorted with `--sort-by`, with
+//! label columns (`-L`), kubectl's errors and its "No resources found".
 
 use crate::Out;
 use crate::api::{Api, Failure, TABLE};
 use crate::discovery::Discovery;
+use crate::printer::{self, Format, GET_FORMATS};
 use crate::table::{Shape, align, render};
 use crate::target::{asks, list_query};
 use opsconsole_sim::lang::kubectl::Get;
 use serde_json::{Value, json};
-
-/// The output formats kubectl has; the ones printed here are `wide`, `name` and `json`.
-const FORMATS: &str = "custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml";
 
 /// Every page of a list.
 async fn list(api: &Api, path: &str, g: &Get, accept: &str) -> Result<Vec<Value>, Failure> {
     let mut pages = Vec::new();
     let limit = g.chunk_size.as_deref().unwrap_or("500");
     let mut cont = String::new();
+    let extra = if accept == TABLE && g.sort_by.is_some() {
+        "&includeObject=Object"
+    } else {
+        ""
+    };
     loop {
-        let url = format!(
-            "{path}{}",
-            list_query(
-                g.selector.as_deref(),
-                g.field_selector.as_deref(),
-                Some(limit),
-                &cont
-            )
+        let q = list_query(
+            g.selector.as_deref(),
+            g.field_selector.as_deref(),
+            Some(limit),
+            &cont,
         );
+        let url = match (q.is_empty(), extra.is_empty()) {
+            (_, true) => format!("{path}{q}"),
+            (true, false) => format!("{path}?{}", &extra[1..]),
+            (false, false) => format!("{path}{q}{extra}"),
+        };
         let page = api.get(&url, accept).await?;
         cont = page["metadata"]["continue"]
             .as_str()
@@ -39,11 +45,6 @@ async fn list(api: &Api, path: &str, g: &Get, accept: &str) -> Result<Vec<Value>
     }
 }
 
-/// A single object as a one-row Table page, or as itself.
-async fn one(api: &Api, path: &str, accept: &str) -> Result<Value, Failure> {
-    api.get(path, accept).await
-}
-
 fn rows_of(page: &Value) -> usize {
     page["rows"]
         .as_array()
@@ -51,53 +52,104 @@ fn rows_of(page: &Value) -> usize {
         .map_or(1, Vec::len)
 }
 
-/// An object as `-o json` or `-o yaml` prints it.
-fn encode(output: &str, v: &Value) -> String {
-    if output == "yaml" {
-        crate::yaml::to_go_yaml(v)
-    } else {
-        crate::json::to_go_json(v)
+/// The label keys of `-L` (each flag may list several, comma-separated).
+fn label_keys(g: &Get) -> Vec<String> {
+    g.label_columns
+        .iter()
+        .flat_map(|l| l.split(','))
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The objects of a page (a list's items with their kind, or the object itself).
+fn objects_of(page: Value, api_version: &str, kind: &str) -> Vec<Value> {
+    let is_list = page["kind"].as_str().is_some_and(|k| k.ends_with("List"));
+    match (is_list, page) {
+        (true, Value::Object(mut m)) => {
+            let items = m.remove("items").and_then(|v| match v {
+                Value::Array(a) => Some(a),
+                _ => None,
+            });
+            items
+                .unwrap_or_default()
+                .into_iter()
+                .map(|mut item| {
+                    item["apiVersion"] = json!(api_version);
+                    item["kind"] = json!(kind);
+                    item
+                })
+                .collect()
+        }
+        (_, page) => vec![page],
     }
 }
 
+/// Sorts the rows of Tables by their objects' field (`--sort-by` on a table).
+fn sort_rows(pages: &mut [Value], field: &str) -> Result<(), String> {
+    let mut rows: Vec<Value> = pages
+        .iter_mut()
+        .flat_map(|p| {
+            p["rows"]
+                .as_array_mut()
+                .map(std::mem::take)
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut objs: Vec<Value> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut o = r["object"].clone();
+            o["__row"] = json!(i);
+            o
+        })
+        .collect();
+    printer::sort_by(&mut objs, field)?;
+    let order: Vec<usize> = objs
+        .iter()
+        .map(|o| o["__row"].as_u64().unwrap_or(0) as usize)
+        .collect();
+    let sorted: Vec<Value> = order
+        .iter()
+        .map(|&i| std::mem::take(&mut rows[i]))
+        .collect();
+    if let Some(first) = pages.first_mut() {
+        first["rows"] = Value::Array(sorted);
+    }
+    Ok(())
+}
+
 pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
-    let output = g.output.as_deref().unwrap_or("");
-    let known = FORMATS
-        .split(',')
-        .any(|f| output == f || output.starts_with(&format!("{f}=")) || output.is_empty());
-    if !known {
-        out.eprint(&format!(
-            "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: {FORMATS}\n"
-        ));
-        return 1;
-    }
-    if !matches!(output, "" | "wide" | "name" | "json" | "yaml") {
-        out.eprint(&format!(
-            "error: opsconsole does not print -o {output} yet\n"
-        ));
-        return 1;
-    }
+    let fail = |out: &mut Out, e: &str| {
+        out.eprint(&format!("{e}\n"));
+        1
+    };
+    let format = match printer::parse(g.output.as_deref(), g.template.as_deref(), GET_FORMATS) {
+        Ok(f) => f,
+        Err(e) => return fail(out, &e),
+    };
     if g.args.is_empty() {
         out.eprint("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n");
         return 1;
     }
     let discovery = match Discovery::load(api).await {
         Ok(d) => d,
-        Err(e) => {
-            out.eprint(&format!("{e}\n"));
-            return 1;
-        }
+        Err(e) => return fail(out, &e.to_string()),
     };
     let (asks, expanded) = match asks(&discovery, &g.args) {
         Ok(a) => a,
-        Err(e) => {
-            out.eprint(&format!("{e}\n"));
-            return 1;
-        }
+        Err(e) => return fail(out, &e),
     };
+    if g.watch || g.watch_only {
+        return crate::watch::get(api, namespace, g, &asks, &format, out).await;
+    }
     let with_kind = g.show_kind || expanded || asks.len() > 1;
-    let json_out = output == "json" || output == "yaml";
-    let accept = if json_out { "application/json" } else { TABLE };
+    let accept = if format.needs_objects() {
+        "application/json"
+    } else {
+        TABLE
+    };
     let ns = (!g.all_namespaces).then_some(namespace);
     let mut errors: Vec<String> = Vec::new();
     let mut printed_tables = 0;
@@ -105,11 +157,12 @@ pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
     let mut names_out = String::new();
     let mut single = false;
     let mut any_namespaced = false;
+    let labels = label_keys(g);
     for ask in &asks {
         let res = ask.res;
         any_namespaced |= res.namespaced;
         let base = res.path(ns);
-        let pages: Vec<Value> = if ask.names.is_empty() {
+        let mut pages: Vec<Value> = if ask.names.is_empty() {
             match list(api, &base, g, accept).await {
                 Ok(p) => p,
                 Err(e) => {
@@ -121,7 +174,12 @@ pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
             single = asks.len() == 1 && ask.names.len() == 1;
             let mut pages = Vec::new();
             for name in &ask.names {
-                match one(api, &format!("{base}/{name}"), accept).await {
+                let url = if accept == TABLE && g.sort_by.is_some() {
+                    format!("{base}/{name}?includeObject=Object")
+                } else {
+                    format!("{base}/{name}")
+                };
+                match api.get(&url, accept).await {
                     Ok(p) => pages.push(p),
                     Err(e) if e.is_not_found() && g.ignore_not_found => {}
                     Err(e) => errors.push(e.to_string()),
@@ -132,22 +190,19 @@ pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
         if pages.iter().map(rows_of).sum::<usize>() == 0 {
             continue;
         }
-        if json_out {
+        if format.needs_objects() {
             for p in pages {
-                match p["items"].as_array() {
-                    Some(items) if p["kind"].as_str().is_some_and(|k| k.ends_with("List")) => {
-                        for mut item in items.iter().cloned() {
-                            item["apiVersion"] = json!(res.api_version());
-                            item["kind"] = json!(res.kind);
-                            objects.push(item);
-                        }
-                    }
-                    _ => objects.push(p),
-                }
+                objects.extend(objects_of(p, &res.api_version(), &res.kind));
             }
             continue;
         }
-        if output == "name" {
+        if let Some(field) = &g.sort_by
+            && sort_rows(&mut pages, field).is_err()
+        {
+            // kubectl's table sorter finds no such field and prints no rows.
+            continue;
+        }
+        if matches!(format, Format::Name) {
             for p in &pages {
                 for row in p["rows"].as_array().into_iter().flatten() {
                     let name = row["object"]["metadata"]["name"]
@@ -159,11 +214,12 @@ pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
             continue;
         }
         let shape = Shape {
-            wide: output == "wide",
+            wide: matches!(format, Format::Table { wide: true }),
             namespace_column: g.all_namespaces && res.namespaced,
             kind_prefix: with_kind.then(|| res.kind_name()),
             show_labels: g.show_labels,
             no_headers: g.no_headers,
+            label_columns: labels.clone(),
         };
         if printed_tables > 0 {
             out.print("\n");
@@ -171,27 +227,28 @@ pub async fn run(api: &Api, namespace: &str, g: &Get, out: &mut Out) -> i32 {
         out.print(&align(&render(&pages, &shape)));
         printed_tables += 1;
     }
-    if json_out && !objects.is_empty() {
-        let doc = if single && objects.len() == 1 {
-            objects.remove(0)
-        } else {
-            json!({"apiVersion": "v1", "items": objects, "kind": "List", "metadata": {"resourceVersion": ""}})
-        };
-        out.print(&encode(output, &doc));
+    if !objects.is_empty() {
+        if let Some(field) = &g.sort_by
+            && let Err(e) = printer::sort_by(&mut objects, field)
+        {
+            return fail(out, &e);
+        }
+        match printer::print(&format, objects.clone(), single, g.no_headers) {
+            Ok(text) => out.print(&text),
+            Err(e) => errors.push(e),
+        }
     }
     out.print(&names_out);
     let nothing = printed_tables == 0 && objects.is_empty() && names_out.is_empty();
     if nothing && errors.is_empty() && asks.iter().all(|a| a.names.is_empty()) {
-        if json_out {
-            out.print(&encode(output, &json!({"apiVersion": "v1", "items": [], "kind": "List", "metadata": {"resourceVersion": ""}})));
+        if matches!(format, Format::Json | Format::Yaml) {
+            let empty = printer::print(&format, Vec::new(), false, g.no_headers);
+            out.print(&empty.unwrap_or_default());
         } else if any_namespaced && !g.all_namespaces {
             out.eprint(&format!("No resources found in {namespace} namespace.\n"));
         } else {
             out.eprint("No resources found\n");
         }
     }
-    for e in &errors {
-        out.eprint(&format!("{e}\n"));
-    }
-    if errors.is_empty() { 0 } else { 1 }
+    crate::finish(&errors, out)
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 /// The object as kubectl prints it with `-o json` (with the trailing newline).
 pub fn to_go_json(v: &Value) -> String {
     let mut out = String::new();
-    write(v, 0, &mut out);
+    write(v, Some(0), &mut out);
     out.push('\n');
     out
 }
@@ -32,12 +32,38 @@ fn string(s: &str, out: &mut String) {
     out.push('"');
 }
 
-fn indent(n: usize, out: &mut String) {
+/// Go's `json.Marshal` of the object as a map, with the newline its `Encoder` adds: compact,
+/// keys sorted, HTML characters escaped. (How kubectl writes the last applied configuration.)
+pub fn to_go_compact(v: &Value) -> String {
+    let mut out = String::new();
+    write(v, None, &mut out);
     out.push('\n');
-    out.extend(std::iter::repeat_n(' ', n * 4));
+    out
 }
 
-fn write(v: &Value, depth: usize, out: &mut String) {
+/// A scalar as Go writes it (a float without a fraction has no `.0`).
+fn scalar(v: &Value, out: &mut String) {
+    match v {
+        Value::String(s) => string(s, out),
+        Value::Number(n) => match n.as_f64().filter(|_| n.is_f64()) {
+            Some(f) => out.push_str(&f.to_string()),
+            None => out.push_str(&n.to_string()),
+        },
+        v => out.push_str(&v.to_string()),
+    }
+}
+
+/// Before an element at `depth` (indented output only).
+fn indent(depth: Option<usize>, out: &mut String) {
+    if let Some(n) = depth {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', n * 4));
+    }
+}
+
+/// Writes `v`: indented by four spaces a level from `depth`, or compact (`None`).
+fn write(v: &Value, depth: Option<usize>, out: &mut String) {
+    let inner = depth.map(|d| d + 1);
     match v {
         Value::Object(m) if m.is_empty() => out.push_str("{}"),
         Value::Object(m) => {
@@ -48,10 +74,10 @@ fn write(v: &Value, depth: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                indent(depth + 1, out);
+                indent(inner, out);
                 string(k, out);
-                out.push_str(": ");
-                write(&m[k.as_str()], depth + 1, out);
+                out.push_str(if depth.is_some() { ": " } else { ":" });
+                write(&m[k.as_str()], inner, out);
             }
             indent(depth, out);
             out.push('}');
@@ -63,20 +89,28 @@ fn write(v: &Value, depth: usize, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                indent(depth + 1, out);
-                write(x, depth + 1, out);
+                indent(inner, out);
+                write(x, inner, out);
             }
             indent(depth, out);
             out.push(']');
         }
-        Value::String(s) => string(s, out),
-        v => out.push_str(&v.to_string()),
+        v => scalar(v, out),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn compact_is_go_marshal() {
+        let v = serde_json::json!({"b": 1.0, "a": ["x&y", 2, true, null], "c": {}});
+        assert_eq!(
+            to_go_compact(&v),
+            "{\"a\":[\"x\\u0026y\",2,true,null],\"b\":1,\"c\":{}}\n"
+        );
+    }
 
     #[test]
     fn keys_are_sorted_and_indented_by_four() {

@@ -6,15 +6,22 @@
 pub use kube;
 
 pub mod api;
+pub mod apply;
+mod create;
 mod delete;
 pub mod discovery;
 mod get;
 pub mod inprocess;
 pub mod json;
+pub mod jsonpath;
 mod label;
+pub mod manifest;
+pub mod printer;
 mod scale;
+pub mod smp;
 pub mod table;
 pub mod target;
+mod watch;
 pub mod yaml;
 
 use opsconsole_sim::lang::kubectl::{KubectlCmd, Verb};
@@ -24,19 +31,74 @@ pub const CLIENT_VERSION: &str = "v1.32.5";
 /// The kustomize kubectl 1.32 embeds.
 pub const KUSTOMIZE_VERSION: &str = "v5.5.0";
 
-/// What a command prints.
-#[derive(Debug, Default)]
+/// Where a command that runs until interrupted (`get -w`, `logs -f`) sends what it has
+/// printed so far: standard output's bytes, then standard error's.
+pub type Sink = Box<dyn FnMut(&[u8], &[u8]) + Send>;
+
+/// What a command prints. The API server's warnings are printed (`Warning: ...` on
+/// standard error) before whatever the command prints after they came.
+#[derive(Default)]
 pub struct Out {
     pub out: Vec<u8>,
     pub err: Vec<u8>,
+    /// The command's standard input, for `-f -` (none: it reads nothing).
+    pub stdin: Option<String>,
+    warnings: Option<api::Warnings>,
+    /// Warnings printed (kubectl prints each text once).
+    warned: Vec<String>,
+    /// Where printed text goes as it is printed, when it streams.
+    pub sink: Option<Sink>,
+}
+
+impl std::fmt::Debug for Out {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Out")
+            .field("out", &String::from_utf8_lossy(&self.out))
+            .field("err", &String::from_utf8_lossy(&self.err))
+            .finish()
+    }
 }
 
 impl Out {
+    /// Reads standard input: what it holds the first time, nothing after that.
+    pub fn stdin_reader(&mut self) -> impl FnMut() -> Result<String, String> + use<> {
+        let mut text = self.stdin.take();
+        move || Ok(text.take().unwrap_or_default())
+    }
     pub fn print(&mut self, s: &str) {
+        self.flush_warnings();
         self.out.extend_from_slice(s.as_bytes());
     }
     pub fn eprint(&mut self, s: &str) {
+        self.flush_warnings();
         self.err.extend_from_slice(s.as_bytes());
+    }
+    /// Sends what was printed so far to the sink, if there is one (a command that streams
+    /// calls this after each piece).
+    pub fn flush_to_terminal(&mut self) {
+        self.flush_warnings();
+        if let Some(sink) = &mut self.sink {
+            sink(&self.out, &self.err);
+            self.out.clear();
+            self.err.clear();
+        }
+    }
+
+    /// Prints the warnings that have come.
+    pub fn flush_warnings(&mut self) {
+        let Some(w) = &self.warnings else { return };
+        let pending: Vec<String> = w
+            .lock()
+            .map(|mut w| w.drain(..).collect())
+            .unwrap_or_default();
+        for text in pending {
+            if self.warned.contains(&text) {
+                continue;
+            }
+            self.err
+                .extend_from_slice(format!("Warning: {text}\n").as_bytes());
+            self.warned.push(text);
+        }
     }
 }
 
@@ -48,12 +110,26 @@ pub async fn run(client: &kube::Client, cmd: &KubectlCmd, out: &mut Out) -> i32 
         .clone()
         .unwrap_or_else(|| client.default_namespace().to_string());
     let api = api::Api::new(client.clone());
+    out.warnings = Some(api.warnings());
+    let code = run_verb(&api, &namespace, cmd, out).await;
+    out.flush_warnings();
+    code
+}
+
+async fn run_verb(api: &api::Api, namespace: &str, cmd: &KubectlCmd, out: &mut Out) -> i32 {
+    // `-n` given: objects from files must be in that namespace.
+    let enforce = cmd.globals.namespace.is_some();
     match &cmd.verb {
-        Verb::Get(g) => get::run(&api, &namespace, g, out).await,
-        Verb::Version(v) => version(&api, v.client, out).await,
-        Verb::Delete(d) => delete::run(&api, &namespace, d, out).await,
-        Verb::Scale(s) => scale::run(&api, &namespace, s, out).await,
-        Verb::Label(l) => label::run(&api, &namespace, l, out).await,
+        Verb::Get(g) => get::run(api, namespace, g, out).await,
+        Verb::Version(v) => version(api, v.client, out).await,
+        Verb::Delete(d) => delete::run(api, namespace, enforce, d, out).await,
+        Verb::Scale(s) => scale::run(api, namespace, s, out).await,
+        Verb::Label(l) => label::run(api, namespace, l, out).await,
+        Verb::Create(c) if !c.filenames.is_empty() => {
+            apply::create(api, namespace, enforce, c, out).await
+        }
+        Verb::Create(c) => create::run(api, namespace, c, out).await,
+        Verb::Apply(a) => apply::apply(api, namespace, enforce, a, out).await,
         Verb::Other => {
             out.eprint(&format!(
                 "error: opsconsole does not run `kubectl {}` yet\n",
@@ -62,6 +138,19 @@ pub async fn run(client: &kube::Client, cmd: &KubectlCmd, out: &mut Out) -> i32 
             1
         }
     }
+}
+
+/// Prints the errors as kubectl's `CheckErr` does when the command ends (a newline added
+/// where the text has none); the exit status.
+pub(crate) fn finish(errors: &[String], out: &mut Out) -> i32 {
+    for e in errors {
+        if e.ends_with('\n') {
+            out.eprint(e);
+        } else {
+            out.eprint(&format!("{e}\n"));
+        }
+    }
+    if errors.is_empty() { 0 } else { 1 }
 }
 
 async fn version(api: &api::Api, client_only: bool, out: &mut Out) -> i32 {

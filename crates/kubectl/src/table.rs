@@ -40,6 +40,8 @@ pub struct Shape {
     pub kind_prefix: Option<String>,
     pub show_labels: bool,
     pub no_headers: bool,
+    /// `-L`: a column for each of these labels' values.
+    pub label_columns: Vec<String>,
 }
 
 /// A cell as kubectl prints it (`fmt.Fprint` of the decoded JSON).
@@ -91,6 +93,9 @@ pub fn render(tables: &[Value], shape: &Shape) -> Vec<Vec<String>> {
                 .iter()
                 .map(|&i| defs[i]["name"].as_str().unwrap_or_default().to_uppercase()),
         );
+        for l in &shape.label_columns {
+            header.push(l.rsplit('/').next().unwrap_or(l).to_uppercase());
+        }
         if shape.show_labels {
             header.push("LABELS".into());
         }
@@ -112,6 +117,9 @@ pub fn render(tables: &[Value], shape: &Shape) -> Vec<Vec<String>> {
                     c = format!("{k}/{c}");
                 }
                 line.push(c);
+            }
+            for l in &shape.label_columns {
+                line.push(meta["labels"][l].as_str().unwrap_or_default().to_string());
             }
             if shape.show_labels {
                 line.push(format_labels(&meta["labels"]));

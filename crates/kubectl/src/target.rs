@@ -60,9 +60,11 @@ pub fn asks<'a>(d: &'a Discovery, args: &[String]) -> Result<(Vec<Ask<'a>>, bool
 /// One object a command acts on.
 #[derive(Clone, Debug)]
 pub struct Target<'a> {
-    pub res: &'a Resource,
+    pub res: std::borrow::Cow<'a, Resource>,
     pub namespace: Option<String>,
     pub name: String,
+    /// The file that named it (`-f`), for kubectl's `error when deleting "FILE": ...`.
+    pub source: Option<String>,
 }
 
 impl Target<'_> {
@@ -123,9 +125,10 @@ pub async fn matching<'a>(
         for item in page["items"].as_array().into_iter().flatten() {
             let meta = &item["metadata"];
             out.push(Target {
-                res,
+                res: std::borrow::Cow::Borrowed(res),
                 namespace: meta["namespace"].as_str().map(str::to_string),
                 name: meta["name"].as_str().unwrap_or_default().to_string(),
+                source: None,
             });
         }
         cont = page["metadata"]["continue"]
@@ -167,9 +170,10 @@ pub async fn resolve<'a>(
             }
             for name in ask.names {
                 found.targets.push(Target {
-                    res: ask.res,
+                    res: std::borrow::Cow::Borrowed(ask.res),
                     namespace: ns_of(ask.res),
                     name,
+                    source: None,
                 });
             }
             continue;

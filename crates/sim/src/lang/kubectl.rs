@@ -39,6 +39,10 @@ pub enum Verb {
     Scale(Scale),
     /// `kubectl label` (`annotations: false`) and `kubectl annotate` (`true`).
     Label(Label),
+    /// `kubectl create KIND NAME ...` (a generator) or `kubectl create -f FILE`.
+    Create(Create),
+    /// `kubectl apply -f FILE|DIR|-`.
+    Apply(Apply),
     /// A command opsconsole does not run yet (its words are in [`KubectlCmd::args`]).
     Other,
 }
@@ -60,6 +64,8 @@ pub struct Get {
     pub sort_by: Option<String>,
     pub label_columns: Vec<String>,
     pub chunk_size: Option<String>,
+    pub template: Option<String>,
+    pub watch_only: bool,
 }
 
 /// Which objects a command acts on: `TYPE NAME...`, `TYPE/NAME...`, or a type with `-l` or
@@ -72,6 +78,7 @@ pub struct Targets {
     pub all: bool,
     pub all_namespaces: bool,
     pub filenames: Vec<String>,
+    pub recursive: bool,
 }
 
 impl Targets {
@@ -83,8 +90,28 @@ impl Targets {
             all: p.on("all"),
             all_namespaces: p.on("all-namespaces"),
             filenames: p.all("filename"),
+            recursive: p.on("recursive"),
         }
     }
+}
+
+/// `kubectl apply`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Apply {
+    pub filenames: Vec<String>,
+    pub recursive: bool,
+    pub kustomize: Option<String>,
+    pub output: Option<String>,
+    pub dry_run: Option<String>,
+    /// `--validate`: `strict` (also `true`, the default), `warn`, `ignore` (also `false`).
+    pub validate: Option<String>,
+    pub server_side: bool,
+    pub force_conflicts: bool,
+    pub field_manager: Option<String>,
+    pub overwrite: bool,
+    pub record: bool,
+    pub selector: Option<String>,
+    pub prune: bool,
 }
 
 /// `kubectl delete`.
@@ -123,6 +150,51 @@ pub struct Label {
     pub output: Option<String>,
 }
 
+/// `kubectl create`: a generator (`namespace`, `deployment`, ...) and its flags.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Create {
+    /// The generator by its command name (`namespace`, `deployment`, `secret generic`), or
+    /// empty for `create -f`.
+    pub what: String,
+    /// Its arguments (the name).
+    pub args: Vec<String>,
+    /// The words after `--` (a deployment's command).
+    pub command: Vec<String>,
+    pub filenames: Vec<String>,
+    pub images: Vec<String>,
+    pub replicas: Option<String>,
+    pub port: Option<String>,
+    pub from_literal: Vec<String>,
+    pub from_file: Vec<String>,
+    pub from_env_file: Vec<String>,
+    pub secret_type: Option<String>,
+    pub output: Option<String>,
+    pub dry_run: Option<String>,
+    pub recursive: bool,
+    pub validate: Option<String>,
+    pub save_config: bool,
+    pub record: bool,
+    pub field_manager: Option<String>,
+    /// Every flag given, by long name, in order (the generators' own flags: `--verb`,
+    /// `--role`, `--schedule`, ...).
+    pub values: Vec<(String, String)>,
+}
+
+impl Create {
+    /// The values of one of the generator's flags.
+    pub fn all(&self, long: &str) -> Vec<String> {
+        self.values
+            .iter()
+            .filter(|(k, _)| k == long)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+    /// The last value of one of the generator's flags.
+    pub fn last(&self, long: &str) -> Option<String> {
+        self.all(long).pop()
+    }
+}
+
 /// `kubectl version`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Version {
@@ -130,15 +202,32 @@ pub struct Version {
     pub output: Option<String>,
 }
 
-/// One flag: its long name, its shorthand, and whether it takes a value.
+/// One flag: its long name, its shorthand, whether it takes a value, and whether pflag
+/// reads that value as an integer.
 struct Spec {
     long: &'static str,
     short: Option<char>,
     value: bool,
+    int: bool,
 }
 
 const fn flag(long: &'static str, short: Option<char>, value: bool) -> Spec {
-    Spec { long, short, value }
+    Spec {
+        long,
+        short,
+        value,
+        int: false,
+    }
+}
+
+/// A flag whose value pflag parses as an integer (a value that is not one fails the parse).
+const fn int(long: &'static str, short: Option<char>) -> Spec {
+    Spec {
+        long,
+        short,
+        value: true,
+        int: true,
+    }
 }
 
 /// The global flags, as pflag knows them.
@@ -181,7 +270,7 @@ const GET_SPECS: &[Spec] = &[
     flag("watch-only", None, false),
     flag("sort-by", None, true),
     flag("label-columns", Some('L'), true),
-    flag("chunk-size", None, true),
+    int("chunk-size", None),
     flag("filename", Some('f'), true),
     flag("recursive", Some('R'), false),
     flag("raw", None, true),
@@ -217,7 +306,7 @@ const PRINT_SPECS: &[Spec] = &[
 
 const DELETE_SPECS: &[Spec] = &[
     flag("cascade", None, true),
-    flag("grace-period", None, true),
+    int("grace-period", None),
     flag("force", None, false),
     flag("now", None, false),
     flag("wait", None, false),
@@ -228,8 +317,8 @@ const DELETE_SPECS: &[Spec] = &[
 ];
 
 const SCALE_SPECS: &[Spec] = &[
-    flag("replicas", None, true),
-    flag("current-replicas", None, true),
+    int("replicas", None),
+    int("current-replicas", None),
     flag("resource-version", None, true),
     flag("timeout", None, true),
 ];
@@ -241,6 +330,222 @@ const LABEL_SPECS: &[Spec] = &[
     flag("resource-version", None, true),
     flag("field-manager", None, true),
 ];
+
+/// `kubectl create -f`.
+const CREATE_SPECS: &[Spec] = &[
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("kustomize", Some('k'), true),
+    flag("edit", None, false),
+    flag("raw", None, true),
+    flag("selector", Some('l'), true),
+    flag("windows-line-endings", None, false),
+    flag("record", None, false),
+];
+
+/// What every generator of `kubectl create` takes.
+const GENERATOR_SPECS: &[Spec] = &[
+    flag("save-config", None, false),
+    flag("validate", None, true),
+    flag("field-manager", None, true),
+];
+
+const FROM_SPECS: &[Spec] = &[
+    flag("from-literal", None, true),
+    flag("from-file", None, true),
+    flag("from-env-file", None, true),
+    flag("append-hash", None, false),
+];
+
+const DEPLOYMENT_SPECS: &[Spec] = &[
+    flag("image", None, true),
+    int("replicas", Some('r')),
+    int("port", None),
+];
+
+const SECRET_GENERIC_SPECS: &[Spec] = &[
+    flag("from-literal", None, true),
+    flag("from-file", None, true),
+    flag("from-env-file", None, true),
+    flag("append-hash", None, false),
+    flag("type", None, true),
+];
+
+const SECRET_DOCKER_SPECS: &[Spec] = &[
+    flag("docker-server", None, true),
+    flag("docker-username", None, true),
+    flag("docker-password", None, true),
+    flag("docker-email", None, true),
+    flag("from-file", None, true),
+    flag("append-hash", None, false),
+];
+
+const SECRET_TLS_SPECS: &[Spec] = &[
+    flag("cert", None, true),
+    flag("key", None, true),
+    flag("append-hash", None, false),
+];
+
+const ROLE_SPECS: &[Spec] = &[
+    flag("verb", None, true),
+    flag("resource", None, true),
+    flag("resource-name", None, true),
+];
+
+const CLUSTERROLE_SPECS: &[Spec] = &[
+    flag("verb", None, true),
+    flag("resource", None, true),
+    flag("resource-name", None, true),
+    flag("non-resource-url", None, true),
+    flag("aggregation-rule", None, true),
+];
+
+const BINDING_SPECS: &[Spec] = &[
+    flag("role", None, true),
+    flag("clusterrole", None, true),
+    flag("user", None, true),
+    flag("group", None, true),
+    flag("serviceaccount", None, true),
+];
+
+const JOB_SPECS: &[Spec] = &[flag("image", None, true), flag("from", None, true)];
+
+const CRONJOB_SPECS: &[Spec] = &[
+    flag("image", None, true),
+    flag("schedule", None, true),
+    flag("restart", None, true),
+];
+
+const SERVICE_SPECS: &[Spec] = &[
+    flag("tcp", None, true),
+    flag("clusterip", None, true),
+    int("node-port", None),
+    flag("external-name", None, true),
+];
+
+const TOKEN_SPECS: &[Spec] = &[
+    flag("duration", None, true),
+    flag("audience", None, true),
+    flag("bound-object-kind", None, true),
+    flag("bound-object-name", None, true),
+    flag("bound-object-uid", None, true),
+];
+
+/// The generators of `kubectl create`: each name kubectl takes for it (the first is its
+/// command name), then its own flags.
+const GENERATORS: &[(&[&str], &[Spec])] = &[
+    (&["namespace", "ns"], &[]),
+    (&["deployment", "deploy"], DEPLOYMENT_SPECS),
+    (&["serviceaccount", "sa"], &[]),
+    (&["configmap", "cm"], FROM_SPECS),
+    (&["secret generic"], SECRET_GENERIC_SPECS),
+    (&["secret docker-registry"], SECRET_DOCKER_SPECS),
+    (&["secret tls"], SECRET_TLS_SPECS),
+    (&["role"], ROLE_SPECS),
+    (&["clusterrole"], CLUSTERROLE_SPECS),
+    (&["rolebinding"], BINDING_SPECS),
+    (&["clusterrolebinding"], BINDING_SPECS),
+    (&["job"], JOB_SPECS),
+    (&["cronjob", "cj"], CRONJOB_SPECS),
+    (&["service clusterip"], SERVICE_SPECS),
+    (&["service nodeport"], SERVICE_SPECS),
+    (&["service loadbalancer"], SERVICE_SPECS),
+    (&["service externalname"], SERVICE_SPECS),
+    (&["token"], TOKEN_SPECS),
+];
+
+/// The command name of the generator `words` start with (`create deploy` → `deployment`),
+/// and how many words name it.
+fn generator(words: &[&str]) -> Option<(&'static str, usize)> {
+    for (names, _) in GENERATORS {
+        for n in names.iter() {
+            let parts: Vec<&str> = n.split(' ').collect();
+            if words.len() >= parts.len() && words[..parts.len()] == parts[..] {
+                return Some((names[0], parts.len()));
+            }
+        }
+    }
+    None
+}
+
+fn create_verb(p: &Parsed, args: Vec<String>) -> Verb {
+    let cut = p
+        .dash_at
+        .map_or(args.len(), |d| d.saturating_sub(p.depth).min(args.len()));
+    let (head, command) = (args[..cut].to_vec(), args[cut..].to_vec());
+    let what = p
+        .command
+        .strip_prefix("create")
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    Verb::Create(Create {
+        what,
+        args: head,
+        command,
+        filenames: p.all("filename"),
+        images: p.all("image"),
+        replicas: p.last("replicas"),
+        port: p.last("port"),
+        from_literal: p.all("from-literal"),
+        from_file: p.all("from-file"),
+        from_env_file: p.all("from-env-file"),
+        secret_type: p.last("type"),
+        output: p.last("output"),
+        dry_run: p.last("dry-run"),
+        recursive: p.on("recursive"),
+        validate: p.last("validate"),
+        save_config: p.on("save-config"),
+        record: p.on("record"),
+        field_manager: p.last("field-manager"),
+        values: p
+            .values
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    })
+}
+
+const APPLY_SPECS: &[Spec] = &[
+    flag("filename", Some('f'), true),
+    flag("recursive", Some('R'), false),
+    flag("kustomize", Some('k'), true),
+    flag("validate", None, true),
+    flag("server-side", None, false),
+    flag("force-conflicts", None, false),
+    flag("field-manager", None, true),
+    flag("overwrite", None, false),
+    flag("record", None, false),
+    flag("selector", Some('l'), true),
+    flag("prune", None, false),
+    flag("all", None, false),
+    flag("prune-allowlist", None, true),
+    flag("force", None, false),
+    int("grace-period", None),
+    flag("timeout", None, true),
+    flag("wait", None, false),
+    flag("cascade", None, true),
+    flag("openapi-patch", None, false),
+];
+
+fn apply_verb(p: &Parsed, _: Vec<String>) -> Verb {
+    Verb::Apply(Apply {
+        filenames: p.all("filename"),
+        recursive: p.on("recursive"),
+        kustomize: p.last("kustomize"),
+        output: p.last("output"),
+        dry_run: p.last("dry-run"),
+        validate: p.last("validate"),
+        server_side: p.on("server-side"),
+        force_conflicts: p.on("force-conflicts"),
+        field_manager: p.last("field-manager"),
+        // kubectl apply overwrites unless told `--overwrite=false`.
+        overwrite: p.last("overwrite").is_none_or(|v| v != "false"),
+        record: p.on("record"),
+        selector: p.last("selector"),
+        prune: p.on("prune"),
+    })
+}
 
 fn label_verb(p: &Parsed, args: Vec<String>, annotations: bool) -> Verb {
     Verb::Label(Label {
@@ -268,6 +573,8 @@ fn get_verb(p: &Parsed, args: Vec<String>) -> Verb {
         sort_by: p.last("sort-by"),
         label_columns: p.all("label-columns"),
         chunk_size: p.last("chunk-size"),
+        template: p.last("template"),
+        watch_only: p.on("watch-only"),
     })
 }
 
@@ -306,16 +613,20 @@ fn scale_verb(p: &Parsed, args: Vec<String>) -> Verb {
 
 type Build = fn(&Parsed, Vec<String>) -> Verb;
 
-/// Flags pflag reads as integers: a value that is not one fails the parse.
-const INT_FLAGS: &[&str] = &["replicas", "current-replicas", "grace-period", "chunk-size"];
-
 /// pflag's error for the first integer flag whose value is not an integer.
 fn check_ints(p: &Parsed, command: &str) -> Result<(), ParseError> {
     for (long, v) in &p.values {
-        if INT_FLAGS.contains(long) && v.parse::<i64>().is_err() {
+        let Some((_, short)) = p.ints.iter().find(|(l, _)| l == long) else {
+            continue;
+        };
+        if v.parse::<i64>().is_err() {
+            let name = match short {
+                Some(c) => format!("-{c}, --{long}"),
+                None => format!("--{long}"),
+            };
             return Err(usage_error(
                 format!(
-                    "invalid argument \"{v}\" for \"--{long}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"
+                    "invalid argument \"{v}\" for \"{name}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"
                 ),
                 command,
             ));
@@ -338,6 +649,8 @@ const VERBS: &[(&str, &[&[Spec]], Build)] = &[
         &[TARGET_SPECS, PRINT_SPECS, SCALE_SPECS],
         scale_verb,
     ),
+    ("create", &[PRINT_SPECS, CREATE_SPECS], create_verb),
+    ("apply", &[PRINT_SPECS, APPLY_SPECS], apply_verb),
     (
         "label",
         &[TARGET_SPECS, PRINT_SPECS, LABEL_SPECS],
@@ -355,9 +668,22 @@ const VERBS: &[(&str, &[&[Spec]], Build)] = &[
 struct Parsed {
     values: Vec<(&'static str, String)>,
     words: Vec<String>,
+    /// How many words came before `--`, if it was given.
+    dash_at: Option<usize>,
+    /// The flags given whose values are integers, with their shorthands.
+    ints: Vec<(&'static str, Option<char>)>,
+    /// The command (`create deployment`) and how many words name it.
+    command: String,
+    depth: usize,
 }
 
 impl Parsed {
+    fn push(&mut self, spec: &Spec, v: String) {
+        if spec.int && !self.ints.iter().any(|(l, _)| *l == spec.long) {
+            self.ints.push((spec.long, spec.short));
+        }
+        self.values.push((spec.long, v));
+    }
     fn last(&self, long: &str) -> Option<String> {
         self.values
             .iter()
@@ -399,6 +725,7 @@ fn pflags(args: &[String], own: &[&[Spec]], command: &str) -> Result<Parsed, Par
         let a = &args[i];
         i += 1;
         if a == "--" {
+            p.dash_at = Some(p.words.len());
             p.words.extend(args[i..].iter().cloned());
             break;
         }
@@ -424,7 +751,7 @@ fn pflags(args: &[String], own: &[&[Spec]], command: &str) -> Result<Parsed, Par
                 }
                 (false, None) => "true".into(),
             };
-            p.values.push((spec.long, v));
+            p.push(spec, v);
         } else if a.len() > 1 && a.starts_with('-') {
             let chars: Vec<char> = a[1..].chars().collect();
             let mut j = 0;
@@ -453,7 +780,7 @@ fn pflags(args: &[String], own: &[&[Spec]], command: &str) -> Result<Parsed, Par
                         command,
                     ));
                 };
-                p.values.push((spec.long, v));
+                p.push(spec, v);
                 break;
             }
         } else {
@@ -475,13 +802,21 @@ fn globals(p: &Parsed) -> Globals {
 }
 
 /// The typed command, for the commands opsconsole runs; `Other` for the rest.
-fn typed(command: &str, args: &[String]) -> Result<(Globals, Verb), ParseError> {
-    let Some((_, own, build)) = VERBS.iter().find(|(c, _, _)| *c == command) else {
-        return Ok((Globals::default(), Verb::Other));
+fn typed(command: &str, depth: usize, args: &[String]) -> Result<(Globals, Verb), ParseError> {
+    let generator = command
+        .strip_prefix("create ")
+        .and_then(|g| GENERATORS.iter().find(|(n, _)| n[0] == g));
+    let (own, build): (Vec<&[Spec]>, Build) = match generator {
+        Some((_, specs)) => (vec![PRINT_SPECS, GENERATOR_SPECS, specs], create_verb),
+        None => match VERBS.iter().find(|(c, _, _)| *c == command) {
+            Some((_, own, build)) => (own.to_vec(), *build),
+            None => return Ok((Globals::default(), Verb::Other)),
+        },
     };
-    let p = pflags(args, own, command)?;
+    let mut p = pflags(args, &own, command)?;
     check_ints(&p, command)?;
-    let depth = command.split(' ').count();
+    p.command = command.to_string();
+    p.depth = depth;
     let rest: Vec<String> = p.words.iter().skip(depth).cloned().collect();
     Ok((globals(&p), build(&p, rest)))
 }
@@ -599,6 +934,28 @@ impl KubectlCmd {
     pub fn is_mutating(&self) -> bool {
         !READING.contains(&self.command.as_str())
     }
+
+    /// It runs until interrupted, following the cluster (`get -w`): simulated time runs with
+    /// the clock while it does.
+    pub fn follows(&self) -> bool {
+        match &self.verb {
+            Verb::Get(g) => g.watch || g.watch_only,
+            _ => false,
+        }
+    }
+
+    /// It reads manifests from its standard input (`-f -`).
+    pub fn reads_stdin(&self) -> bool {
+        let files = match &self.verb {
+            Verb::Apply(a) => &a.filenames,
+            Verb::Create(c) => &c.filenames,
+            Verb::Delete(d) => &d.targets.filenames,
+            Verb::Scale(s) => &s.targets.filenames,
+            Verb::Label(l) => &l.targets.filenames,
+            _ => return false,
+        };
+        files.iter().any(|f| f == "-")
+    }
 }
 
 /// Parses the words after `kubectl`.
@@ -632,8 +989,24 @@ pub fn parse(args: &[String]) -> Result<KubectlCmd, ParseError> {
             1,
         ));
     }
-    let command = words.join(" ");
-    let (globals, verb) = typed(&command, args)?;
+    // `create` names a generator with its next word(s) (`create deploy`, `create secret
+    // generic`), or reads files (`create -f`).
+    let mut depth = words.len();
+    let mut command = words.join(" ");
+    if words[0] == "create" {
+        let rest: Vec<&str> = args
+            .iter()
+            .skip_while(|a| a.as_str() != "create")
+            .skip(1)
+            .filter(|a| !a.starts_with('-'))
+            .map(String::as_str)
+            .collect();
+        if let Some((name, n)) = generator(&rest) {
+            command = format!("create {name}");
+            depth = 1 + n;
+        }
+    }
+    let (globals, verb) = typed(&command, depth, args)?;
     Ok(KubectlCmd {
         command,
         args: args.to_vec(),

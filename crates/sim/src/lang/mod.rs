@@ -68,6 +68,7 @@ impl Cmd {
             Cmd::Docker(docker::DockerCmd::StackDeploy { files, .. }) => {
                 files.iter().any(|f| f == "-")
             }
+            Cmd::Kubectl(k) => k.reads_stdin(),
             _ => false,
         }
     }

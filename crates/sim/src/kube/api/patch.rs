@@ -170,7 +170,7 @@ pub fn json_patch(mut doc: Value, ops: &Value) -> Result<Value, Status> {
 
 /// The merge key of a list field of the built-in kinds (Go struct tags
 /// `patchMergeKey`), or None where the list is replaced whole.
-fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
+pub fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
     match field {
         "containers"
         | "initContainers"
@@ -194,8 +194,20 @@ fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
 }
 
 /// Primitive lists merged as sets.
-fn merges_primitives(field: &str) -> bool {
+pub fn merges_primitives(field: &str) -> bool {
     field == "finalizers"
+}
+
+/// Where the patch strategy includes `retainKeys`: a map field (a Deployment's `strategy`, a
+/// DaemonSet's or StatefulSet's `updateStrategy`), or the items of a list field (`volumes`),
+/// whose patch names the keys to keep.
+pub fn retains_keys(field: &str) -> bool {
+    matches!(field, "strategy" | "updateStrategy")
+}
+
+/// A list whose items' patches name the keys to keep (`merge,retainKeys`).
+pub fn items_retain_keys(field: &str) -> bool {
+    field == "volumes"
 }
 
 /// A strategic merge patch.

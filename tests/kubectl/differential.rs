@@ -56,15 +56,26 @@ fn normalise(text: &str) -> String {
 
 /// kubectl 1.32 itself: the dispatcher on this kind of machine answers flag errors and
 /// `version` on its own (`Error: unknown flag`, `v1.32.4-dispatcher`) before it runs the
-/// release the server's version picks, which lies beside it.
+/// release the server's version picks, which lies beside it. It is run through a link
+/// named `kubectl`, as the dispatcher runs it, so that what it records of its own command
+/// line (`--record`) starts with `kubectl`.
 fn kubectl_132() -> PathBuf {
-    let which = Command::new("sh")
-        .args(["-c", "readlink -f \"$(command -v kubectl)\""])
-        .output()
-        .expect("find kubectl");
-    let real = PathBuf::from(String::from_utf8_lossy(&which.stdout).trim());
-    let beside = real.with_file_name("kubectl.1.32");
-    if beside.exists() { beside } else { real }
+    static LINK: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    LINK.get_or_init(|| {
+        let which = Command::new("sh")
+            .args(["-c", "readlink -f \"$(command -v kubectl)\""])
+            .output()
+            .expect("find kubectl");
+        let real = PathBuf::from(String::from_utf8_lossy(&which.stdout).trim());
+        let beside = real.with_file_name("kubectl.1.32");
+        let bin = if beside.exists() { beside } else { real };
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("kubectl");
+        std::os::unix::fs::symlink(&bin, &link).unwrap();
+        (dir, link)
+    })
+    .1
+    .clone()
 }
 
 fn ours(s: &Server, args: &[String], cwd: &Path) -> common::Run {

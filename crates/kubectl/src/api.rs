@@ -217,6 +217,47 @@ impl Api {
         })
     }
 
+    /// Every item of a list at `url` (with or without a query), page by page.
+    pub async fn list_all(&self, url: &str) -> Result<Vec<Value>, Failure> {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let mut out = Vec::new();
+        let mut cont = String::new();
+        loop {
+            let mut page_url = format!("{url}{sep}limit=500");
+            if !cont.is_empty() {
+                page_url.push_str(&format!("&continue={}", enc(&cont)));
+            }
+            let page = self.get(&page_url, "application/json").await?;
+            out.extend(page["items"].as_array().cloned().unwrap_or_default());
+            cont = page["metadata"]["continue"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            if cont.is_empty() {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// PATCH `path` with `patch` (JSON) as `content_type` (`strategic-merge-patch+json`,
+    /// `merge-patch+json`, `json-patch+json`, `apply-patch+yaml`).
+    pub async fn patch(
+        &self,
+        path: &str,
+        content_type: &str,
+        patch: &Value,
+    ) -> Result<Value, Failure> {
+        let body = serde_json::to_vec(patch).unwrap_or_default();
+        self.call(
+            "PATCH",
+            path,
+            "application/json",
+            body,
+            &format!("application/{content_type}"),
+        )
+        .await
+    }
+
     /// A watch (`url` has `watch=true`): its events, `("ADDED", object)` and so on, until the
     /// server ends it.
     pub async fn watch(

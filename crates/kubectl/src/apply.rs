@@ -183,23 +183,15 @@ fn suffix(dry: &str) -> &'static str {
     }
 }
 
-/// What `-o` prints for one object; `None` for kubectl's own message.
+/// What kubectl prints for one object it wrote.
 fn printed(output: Option<&str>, item: &Item, object: &Value, message: &str) -> String {
-    match output {
-        Some("name") => format!("{}\n", item.slash_name()),
-        Some("json") => crate::json::to_go_json(object),
-        Some("yaml") => crate::yaml::to_go_yaml(object),
-        _ => format!("{} {message}\n", item.slash_name()),
-    }
+    let format = crate::printer::parse(output, None, crate::printer::CHANGE_FORMATS)
+        .unwrap_or(crate::printer::Format::Table { wide: false });
+    crate::printer::changed(&format, &item.slash_name(), object, message).unwrap_or_else(|e| e)
 }
 
 fn check_output(output: Option<&str>) -> Result<(), String> {
-    match output {
-        None | Some("") | Some("name") | Some("json") | Some("yaml") => Ok(()),
-        Some(o) => Err(format!(
-            "error: unable to match a printer suitable for the output format \"{o}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
-        )),
-    }
+    crate::printer::parse(output, None, crate::printer::CHANGE_FORMATS).map(drop)
 }
 
 /// The query of a write: field manager, validation, dry run.
@@ -341,15 +333,7 @@ async fn apply_one(
         ));
     }
     let url = format!("{}{}", item.path(), query(manager, validation, dry));
-    let body = serde_json::to_vec(&patch).unwrap_or_default();
-    let patched = api
-        .call(
-            "PATCH",
-            &url,
-            "application/json",
-            body,
-            "application/strategic-merge-patch+json",
-        )
+    let patched = api.patch(&url, "strategic-merge-patch+json", &patch)
         .await
         .map_err(|e| {
             let gvk = format!(
@@ -405,15 +389,8 @@ async fn server_side_one(
     } else {
         "&force=false"
     });
-    let body = serde_json::to_vec(&item.doc.object).unwrap_or_default();
     let applied = api
-        .call(
-            "PATCH",
-            &url,
-            "application/json",
-            body,
-            "application/apply-patch+yaml",
-        )
+        .patch(&url, "apply-patch+yaml", &item.doc.object)
         .await
         .map_err(|e| e.report())?;
     Ok(printed(

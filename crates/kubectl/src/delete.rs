@@ -4,7 +4,7 @@
 use crate::Out;
 use crate::api::{Api, Failure, enc};
 use crate::discovery::Discovery;
-use crate::target::{Found, NOTHING_NAMED, Target, resolve, uid};
+use crate::target::{NOTHING_NAMED, Target, uid};
 use futures::StreamExt;
 use opsconsole_sim::base::time::parse_go_duration;
 use opsconsole_sim::lang::kubectl::Delete;
@@ -116,40 +116,11 @@ pub async fn run(api: &Api, namespace: &str, enforce: bool, d: &Delete, out: &mu
         Ok(d) => d,
         Err(e) => return fail(out, &e.to_string()),
     };
-    let mut errors = Vec::new();
-    let found = if from_files {
-        let reading = crate::apply::Reading {
-            filenames: &d.targets.filenames,
-            recursive: d.targets.recursive,
-            namespace,
-            enforce,
-            validate: true,
+    let (found, mut errors) =
+        match crate::target::named(api, &discovery, &d.targets, namespace, enforce, out).await {
+            Ok(x) => x,
+            Err(e) => return fail(out, &e),
         };
-        let mut stdin = out.stdin_reader();
-        match crate::apply::objects(&discovery, &reading, &mut stdin) {
-            Ok((items, errs)) => {
-                errors = errs;
-                Found {
-                    targets: items
-                        .into_iter()
-                        .map(|i| Target {
-                            res: i.res.clone(),
-                            name: i.name().to_string(),
-                            namespace: i.namespace,
-                            source: Some(i.doc.source),
-                        })
-                        .collect(),
-                    by_selector: false,
-                }
-            }
-            Err(e) => return fail(out, &e),
-        }
-    } else {
-        match resolve(api, &discovery, &d.targets, namespace).await {
-            Ok(f) => f,
-            Err(e) => return fail(out, &e),
-        }
-    };
     if from_files && enforce && found.targets.iter().any(|t| !t.res.namespaced) {
         out.eprint(
             "Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n",

@@ -119,16 +119,9 @@ async fn change(
     if let Some(rv) = &l.resource_version {
         body["metadata"]["resourceVersion"] = json!(rv);
     }
-    let body = serde_json::to_vec(&body).unwrap_or_default();
-    api.call(
-        "PATCH",
-        &t.path(),
-        "application/json",
-        body,
-        "application/merge-patch+json",
-    )
-    .await
-    .map_err(|e| e.to_string())?;
+    api.patch(&t.path(), "merge-patch+json", &body)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(format!("{missing}{} {verb}\n", t.slash_name()))
 }
 

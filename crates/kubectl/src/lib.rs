@@ -9,6 +9,7 @@ pub mod api;
 pub mod apply;
 mod create;
 mod delete;
+mod describe;
 pub mod discovery;
 mod get;
 pub mod inprocess;
@@ -17,9 +18,13 @@ pub mod jsonpath;
 mod label;
 pub mod manifest;
 pub mod printer;
+pub mod quantity;
+mod rollout;
 mod scale;
+mod set;
 pub mod smp;
 pub mod table;
+pub mod tabwriter;
 pub mod target;
 mod watch;
 pub mod yaml;
@@ -130,7 +135,10 @@ async fn run_verb(api: &api::Api, namespace: &str, cmd: &KubectlCmd, out: &mut O
         }
         Verb::Create(c) => create::run(api, namespace, c, out).await,
         Verb::Apply(a) => apply::apply(api, namespace, enforce, a, out).await,
-        Verb::Other => {
+        Verb::SetImage(s) => set::image(api, namespace, enforce, s, cmd, out).await,
+        Verb::Rollout(r) => rollout::run(api, namespace, enforce, r, out).await,
+        Verb::Describe(d) => describe::run(api, namespace, d, out).await,
+        _ => {
             out.eprint(&format!(
                 "error: opsconsole does not run `kubectl {}` yet\n",
                 cmd.command

@@ -200,6 +200,21 @@ pub fn print(
     }
 }
 
+/// What a command that changed an object prints for it: kubectl's message
+/// (`deployment.apps/web image updated`), the name with `-o name`, or the object.
+pub fn changed(
+    format: &Format,
+    slash_name: &str,
+    object: &Value,
+    message: &str,
+) -> Result<String, String> {
+    match format {
+        Format::Table { .. } => Ok(format!("{slash_name} {message}\n")),
+        Format::Name => Ok(format!("{slash_name}\n")),
+        f => print(f, vec![object.clone()], true, false),
+    }
+}
+
 /// kubectl's `--sort-by`: the objects in the order of the field's value (natural order for
 /// strings), stable.
 pub fn sort_by(objects: &mut [Value], field: &str) -> Result<(), String> {

@@ -113,32 +113,24 @@ pub async fn matching<'a>(
     label: Option<&str>,
     field: Option<&str>,
 ) -> Result<Vec<Target<'a>>, Failure> {
-    let mut out = Vec::new();
-    let mut cont = String::new();
-    loop {
-        let url = format!(
-            "{}{}",
-            res.path(namespace),
-            list_query(label, field, Some("500"), &cont)
-        );
-        let page = api.get(&url, "application/json").await?;
-        for item in page["items"].as_array().into_iter().flatten() {
+    let url = format!(
+        "{}{}",
+        res.path(namespace),
+        list_query(label, field, None, "")
+    );
+    let items = api.list_all(&url).await?;
+    Ok(items
+        .iter()
+        .map(|item| {
             let meta = &item["metadata"];
-            out.push(Target {
+            Target {
                 res: std::borrow::Cow::Borrowed(res),
                 namespace: meta["namespace"].as_str().map(str::to_string),
                 name: meta["name"].as_str().unwrap_or_default().to_string(),
                 source: None,
-            });
-        }
-        cont = page["metadata"]["continue"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        if cont.is_empty() {
-            return Ok(out);
-        }
-    }
+            }
+        })
+        .collect())
 }
 
 /// What a mutating command acts on, read off its words and selectors.
@@ -203,4 +195,54 @@ pub fn uid(v: &Value) -> String {
         .as_str()
         .unwrap_or_default()
         .to_string()
+}
+
+/// The objects a command names by its words, selectors or `-f` files (each file's object
+/// keeps its file for kubectl's messages); the files' objects that could not be mapped are
+/// the errors beside them.
+pub async fn named<'a>(
+    api: &Api,
+    d: &'a Discovery,
+    t: &opsconsole_sim::lang::kubectl::Targets,
+    namespace: &str,
+    enforce: bool,
+    out: &mut crate::Out,
+) -> Result<(Found<'a>, Vec<String>), String> {
+    if t.filenames.is_empty() {
+        return resolve(api, d, t, namespace).await.map(|f| (f, Vec::new()));
+    }
+    let reading = crate::apply::Reading {
+        filenames: &t.filenames,
+        recursive: t.recursive,
+        namespace,
+        enforce,
+        validate: true,
+    };
+    let mut stdin = out.stdin_reader();
+    let (items, errors) = crate::apply::objects(d, &reading, &mut stdin)?;
+    let targets = items
+        .into_iter()
+        .map(|i| Target {
+            name: i.name().to_string(),
+            res: i.res,
+            namespace: i.namespace,
+            source: Some(i.doc.source),
+        })
+        .collect();
+    Ok((
+        Found {
+            targets,
+            by_selector: false,
+        },
+        errors,
+    ))
+}
+
+/// Whether `obj` has the object with `uid` as its controller.
+pub fn controlled_by(obj: &Value, uid: &str) -> bool {
+    obj["metadata"]["ownerReferences"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|r| r["controller"].as_bool() == Some(true) && r["uid"].as_str() == Some(uid))
 }

@@ -68,9 +68,37 @@ fn terminal() -> opsconsole_kubectl::Sink {
     })
 }
 
-/// The command's output, with its standard input when it reads it (`-f -`).
+/// Standard input read as it comes, a chunk at a time (for `exec -i`), on a thread of its
+/// own that ends at end of file.
+fn live_stdin() -> futures::channel::mpsc::UnboundedReceiver<Vec<u8>> {
+    let (tx, rx) = futures::channel::mpsc::unbounded();
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin();
+        let mut buf = [0u8; 4096];
+        loop {
+            match std::io::Read::read(&mut stdin, &mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    if tx.unbounded_send(buf[..n].to_vec()).is_err() {
+                        break;
+                    }
+                }
+            }
+        }
+    });
+    rx
+}
+
+/// The command's output, with its standard input when it reads it (`-f -`, `exec -i`).
 fn new_out(cmd: &KubectlCmd) -> Result<Out, String> {
     let mut out = Out::default();
+    out.stdin_is_terminal = std::io::IsTerminal::is_terminal(&std::io::stdin());
+    if let opsconsole_sim::lang::kubectl::Verb::Exec(e) = &cmd.verb
+        && e.stdin
+    {
+        out.live_stdin = Some(live_stdin());
+        return Ok(out);
+    }
     if cmd.reads_stdin() {
         let mut text = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
@@ -123,7 +151,7 @@ fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster, mut out: Ou
         let mut last = std::time::Instant::now();
         let (tx, mut rx) = tokio::sync::mpsc::channel::<inprocess::Call>(16);
         let client = inprocess::client(tx, "default");
-        let run = opsconsole_kubectl::run(&client, cmd, &mut out);
+        let run = opsconsole_kubectl::run_in_process(&client, cmd, &mut out);
         tokio::pin!(run);
         let mut streams = inprocess::Streams::default();
         loop {

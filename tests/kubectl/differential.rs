@@ -78,18 +78,34 @@ fn kubectl_132() -> PathBuf {
     .clone()
 }
 
-fn ours(s: &Server, args: &[String], cwd: &Path) -> common::Run {
-    let out = Command::new(common::bin())
-        .arg("--state")
+/// Runs `cmd` with `stdin` (none: no input at all) and collects what it prints.
+pub(crate) fn output(mut cmd: Command, stdin: Option<&[u8]>) -> std::process::Output {
+    use std::io::Write;
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .stdin(if stdin.is_some() {
+            std::process::Stdio::piped()
+        } else {
+            std::process::Stdio::null()
+        });
+    let mut child = cmd.spawn().expect("start a client");
+    if let Some(input) = stdin {
+        child.stdin.take().unwrap().write_all(input).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn ours(s: &Server, args: &[String], cwd: &Path, stdin: Option<&[u8]>) -> common::Run {
+    let mut cmd = Command::new(common::bin());
+    cmd.arg("--state")
         .arg(s.state.path())
         .arg("ctl")
         .arg("kubectl")
         .args(args)
         .env("HOME", s.home.path())
         .env_remove("KUBECONFIG")
-        .current_dir(cwd)
-        .output()
-        .expect("run opsconsole ctl kubectl");
+        .current_dir(cwd);
+    let out = output(cmd, stdin);
     common::Run {
         out: String::from_utf8_lossy(&out.stdout).into_owned(),
         err: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -163,13 +179,29 @@ fn run_case(path: &Path) -> Vec<String> {
             Some(("$ ", rest)) => (false, rest),
             _ => continue,
         };
+        // `$ CMD < FILE`: FILE (from the working directory) is the command's stdin.
+        let (rest, input) = match rest.rsplit_once(" < ") {
+            Some((c, f)) => (c, Some(f.trim())),
+            None => (rest, None),
+        };
+        let stdin = |side: &str| {
+            input.map(|f| {
+                std::fs::read(cwd.join(f.replace('@', side))).expect("a case's stdin file")
+            })
+        };
         let words = |side: &str| {
             opsconsole_sim::lang::flags::split_line(&rest.replace('@', side))
                 .expect("a case's command line")
         };
         let theirs = words("kubectl");
         let refs: Vec<&str> = theirs.iter().map(String::as_str).collect();
-        let real = s.run_kubectl_in(&kubectl, &s.kubeconfig, &refs, cwd);
+        let real = s.run_kubectl_with_stdin(
+            &kubectl,
+            &s.kubeconfig,
+            &refs,
+            cwd,
+            stdin("kubectl").as_deref(),
+        );
         if theirs_only {
             assert_eq!(real.code, 0, "{at}: setup failed: {}", real.err);
             if rest.contains('@') {
@@ -180,7 +212,7 @@ fn run_case(path: &Path) -> Vec<String> {
             }
             continue;
         }
-        let mine = ours(&s, &words("ourside"), cwd);
+        let mine = ours(&s, &words("ourside"), cwd, stdin("ourside").as_deref());
         let back = |t: &str| normalise(&t.replace("ourside", "kubectl"));
         let (a, b) = (
             (real.code, normalise(&real.out), normalise(&real.err)),

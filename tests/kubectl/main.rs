@@ -123,13 +123,24 @@ impl Server {
         args: &[&str],
         cwd: &Path,
     ) -> common::Run {
-        let out = Command::new(bin)
-            .args(args)
+        self.run_kubectl_with_stdin(bin, kubeconfig, args, cwd, None)
+    }
+
+    /// Runs kubectl with `stdin` as its input (none: no input at all).
+    fn run_kubectl_with_stdin(
+        &self,
+        bin: &Path,
+        kubeconfig: &Path,
+        args: &[&str],
+        cwd: &Path,
+        stdin: Option<&[u8]>,
+    ) -> common::Run {
+        let mut cmd = Command::new(bin);
+        cmd.args(args)
             .env("HOME", self.home.path())
             .env("KUBECONFIG", kubeconfig)
-            .current_dir(cwd)
-            .output()
-            .expect("run kubectl");
+            .current_dir(cwd);
+        let out = differential::output(cmd, stdin);
         common::Run {
             out: String::from_utf8_lossy(&out.stdout).into_owned(),
             err: String::from_utf8_lossy(&out.stderr).into_owned(),

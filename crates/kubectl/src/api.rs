@@ -119,6 +119,8 @@ pub type Warnings = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 pub struct Api {
     client: kube::Client,
     warnings: Warnings,
+    /// The client talks to a cluster owned by this process (no socket).
+    in_process: bool,
 }
 
 /// The text of a `Warning: 299 - "text"` header.
@@ -136,7 +138,24 @@ impl Api {
         Api {
             client,
             warnings: Warnings::default(),
+            in_process: false,
         }
+    }
+
+    /// An API over a client whose requests go to a cluster this process owns.
+    pub fn in_process(&self) -> bool {
+        self.in_process
+    }
+
+    /// The same API, marked as in process.
+    pub fn into_in_process(mut self) -> Api {
+        self.in_process = true;
+        self
+    }
+
+    /// The kube-rs client.
+    pub fn client(&self) -> &kube::Client {
+        &self.client
     }
 
     /// Where the server's warnings go.
@@ -154,6 +173,26 @@ impl Api {
             && let Ok(mut w) = self.warnings.lock()
         {
             w.extend(found);
+        }
+    }
+
+    /// Sends a request as it is: the response, its warnings kept.
+    pub async fn send(&self, req: http::Request<Body>) -> Result<http::Response<Body>, Failure> {
+        let resp = self
+            .client
+            .send(req)
+            .await
+            .map_err(|e| Failure::Transport(format!("error: {e}")))?;
+        self.keep_warnings(resp.headers());
+        Ok(resp)
+    }
+
+    /// A response that was not what was asked for: the server's refusal from its body.
+    pub async fn refusal(resp: http::Response<Body>) -> Failure {
+        let status = resp.status().as_u16();
+        match resp.into_body().collect_bytes().await {
+            Ok(bytes) => status_failure(status, &bytes),
+            Err(e) => Failure::Transport(format!("error: {e}")),
         }
     }
 
@@ -181,6 +220,31 @@ impl Api {
         let req = req
             .body(Body::from(body))
             .map_err(|e| Failure::Transport(format!("error: {e}")))?;
+        let resp = self.send(req).await?;
+        let status = resp.status().as_u16();
+        let bytes = resp
+            .into_body()
+            .collect_bytes()
+            .await
+            .map_err(|e| Failure::Transport(format!("error: {e}")))?;
+        if (200..300).contains(&status) {
+            return Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null));
+        }
+        Err(status_failure(status, &bytes))
+    }
+
+    /// A GET whose answer is streamed (a log): its body's chunks as they come, or the
+    /// server's refusal.
+    pub async fn stream(
+        &self,
+        path: &str,
+    ) -> Result<impl Stream<Item = Result<bytes::Bytes, Failure>> + use<>, Failure> {
+        let req = http::Request::builder()
+            .method("GET")
+            .uri(path)
+            .header(http::header::ACCEPT, "*/*")
+            .body(Body::from(Vec::new()))
+            .map_err(|e| Failure::Transport(format!("error: {e}")))?;
         let resp = self
             .client
             .send(req)
@@ -188,33 +252,22 @@ impl Api {
             .map_err(|e| Failure::Transport(format!("error: {e}")))?;
         let status = resp.status().as_u16();
         self.keep_warnings(resp.headers());
-        let bytes = resp
-            .into_body()
-            .collect_bytes()
-            .await
-            .map_err(|e| Failure::Transport(format!("error: {e}")))?;
-        let value: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        if (200..300).contains(&status) {
-            return Ok(value);
+        let body = resp.into_body();
+        if !(200..300).contains(&status) {
+            let bytes = body
+                .collect_bytes()
+                .await
+                .map_err(|e| Failure::Transport(format!("error: {e}")))?;
+            return Err(status_failure(status, &bytes));
         }
-        let text = |k: &str| value[k].as_str().unwrap_or_default().to_string();
-        Err(match value["kind"].as_str() {
-            Some("Status") => Failure::Status {
-                code: status,
-                reason: text("reason"),
-                message: text("message"),
-                details: value["details"].clone(),
-            },
-            _ => Failure::Status {
-                code: status,
-                reason: String::new(),
-                details: Value::Null,
-                message: format!(
-                    "the server responded with status {status}: {}",
-                    String::from_utf8_lossy(&bytes).trim()
-                ),
-            },
-        })
+        Ok(
+            http_body_util::BodyStream::new(body).filter_map(|frame| async move {
+                match frame {
+                    Ok(f) => f.into_data().ok().map(Ok),
+                    Err(e) => Some(Err(Failure::Transport(format!("error: {e}")))),
+                }
+            }),
+        )
     }
 
     /// Every item of a list at `url` (with or without a query), page by page.
@@ -297,6 +350,29 @@ impl Api {
             }),
             Err(e) => Err(kube_failure(e)),
         }))
+    }
+}
+
+/// The server's refusal: its `Status`, or the status code and body.
+pub(crate) fn status_failure(status: u16, bytes: &[u8]) -> Failure {
+    let value: Value = serde_json::from_slice(bytes).unwrap_or(Value::Null);
+    let text = |k: &str| value[k].as_str().unwrap_or_default().to_string();
+    match value["kind"].as_str() {
+        Some("Status") => Failure::Status {
+            code: status,
+            reason: text("reason"),
+            message: text("message"),
+            details: value["details"].clone(),
+        },
+        _ => Failure::Status {
+            code: status,
+            reason: String::new(),
+            details: Value::Null,
+            message: format!(
+                "the server responded with status {status}: {}",
+                String::from_utf8_lossy(bytes).trim()
+            ),
+        },
     }
 }
 

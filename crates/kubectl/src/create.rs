@@ -95,6 +95,9 @@ fn deployment(c: &Create, name: &str) -> Result<Made, String> {
     if c.images.is_empty() {
         return Err("error: required flag(s) \"image\" not set".into());
     }
+    if c.images.len() > 1 && !c.command.is_empty() {
+        return Err("error: cannot specify multiple --image options and command".into());
+    }
     let replicas: i64 = c
         .replicas
         .as_deref()

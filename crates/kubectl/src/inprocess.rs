@@ -5,16 +5,31 @@
 use bytes::Bytes;
 use kube::client::Body;
 use opsconsole_sim::State;
+use opsconsole_sim::kube::api::exec::ExecSession;
 use opsconsole_sim::kube::api::{ApiRequest, ApiResponse, Stream};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::sync::{mpsc, oneshot};
 
 /// The owner's answer: the response, and for a stream (a watch, a followed log) what it
-/// sends after the response's first bytes.
+/// sends after the response's first bytes; for an exec, the process itself (it needs
+/// nothing more from the cluster, so the client drives it).
 pub struct Answer {
     pub response: ApiResponse,
     pub more: Option<mpsc::UnboundedReceiver<Vec<u8>>>,
+    pub exec: Option<Box<ExecSession>>,
+}
+
+/// An exec's process, handed to the client in the response's extensions (in process, no
+/// WebSocket is needed to talk to it).
+#[derive(Clone)]
+pub struct InProcessExec(pub std::sync::Arc<std::sync::Mutex<Option<Box<ExecSession>>>>);
+
+impl InProcessExec {
+    /// The process (once).
+    pub fn take(&self) -> Option<Box<ExecSession>> {
+        self.0.lock().ok().and_then(|mut s| s.take())
+    }
 }
 
 /// A request for the cluster's owner, and where its answer goes.
@@ -29,15 +44,20 @@ pub struct Streams {
 impl Streams {
     /// The answer to send for `response`, keeping its stream (if it has one) open.
     pub fn answer(&mut self, mut response: ApiResponse) -> Answer {
-        let more = match response.stream.take() {
-            Some(s) if !s.done() && !matches!(s, Stream::Exec(_)) => {
+        let (more, exec) = match response.stream.take() {
+            Some(Stream::Exec(session)) => (None, Some(session)),
+            Some(s) if !s.done() => {
                 let (tx, rx) = mpsc::unbounded_channel();
                 self.open.push((s, tx));
-                Some(rx)
+                (Some(rx), None)
             }
-            _ => None,
+            _ => (None, None),
         };
-        Answer { response, more }
+        Answer {
+            response,
+            more,
+            exec,
+        }
     }
     /// Sends each stream what changed; forgets ended ones and those nobody reads.
     pub fn pump(&mut self, st: &State) {
@@ -119,10 +139,16 @@ async fn forward(
     let Answer {
         response: resp,
         more,
+        exec,
     } = answered.await?;
     let mut b = http::Response::builder()
         .status(resp.status)
         .header(http::header::CONTENT_TYPE, resp.content_type);
+    if let Some(session) = exec {
+        b = b.extension(InProcessExec(std::sync::Arc::new(std::sync::Mutex::new(
+            Some(session),
+        ))));
+    }
     for w in &resp.warnings {
         b = b.header("Warning", format!("299 - \"{w}\""));
     }

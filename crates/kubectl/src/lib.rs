@@ -11,11 +11,13 @@ mod create;
 mod delete;
 mod describe;
 pub mod discovery;
+mod exec;
 mod get;
 pub mod inprocess;
 pub mod json;
 pub mod jsonpath;
 mod label;
+mod logs;
 pub mod manifest;
 pub mod printer;
 pub mod quantity;
@@ -53,6 +55,10 @@ pub struct Out {
     warned: Vec<String>,
     /// Where printed text goes as it is printed, when it streams.
     pub sink: Option<Sink>,
+    /// Standard input as it comes (an interactive `exec -i`), instead of [`Out::stdin`].
+    pub live_stdin: Option<futures::channel::mpsc::UnboundedReceiver<Vec<u8>>>,
+    /// Standard input is a terminal (`exec -t` uses one only then).
+    pub stdin_is_terminal: bool,
 }
 
 impl std::fmt::Debug for Out {
@@ -65,6 +71,18 @@ impl std::fmt::Debug for Out {
 }
 
 impl Out {
+    /// Standard input as a stream of chunks: the live one, or what [`Out::stdin`] holds.
+    pub fn stdin_source(&mut self) -> futures::stream::BoxStream<'static, Vec<u8>> {
+        use futures::StreamExt;
+        match self.live_stdin.take() {
+            Some(rx) => rx.boxed(),
+            None => {
+                let text = self.stdin.take().unwrap_or_default().into_bytes();
+                futures::stream::iter((!text.is_empty()).then_some(text)).boxed()
+            }
+        }
+    }
+
     /// Reads standard input: what it holds the first time, nothing after that.
     pub fn stdin_reader(&mut self) -> impl FnMut() -> Result<String, String> + use<> {
         let mut text = self.stdin.take();
@@ -109,12 +127,21 @@ impl Out {
 
 /// Runs one kubectl command; returns kubectl's exit status.
 pub async fn run(client: &kube::Client, cmd: &KubectlCmd, out: &mut Out) -> i32 {
+    run_api(api::Api::new(client.clone()), cmd, out).await
+}
+
+/// Runs one kubectl command against a cluster this process owns (over
+/// [`inprocess::client`]).
+pub async fn run_in_process(client: &kube::Client, cmd: &KubectlCmd, out: &mut Out) -> i32 {
+    run_api(api::Api::new(client.clone()).into_in_process(), cmd, out).await
+}
+
+async fn run_api(api: api::Api, cmd: &KubectlCmd, out: &mut Out) -> i32 {
     let namespace = cmd
         .globals
         .namespace
         .clone()
-        .unwrap_or_else(|| client.default_namespace().to_string());
-    let api = api::Api::new(client.clone());
+        .unwrap_or_else(|| api.client().default_namespace().to_string());
     out.warnings = Some(api.warnings());
     let code = run_verb(&api, &namespace, cmd, out).await;
     out.flush_warnings();
@@ -138,6 +165,8 @@ async fn run_verb(api: &api::Api, namespace: &str, cmd: &KubectlCmd, out: &mut O
         Verb::SetImage(s) => set::image(api, namespace, enforce, s, cmd, out).await,
         Verb::Rollout(r) => rollout::run(api, namespace, enforce, r, out).await,
         Verb::Describe(d) => describe::run(api, namespace, d, out).await,
+        Verb::Logs(l) => logs::run(api, namespace, l, out).await,
+        Verb::Exec(e) => exec::run(api, namespace, e, out).await,
         _ => {
             out.eprint(&format!(
                 "error: opsconsole does not run `kubectl {}` yet\n",

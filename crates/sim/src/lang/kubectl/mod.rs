@@ -160,6 +160,7 @@ impl KubectlCmd {
     pub fn follows(&self) -> bool {
         match &self.verb {
             Verb::Get(g) => g.watch || g.watch_only,
+            Verb::Logs(l) => l.follow,
             _ => false,
         }
     }

@@ -12,6 +12,9 @@
 //! a `= NAME` line starts a file, and the `| ` lines after it are its text. A file whose
 //! name has `@` is written twice, once for each side, with `@` in its text replaced too
 //! (so `apply -f web-@.yml` applies twin objects).
+//!
+//! Twins that cannot be named by `@` are written `@{A|B}`: A where kubectl runs, B where
+//! opsconsole does (two nodes to cordon, say), and B in opsconsole's output reads as A.
 
 use super::{Server, common, kubectl_present};
 use std::path::{Path, PathBuf};
@@ -113,6 +116,44 @@ fn ours(s: &Server, args: &[String], cwd: &Path, stdin: Option<&[u8]>) -> common
     }
 }
 
+/// `@{A|B}` pairs written out for one side (`kubectl` takes A, `ourside` B), then `@` as
+/// the side's name.
+fn side(text: &str, side: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("@{") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + 2..];
+        let Some(end) = tail.find('}') else {
+            out.push_str(&rest[i..]);
+            rest = "";
+            break;
+        };
+        let (a, b) = tail[..end]
+            .split_once('|')
+            .unwrap_or((&tail[..end], &tail[..end]));
+        out.push_str(if side == "kubectl" { a } else { b });
+        rest = &tail[end + 1..];
+    }
+    out.push_str(rest);
+    out.replace('@', side)
+}
+
+/// The `@{A|B}` pairs of a case: in opsconsole's output, B reads as A.
+fn pairs(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("@{") {
+        let tail = &rest[i + 2..];
+        let Some(end) = tail.find('}') else { break };
+        if let Some((a, b)) = tail[..end].split_once('|') {
+            out.push((a.to_string(), b.to_string()));
+        }
+        rest = &tail[end + 1..];
+    }
+    out
+}
+
 /// A working directory with the seed's files and the case's `= NAME` files.
 fn workdir(text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -140,12 +181,17 @@ fn workdir(text: &str) -> tempfile::TempDir {
         } else {
             &["@"]
         };
-        for side in sides {
-            let path = dir.path().join(name.replace('@', side));
+        for who in sides {
+            let path = dir.path().join(name.replace('@', who));
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).unwrap();
             }
-            std::fs::write(path, body.replace('@', side)).unwrap();
+            let text = if *who == "@" {
+                body.clone()
+            } else {
+                side(&body, who)
+            };
+            std::fs::write(path, text).unwrap();
         }
     }
     dir
@@ -171,6 +217,7 @@ fn run_case(path: &Path) -> Vec<String> {
     let kubectl = kubectl_132();
     let work = workdir(&text);
     let cwd = work.path();
+    let twins = pairs(&text);
     let mut failures = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let at = format!("{}:{}", path.display(), n + 1);
@@ -184,13 +231,11 @@ fn run_case(path: &Path) -> Vec<String> {
             Some((c, f)) => (c, Some(f.trim())),
             None => (rest, None),
         };
-        let stdin = |side: &str| {
-            input.map(|f| {
-                std::fs::read(cwd.join(f.replace('@', side))).expect("a case's stdin file")
-            })
+        let stdin = |who: &str| {
+            input.map(|f| std::fs::read(cwd.join(side(f, who))).expect("a case's stdin file"))
         };
-        let words = |side: &str| {
-            opsconsole_sim::lang::flags::split_line(&rest.replace('@', side))
+        let words = |who: &str| {
+            opsconsole_sim::lang::flags::split_line(&side(rest, who))
                 .expect("a case's command line")
         };
         let theirs = words("kubectl");
@@ -213,7 +258,13 @@ fn run_case(path: &Path) -> Vec<String> {
             continue;
         }
         let mine = ours(&s, &words("ourside"), cwd, stdin("ourside").as_deref());
-        let back = |t: &str| normalise(&t.replace("ourside", "kubectl"));
+        let back = |t: &str| {
+            let mut t = t.replace("ourside", "kubectl");
+            for (a, b) in &twins {
+                t = t.replace(b.as_str(), a);
+            }
+            normalise(&t)
+        };
         let (a, b) = (
             (real.code, normalise(&real.out), normalise(&real.err)),
             (mine.code, back(&mine.out), back(&mine.err)),

@@ -19,6 +19,7 @@ pub mod jsonpath;
 mod label;
 mod logs;
 pub mod manifest;
+mod nodes;
 pub mod printer;
 pub mod quantity;
 mod rollout;
@@ -28,6 +29,7 @@ pub mod smp;
 pub mod table;
 pub mod tabwriter;
 pub mod target;
+pub mod validation;
 mod watch;
 pub mod yaml;
 
@@ -167,6 +169,8 @@ async fn run_verb(api: &api::Api, namespace: &str, cmd: &KubectlCmd, out: &mut O
         Verb::Describe(d) => describe::run(api, namespace, d, out).await,
         Verb::Logs(l) => logs::run(api, namespace, l, out).await,
         Verb::Exec(e) => exec::run(api, namespace, e, out).await,
+        Verb::Node(n) => nodes::run(api, namespace, n, out).await,
+        Verb::Taint(t) => nodes::taint(api, namespace, t, out).await,
         _ => {
             out.eprint(&format!(
                 "error: opsconsole does not run `kubectl {}` yet\n",

@@ -37,6 +37,16 @@ pub fn condition<'a>(p: &'a Pod, ty: &str) -> Option<&'a PodCondition> {
         .and_then(|cs| cs.iter().find(|c| c.type_ == ty))
 }
 
+/// Sets one of the pod's conditions (replacing the one of its type).
+pub(super) fn set_condition(p: &mut Pod, c: PodCondition) {
+    let st = p.status.get_or_insert_default();
+    let cs = st.conditions.get_or_insert_default();
+    match cs.iter_mut().find(|x| x.type_ == c.type_) {
+        Some(x) => *x = c,
+        None => cs.push(c),
+    }
+}
+
 /// Whether the pod is Ready.
 pub fn ready(p: &Pod) -> bool {
     condition(p, "Ready").is_some_and(|c| c.status == "True")
@@ -149,6 +159,30 @@ fn kubelet(node: &str) -> Reporter<'_> {
     }
 }
 
+/// Admits a pod that came bound to its node: scheduled as of its creation, on the node's
+/// address; the kubelet goes on with it at once.
+fn admit(st: &mut State, key: &str, p: &Pod, node: &str, now: SimTime) -> Option<SimTime> {
+    let created = p
+        .metadata
+        .creation_timestamp
+        .clone()
+        .unwrap_or_else(|| time(now));
+    let node = node.to_string();
+    st.update::<Pod>(key, |p| {
+        p.status.get_or_insert_default().host_ip = Some(node);
+        set_condition(
+            p,
+            PodCondition {
+                type_: "PodScheduled".into(),
+                status: "True".into(),
+                last_transition_time: Some(created),
+                ..Default::default()
+            },
+        );
+    });
+    Some(now)
+}
+
 /// One pod on its node: returns when it next needs the kubelet.
 fn pod(st: &mut State, key: &str, now: SimTime, ips: &mut PodIps) -> Option<SimTime> {
     let p = st.get::<Pod>(key)?.clone();
@@ -157,11 +191,12 @@ fn pod(st: &mut State, key: &str, now: SimTime, ips: &mut PodIps) -> Option<SimT
     if p.metadata.deletion_timestamp.is_some() {
         return terminate(st, key, &p, now);
     }
-    let bound = sim_time(
-        condition(&p, "PodScheduled")?
-            .last_transition_time
-            .as_ref()?,
-    );
+    let bound = match condition(&p, "PodScheduled").filter(|c| c.status == "True") {
+        Some(c) => sim_time(c.last_transition_time.as_ref()?),
+        // A pod created bound to this node (`spec.nodeName`, no scheduler): the kubelet
+        // admits it and reports it scheduled, from its creation.
+        None => return admit(st, key, &p, &node, now),
+    };
     let start = bound + STARTUP;
     let mut statuses = p
         .status

@@ -350,15 +350,6 @@ fn unscheduled(p: &Pod) -> bool {
         && !super::kubelet::finished(p)
 }
 
-fn set_condition(p: &mut Pod, c: PodCondition) {
-    let st = p.status.get_or_insert_default();
-    let cs = st.conditions.get_or_insert_default();
-    match cs.iter_mut().find(|x| x.type_ == c.type_) {
-        Some(x) => *x = c,
-        None => cs.push(c),
-    }
-}
-
 /// What one pass decided for a pending pod.
 struct Decision {
     key: Key,
@@ -399,7 +390,7 @@ pub fn run(st: &mut State) {
                 st.update::<Pod>(key, |p| {
                     p.status.get_or_insert_default().host_ip = Some(node.clone());
                     p.spec.get_or_insert_default().node_name = Some(node);
-                    set_condition(
+                    super::kubelet::set_condition(
                         p,
                         PodCondition {
                             type_: "PodScheduled".into(),
@@ -421,7 +412,7 @@ pub fn run(st: &mut State) {
                 );
                 let now = now.clone();
                 st.update::<Pod>(key, |p| {
-                    set_condition(
+                    super::kubelet::set_condition(
                         p,
                         PodCondition {
                             type_: "PodScheduled".into(),

@@ -717,3 +717,35 @@ fn a_repeated_event_is_counted_on_the_one_it_repeats_also_after_a_reload() {
     seen.sort();
     assert_eq!(seen, vec![("one".into(), 1), ("two".into(), 2)]);
 }
+
+#[test]
+fn a_pod_created_bound_to_a_node_is_admitted_by_its_kubelet() {
+    let mut c = cluster();
+    api(
+        &mut c,
+        "POST",
+        "/api/v1/namespaces/default/pods",
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bound"},
+            "spec": {"nodeName": NODE2, "containers": [{"name": "c", "image": "nginx"}]}}),
+    );
+    c.advance(secs(10));
+    let p = api(
+        &mut c,
+        "GET",
+        "/api/v1/namespaces/default/pods/bound",
+        Value::Null,
+    );
+    assert_eq!(p["status"]["phase"], "Running", "{p}");
+    assert_eq!(p["status"]["hostIP"], NODE2);
+    let scheduled = p["status"]["conditions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "PodScheduled")
+        .unwrap();
+    assert_eq!(scheduled["status"], "True");
+    assert_eq!(
+        scheduled["lastTransitionTime"],
+        p["metadata"]["creationTimestamp"]
+    );
+}

@@ -41,6 +41,7 @@ type Schema<'a> = HashMap<&'a str, HashMap<u64, Field<'a>>>;
 /// something the client said.
 const KEEP_ZERO: &[&str] = &[
     "replicas",
+    "gracePeriodSeconds",
     "parallelism",
     "completions",
     "backoffLimit",
@@ -125,6 +126,10 @@ fn schema() -> Schema<'static> {
 
 /// The message of a kind: `apps/v1` `Deployment` is `apps.v1.Deployment`.
 fn message_of(api_version: &str, kind: &str) -> String {
+    // Options messages are meta.k8s.io's, whatever group version a client sends them as.
+    if matches!(kind, "DeleteOptions") {
+        return format!("apis.meta.v1.{kind}");
+    }
     let (group, version) = api_version.split_once('/').unwrap_or(("", api_version));
     let group = match group {
         "" => "core",

@@ -6,7 +6,7 @@
 use opsconsole_kubectl::{Out, inprocess};
 use opsconsole_sim::Cluster;
 use opsconsole_sim::base::time::SimDuration;
-use opsconsole_sim::lang::kubectl::KubectlCmd;
+use opsconsole_sim::lang::kubectl::{KubectlCmd, Verb};
 use opsconsole_sim::store::Store;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -135,7 +135,13 @@ async fn over_kubeconfig(
 /// until the command is done, then the state is saved. Output is held back until then,
 /// except for a command that follows the cluster until interrupted (`get -w`): its
 /// output streams, and simulated time runs with the clock while it waits.
-fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster, mut out: Out) -> i32 {
+fn in_process(
+    cmd: &KubectlCmd,
+    namespace: &str,
+    store: &mut Store,
+    cl: &mut Cluster,
+    mut out: Out,
+) -> i32 {
     let rt = match runtime() {
         Ok(r) => r,
         Err(e) => {
@@ -150,7 +156,7 @@ fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster, mut out: Ou
     let code = rt.block_on(async {
         let mut last = std::time::Instant::now();
         let (tx, mut rx) = tokio::sync::mpsc::channel::<inprocess::Call>(16);
-        let client = inprocess::client(tx, "default");
+        let client = inprocess::client(tx, namespace);
         let run = opsconsole_kubectl::run_in_process(&client, cmd, &mut out);
         tokio::pin!(run);
         let mut streams = inprocess::Streams::default();
@@ -160,7 +166,13 @@ fn in_process(cmd: &KubectlCmd, store: &mut Store, cl: &mut Cluster, mut out: Ou
                 code = &mut run => break code,
                 _ = tokio::signal::ctrl_c(), if follows => break 130,
                 Some((req, answer)) = rx.recv() => {
-                    let resp = cl.kube_api(&req);
+                    let resp = match inprocess::pause_of(&req) {
+                        Some(ms) => {
+                            cl.advance(SimDuration::from_millis(ms as i64));
+                            inprocess::paused()
+                        }
+                        None => cl.kube_api(&req),
+                    };
                     let _ = answer.send(streams.answer(resp));
                     streams.pump(cl.state());
                 }
@@ -219,6 +231,17 @@ pub fn run(
     let given = cmd.globals.kubeconfig.as_ref().map(PathBuf::from);
     let served = dir.join("kubeconfig");
     let file = given.clone().unwrap_or(served);
+    if matches!(cmd.verb, Verb::Config(_)) {
+        // A local command: it edits the kubeconfig and asks no cluster.
+        let shown = cmd
+            .globals
+            .kubeconfig
+            .clone()
+            .unwrap_or_else(|| file.display().to_string());
+        let mut out = out;
+        let code = opsconsole_kubectl::run_config(cmd, &file, &shown, &mut out);
+        return finish(out, code);
+    }
     if given.is_some() || file.exists() {
         let config = rt.block_on(config_from(&file, cmd.globals.context.as_ref()));
         match config {
@@ -234,8 +257,12 @@ pub fn run(
         }
     }
     drop(rt);
+    // In process, the kubeconfig's namespace (`config set-context --current --namespace`)
+    // still says where commands start.
+    let namespace =
+        opsconsole_kubectl::kubeconfig_namespace(&file).unwrap_or_else(|| "default".into());
     match open() {
-        Ok((mut store, mut cl)) => in_process(cmd, &mut store, &mut cl, out),
+        Ok((mut store, mut cl)) => in_process(cmd, &namespace, &mut store, &mut cl, out),
         Err(e) => {
             eprintln!("{e}");
             1

@@ -421,4 +421,50 @@ fn ctl_kubectl_runs_in_process_when_nothing_serves_the_state() {
     );
     sim(&["advance", "1m"]);
     assert_eq!(run(&dns).ok().lines().count(), 3);
+    // Commands that poll (run -i, drain) see the cluster's time pass while they wait.
+    let r = run(&[
+        "run",
+        "once",
+        "-i",
+        "--rm",
+        "--image=busybox",
+        "--restart=Never",
+        "--",
+        "echo",
+        "from",
+        "once",
+    ]);
+    assert_eq!(
+        (r.code, r.out.as_str()),
+        (0, "from once\npod \"once\" deleted\n"),
+        "{r:?}"
+    );
+    assert_eq!(run(&["get", "pod", "once"]).code, 1);
+    let r = run(&[
+        "drain",
+        "192.168.122.13",
+        "--ignore-daemonsets",
+        "--delete-emptydir-data",
+    ]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.out.ends_with("node/192.168.122.13 drained\n"), "{r:?}");
+    // `config` edits the state's kubeconfig, with no cluster asked; the namespace its
+    // current context names is where commands run in process start.
+    assert_eq!(
+        run(&["config", "set-context", "sim", "--namespace=kube-system"]).ok(),
+        "Context \"sim\" created.\n"
+    );
+    assert_eq!(
+        run(&["config", "use-context", "sim"]).ok(),
+        "Switched to context \"sim\".\n"
+    );
+    assert_eq!(run(&["config", "current-context"]).ok(), "sim\n");
+    assert!(state.path().join("kubeconfig").exists());
+    let pods = run(&["get", "deploy", "-o", "name"]).ok();
+    assert!(pods.contains("deployment.apps/coredns"), "{pods}");
+    let r = run(&["config", "use-context", "nosuch"]);
+    assert_eq!(
+        (r.code, r.err.as_str()),
+        (1, "error: no context exists with the name: \"nosuch\"\n")
+    );
 }

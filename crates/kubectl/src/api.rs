@@ -153,6 +153,17 @@ impl Api {
         self
     }
 
+    /// Waits `d` before polling again: on the wall clock against a server; against a
+    /// cluster this process owns, on the cluster's clock (see [`crate::inprocess::PAUSE`]).
+    pub async fn pause(&self, d: std::time::Duration) {
+        if !self.in_process {
+            tokio::time::sleep(d).await;
+            return;
+        }
+        let url = format!("{}?ms={}", crate::inprocess::PAUSE, d.as_millis());
+        let _ = self.get(&url, "application/json").await;
+    }
+
     /// The kube-rs client.
     pub fn client(&self) -> &kube::Client {
         &self.client
@@ -309,6 +320,14 @@ impl Api {
             &format!("application/{content_type}"),
         )
         .await
+    }
+
+    /// DELETE `path` with DeleteOptions `options`: the server's answer (the object, or a
+    /// Status).
+    pub async fn delete(&self, path: &str, options: &Value) -> Result<Value, Failure> {
+        let body = serde_json::to_vec(options).unwrap_or_default();
+        self.call("DELETE", path, "application/json", body, "application/json")
+            .await
     }
 
     /// A watch (`url` has `watch=true`): its events, `("ADDED", object)` and so on, until the

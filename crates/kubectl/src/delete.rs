@@ -134,19 +134,9 @@ pub async fn run(api: &Api, namespace: &str, enforce: bool, d: &Delete, out: &mu
     if grace >= 0 {
         body["gracePeriodSeconds"] = json!(grace);
     }
-    let body = serde_json::to_vec(&body).unwrap_or_default();
     let mut deleted = Vec::new();
     for t in &found.targets {
-        match api
-            .call(
-                "DELETE",
-                &t.path(),
-                "application/json",
-                body.clone(),
-                "application/json",
-            )
-            .await
-        {
+        match api.delete(&t.path(), &body).await {
             Ok(answer) => {
                 if d.output.as_deref() == Some("name") {
                     out.print(&format!("{}\n", t.slash_name()));

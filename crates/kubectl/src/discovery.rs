@@ -16,6 +16,7 @@ pub struct Resource {
     pub namespaced: bool,
     pub short_names: Vec<String>,
     pub categories: Vec<String>,
+    pub verbs: Vec<String>,
     /// Served at its group's preferred version (names typed on the command line resolve to
     /// these; manifests may name any version served).
     pub preferred: bool,
@@ -114,6 +115,7 @@ fn resources_of(
             namespaced: r["namespaced"].as_bool().unwrap_or(false),
             short_names: strings(&r["shortNames"]),
             categories: strings(&r["categories"]),
+            verbs: strings(&r["verbs"]),
             preferred,
         });
     }

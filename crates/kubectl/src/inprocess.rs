@@ -32,6 +32,33 @@ impl InProcessExec {
     }
 }
 
+/// The path of a request the owner answers itself: the client waits `?ms=N` of the
+/// cluster's time (a poll's pause), which the owner lets pass on the simulated clock
+/// before it answers, so a client that polls sees the cluster move and takes no
+/// wall-clock time.
+pub const PAUSE: &str = "/.opsconsole/pause";
+
+/// How long a [`PAUSE`] request asks the cluster's time to run, if it is one.
+pub fn pause_of(req: &ApiRequest) -> Option<u64> {
+    (req.path == PAUSE).then(|| {
+        req.query
+            .strip_prefix("ms=")
+            .and_then(|ms| ms.parse().ok())
+            .unwrap_or(0)
+    })
+}
+
+/// The owner's answer to a [`PAUSE`] once the time has passed.
+pub fn paused() -> ApiResponse {
+    ApiResponse {
+        status: 200,
+        content_type: "application/json".into(),
+        body: b"{}".to_vec(),
+        stream: None,
+        warnings: Vec::new(),
+    }
+}
+
 /// A request for the cluster's owner, and where its answer goes.
 pub type Call = (ApiRequest, oneshot::Sender<Answer>);
 

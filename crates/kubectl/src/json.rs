@@ -6,7 +6,7 @@ use serde_json::Value;
 /// The object as kubectl prints it with `-o json` (with the trailing newline).
 pub fn to_go_json(v: &Value) -> String {
     let mut out = String::new();
-    write(v, Some(0), &mut out);
+    write(v, Some(0), true, &mut out);
     out.push('\n');
     out
 }
@@ -36,7 +36,17 @@ fn string(s: &str, out: &mut String) {
 /// keys sorted, HTML characters escaped. (How kubectl writes the last applied configuration.)
 pub fn to_go_compact(v: &Value) -> String {
     let mut out = String::new();
-    write(v, None, &mut out);
+    write(v, None, true, &mut out);
+    out.push('\n');
+    out
+}
+
+/// An object kubectl made itself (a generator's, printed before it reaches a server) as
+/// `-o json` prints it: Go's struct fields in their declared order, which is the order
+/// `v`'s keys were inserted in.
+pub fn to_go_json_typed(v: &Value) -> String {
+    let mut out = String::new();
+    write(v, Some(0), false, &mut out);
     out.push('\n');
     out
 }
@@ -61,14 +71,17 @@ fn indent(depth: Option<usize>, out: &mut String) {
     }
 }
 
-/// Writes `v`: indented by four spaces a level from `depth`, or compact (`None`).
-fn write(v: &Value, depth: Option<usize>, out: &mut String) {
+/// Writes `v`: indented by four spaces a level from `depth`, or compact (`None`); an
+/// object's keys sorted or in their own order.
+fn write(v: &Value, depth: Option<usize>, sort: bool, out: &mut String) {
     let inner = depth.map(|d| d + 1);
     match v {
         Value::Object(m) if m.is_empty() => out.push_str("{}"),
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            if sort {
+                keys.sort();
+            }
             out.push('{');
             for (i, k) in keys.iter().enumerate() {
                 if i > 0 {
@@ -77,7 +90,7 @@ fn write(v: &Value, depth: Option<usize>, out: &mut String) {
                 indent(inner, out);
                 string(k, out);
                 out.push_str(if depth.is_some() { ": " } else { ":" });
-                write(&m[k.as_str()], inner, out);
+                write(&m[k.as_str()], inner, sort, out);
             }
             indent(depth, out);
             out.push('}');
@@ -90,7 +103,7 @@ fn write(v: &Value, depth: Option<usize>, out: &mut String) {
                     out.push(',');
                 }
                 indent(inner, out);
-                write(x, inner, out);
+                write(x, inner, sort, out);
             }
             indent(depth, out);
             out.push(']');

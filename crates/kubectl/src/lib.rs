@@ -7,6 +7,7 @@ pub use kube;
 
 pub mod api;
 pub mod apply;
+mod config;
 mod create;
 mod delete;
 mod describe;
@@ -22,7 +23,9 @@ pub mod manifest;
 mod nodes;
 pub mod printer;
 pub mod quantity;
+mod resources;
 mod rollout;
+mod run;
 mod scale;
 mod set;
 pub mod smp;
@@ -34,6 +37,7 @@ mod watch;
 pub mod yaml;
 
 use opsconsole_sim::lang::kubectl::{KubectlCmd, Verb};
+use std::path::Path;
 
 /// The kubectl release this client speaks as.
 pub const CLIENT_VERSION: &str = "v1.32.5";
@@ -171,6 +175,8 @@ async fn run_verb(api: &api::Api, namespace: &str, cmd: &KubectlCmd, out: &mut O
         Verb::Exec(e) => exec::run(api, namespace, e, out).await,
         Verb::Node(n) => nodes::run(api, namespace, n, out).await,
         Verb::Taint(t) => nodes::taint(api, namespace, t, out).await,
+        Verb::ApiResources(a) => resources::run(api, a, out).await,
+        Verb::Run(r) => run::run(api, namespace, enforce, r, out).await,
         _ => {
             out.eprint(&format!(
                 "error: opsconsole does not run `kubectl {}` yet\n",
@@ -179,6 +185,36 @@ async fn run_verb(api: &api::Api, namespace: &str, cmd: &KubectlCmd, out: &mut O
             1
         }
     }
+}
+
+/// An I/O error as Go words it (`no such file or directory`, `permission denied`).
+pub(crate) fn go_io_error(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "is a directory".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Runs `kubectl config ...` (a `Verb::Config`; anything else is refused) on the kubeconfig
+/// `file`, named `shown` in messages: a local command, no cluster is asked.
+pub fn run_config(cmd: &KubectlCmd, file: &Path, shown: &str, out: &mut Out) -> i32 {
+    match &cmd.verb {
+        Verb::Config(c) => config::run(c, file, shown, cmd.globals.context.as_deref(), out),
+        _ => {
+            out.eprint("error: not a `kubectl config` command\n");
+            1
+        }
+    }
+}
+
+/// The current context's namespace in a kubeconfig file, if it names one (where a command
+/// run in process starts).
+pub fn kubeconfig_namespace(file: &Path) -> Option<String> {
+    config::Kubeconfig::load(file, "")
+        .ok()
+        .and_then(|k| k.namespace().map(str::to_string))
 }
 
 /// Prints the errors as kubectl's `CheckErr` does when the command ends (a newline added

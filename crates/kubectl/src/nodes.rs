@@ -267,23 +267,13 @@ async fn delete_pods(api: &Api, pods: &[Value], n: &NodeCmd, out: &mut Out) -> R
                             "error when evicting pods/{name:?} -n {ns:?} (will retry after 5s): {message}\n"
                         ));
                         out.flush_to_terminal();
-                        tokio::time::sleep(Duration::from_secs(5)).await;
+                        api.pause(Duration::from_secs(5)).await;
                     }
                     Err(e) => return Err(e.report()),
                 }
             }
         } else {
-            let body = serde_json::to_vec(&options).unwrap_or_default();
-            match api
-                .call(
-                    "DELETE",
-                    &path,
-                    "application/json",
-                    body,
-                    "application/json",
-                )
-                .await
-            {
+            match api.delete(&path, &options).await {
                 Ok(_) => {}
                 Err(e) if e.is_not_found() => {}
                 Err(e) => return Err(e.report()),
@@ -318,7 +308,7 @@ async fn delete_pods(api: &Api, pods: &[Value], n: &NodeCmd, out: &mut Out) -> R
         }
         pending = still;
         if !pending.is_empty() {
-            tokio::time::sleep(Duration::from_millis(500)).await;
+            api.pause(Duration::from_millis(500)).await;
         }
     }
     Ok(())
@@ -361,7 +351,8 @@ pub async fn run(api: &Api, namespace: &str, n: &NodeCmd, out: &mut Out) -> i32 
             Err(e) => errors.push(e),
         }
     }
-    if n.action != NodeAction::Drain {
+    // A drain whose cordon failed goes no further (kubectl's `RunDrain`).
+    if n.action != NodeAction::Drain || !errors.is_empty() {
         return finish(&errors, out);
     }
     let names: Vec<String> = found.targets.iter().map(|t| t.name.clone()).collect();

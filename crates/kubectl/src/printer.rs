@@ -67,10 +67,7 @@ fn columns(spec: &str) -> Result<Format, String> {
 
 fn read_file(path: &str) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| {
-        let why = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file or directory".to_string(),
-            _ => e.to_string(),
-        };
+        let why = crate::go_io_error(&e);
         format!("error: error reading template {path}, open {path}: {why}\n")
     })
 }
@@ -213,6 +210,21 @@ pub fn changed(
         Format::Name => Ok(format!("{slash_name}\n")),
         f => print(f, vec![object.clone()], true, false),
     }
+}
+
+/// What kubectl prints for an object its own generator made (`run`, `config view`, ...
+/// with `--dry-run=client`): as [`changed`], but `-o json` keeps Go's field order (the
+/// order of `object`'s keys).
+pub fn generated(
+    format: &Format,
+    slash_name: &str,
+    object: &Value,
+    message: &str,
+) -> Result<String, String> {
+    if let Format::Json = format {
+        return Ok(crate::json::to_go_json_typed(object));
+    }
+    changed(format, slash_name, object, message)
 }
 
 /// kubectl's `--sort-by`: the objects in the order of the field's value (natural order for

@@ -265,6 +265,11 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> ApiResponse {
         (["openapi", "v3", "api", v], true) => discovered(discovery::openapi_doc("", v)),
         (["openapi", "v3", "apis", g, v], true) => discovered(discovery::openapi_doc(g, v)),
         _ => match route(&segs) {
+            Ok(t) if !get && q.get("dryRun").is_some() => {
+                let mut r = dry_run(st, req, &q, &t).unwrap_or_else(|e| ApiResponse::error(&e));
+                r.warnings.extend(t.res.warning.map(str::to_string));
+                r
+            }
             Ok(t) => {
                 let mut r = resource(st, req, &q, &t).unwrap_or_else(|e| ApiResponse::error(&e));
                 r.warnings.extend(t.res.warning.map(str::to_string));
@@ -273,6 +278,39 @@ pub fn handle(st: &mut State, req: &ApiRequest) -> ApiResponse {
             Err(e) => ApiResponse::error(&e),
         },
     }
+}
+
+/// A change asked for with `dryRun=All`: made on a copy of the cluster, which is then
+/// dropped, so it is checked, defaulted and answered as the real change would be and
+/// changes nothing. As the real storage layer does, a created object gets no
+/// resourceVersion and a changed one keeps its own.
+fn dry_run(st: &State, req: &ApiRequest, q: &Query, t: &Target) -> Result<ApiResponse, Status> {
+    if let Some(v) = q.all("dryRun").into_iter().find(|v| *v != "All") {
+        return Err(Status::bad_request(format!(
+            "Invalid dry run value: \"{v}\": supported values: \"All\""
+        )));
+    }
+    let before = t.key().and_then(|k| t.res.ops.json(st, &k));
+    let mut copy = st.clone();
+    let mut r = resource(&mut copy, req, q, t)?;
+    if r.stream.is_none() && r.content_type.starts_with("application/json") {
+        let mut v = r.value();
+        if let Some(meta) = v
+            .get_mut("metadata")
+            .and_then(Value::as_object_mut)
+            .filter(|m| m.contains_key("resourceVersion"))
+        {
+            match before
+                .as_ref()
+                .and_then(|b| b.pointer("/metadata/resourceVersion"))
+            {
+                Some(rv) => meta.insert("resourceVersion".into(), rv.clone()),
+                None => meta.remove("resourceVersion"),
+            };
+        }
+        r.body = serde_json::to_vec(&v).unwrap_or_default();
+    }
+    Ok(r)
 }
 
 fn aggregated_answer(v: Value) -> ApiResponse {

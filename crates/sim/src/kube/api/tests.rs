@@ -6,6 +6,9 @@ use crate::{Cluster, seed_cluster};
 
 pub(super) const TABLE: &str = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
 
+/// A pod named `p` with one nginx container.
+const POD: &str = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx"}]}}"#;
+
 pub(super) fn cluster() -> Cluster {
     seed_cluster(1, SimTime::parse_rfc3339("2026-11-22T10:00:00Z").unwrap())
 }
@@ -244,7 +247,7 @@ fn bad_requests_are_refused_and_change_nothing() {
     let mut c = cluster();
     let before = c.state().meta.kube.rv;
     let path = "/api/v1/namespaces/nope/pods";
-    let pod = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p"},"spec":{"containers":[{"name":"c","image":"nginx"}]}}"#;
+    let pod = POD;
     let r = c.kube_api(&with_body(req("POST", path, ""), "application/json", pod));
     assert_eq!(r.status, 404);
     assert_eq!(r.value()["message"], "namespaces \"nope\" not found");
@@ -264,6 +267,59 @@ fn bad_requests_are_refused_and_change_nothing() {
     assert_eq!(r.status, 403);
     assert_eq!(c.kube_api(&req("GET", "/api/v1/frobs", "")).status, 404);
     assert_eq!(c.state().meta.kube.rv, before);
+}
+
+#[test]
+fn dry_run_changes_are_answered_and_not_made() {
+    let mut c = cluster();
+    let before = c.state().meta.kube.rv;
+    let pods = "/api/v1/namespaces/default/pods";
+    let pod = POD;
+    let r = c.kube_api(&with_body(
+        req("POST", &format!("{pods}?dryRun=All"), ""),
+        "application/json",
+        pod,
+    ));
+    assert_eq!(r.status, 201, "{:?}", r.value());
+    let v = r.value();
+    assert_eq!(v["metadata"]["name"], "p");
+    assert!(v["metadata"]["uid"].is_string(), "defaulted as made: {v}");
+    assert!(v["metadata"].get("resourceVersion").is_none());
+    assert_eq!(v["spec"]["restartPolicy"], "Always");
+    assert_eq!(
+        c.kube_api(&req("GET", &format!("{pods}/p"), "")).status,
+        404
+    );
+    // The same object for real, then a dry-run patch and delete of it.
+    assert_eq!(
+        c.kube_api(&with_body(req("POST", pods, ""), "application/json", pod))
+            .status,
+        201
+    );
+    let made = c.kube_api(&req("GET", &format!("{pods}/p"), "")).value();
+    let r = c.kube_api(&with_body(
+        req("PATCH", &format!("{pods}/p?dryRun=All"), ""),
+        "application/merge-patch+json",
+        r#"{"metadata":{"labels":{"x":"y"}}}"#,
+    ));
+    assert_eq!(r.value()["metadata"]["labels"]["x"], "y");
+    assert_eq!(
+        r.value()["metadata"]["resourceVersion"],
+        made["metadata"]["resourceVersion"]
+    );
+    let r = c.kube_api(&req("DELETE", &format!("{pods}/p?dryRun=All"), ""));
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        c.kube_api(&req("GET", &format!("{pods}/p"), "")).value(),
+        made
+    );
+    let r = c.kube_api(&req("DELETE", &format!("{pods}/p?dryRun=Some"), ""));
+    assert_eq!(r.status, 400);
+    assert_eq!(
+        c.kube_api(&req("GET", &format!("{pods}/p"), "")).value(),
+        made
+    );
+    assert!(c.state().meta.kube.rv > before);
 }
 
 #[test]

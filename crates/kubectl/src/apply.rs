@@ -163,16 +163,13 @@ fn field_validation(v: Option<&str>) -> Result<&'static str, String> {
     }
 }
 
-/// `--dry-run`'s value: `none`, `client` or `server`.
+/// `--dry-run`'s value, already read (see `run_api`): `none`, `client` or `server`.
 fn dry_run(v: Option<&str>) -> Result<&'static str, String> {
-    match v {
-        None | Some("none") | Some("false") => Ok("none"),
-        Some("client") | Some("true") => Ok("client"),
-        Some("server") => Ok("server"),
-        Some(other) => Err(format!(
-            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
-        )),
-    }
+    Ok(match v {
+        Some("client") => "client",
+        Some("server") => "server",
+        _ => "none",
+    })
 }
 
 fn suffix(dry: &str) -> &'static str {

@@ -1,9 +1,12 @@
 //! `kubectl create` with a generator: the object kubectl's generator builds (`namespace`,
-//! `deployment`, `serviceaccount`, `configmap`, `secret generic`), posted as kubectl posts
-//! it, with its messages and errors.
+//! `deployment`, `serviceaccount`, `configmap`, `secret generic|docker-registry|tls`, `job`
+//! (also `--from=cronjob/X`), `cronjob`, `role`, `clusterrole`, `rolebinding`,
+//! `clusterrolebinding`), printed with `--dry-run=client` or posted as kubectl posts it, with
+//! its messages and errors.
 
 use crate::Out;
 use crate::api::{Api, Failure};
+use crate::discovery::Discovery;
 use base64::Engine;
 use opsconsole_sim::lang::kubectl::Create;
 use serde_json::{Map, Value, json};
@@ -12,47 +15,196 @@ use std::path::Path;
 /// What a generator makes: the object, where it goes, and how kubectl names its kind.
 struct Made {
     object: Value,
-    /// `None`: cluster-scoped.
-    collection: fn(Option<&str>) -> String,
+    /// `/api/v1`, `/apis/apps/v1`.
+    base: &'static str,
+    plural: &'static str,
+    namespaced: bool,
     kind_name: &'static str,
     /// How the generator words the server's refusal (`None`: as the server's error).
     refused: Option<&'static str>,
 }
 
-type Generator = fn(&Create, &str) -> Result<Made, String>;
-
-/// Every generator, by each name kubectl takes for it.
-const GENERATORS: &[(&[&str], &str, Generator)] = &[
-    (&["namespace", "ns"], "namespace", namespace),
-    (&["deployment", "deploy"], "deployment", deployment),
-    (&["serviceaccount", "sa"], "serviceaccount", serviceaccount),
-    (&["configmap", "cm"], "configmap", configmap),
-    (&["secret generic"], "secret generic", secret_generic),
-];
-
-fn core(plural: &'static str) -> impl Fn(Option<&str>) -> String {
-    move |ns| match ns {
-        Some(ns) => format!("/api/v1/namespaces/{ns}/{plural}"),
-        None => format!("/api/v1/{plural}"),
+impl Made {
+    fn new(
+        object: Value,
+        base: &'static str,
+        plural: &'static str,
+        kind_name: &'static str,
+    ) -> Made {
+        Made {
+            object,
+            base,
+            plural,
+            namespaced: true,
+            kind_name,
+            refused: None,
+        }
+    }
+    fn refused(self, how: &'static str) -> Made {
+        Made {
+            refused: Some(how),
+            ..self
+        }
+    }
+    fn cluster_scoped(self) -> Made {
+        Made {
+            namespaced: false,
+            ..self
+        }
+    }
+    fn collection(&self, namespace: &str) -> String {
+        if self.namespaced {
+            format!("{}/namespaces/{namespace}/{}", self.base, self.plural)
+        } else {
+            format!("{}/{}", self.base, self.plural)
+        }
     }
 }
 
-fn namespace(_: &Create, name: &str) -> Result<Made, String> {
-    Ok(Made {
-        object: json!({"kind": "Namespace", "apiVersion": "v1", "metadata": {"name": name}, "spec": {}, "status": {}}),
-        collection: |_| "/api/v1/namespaces".into(),
-        kind_name: "namespace",
-        refused: None,
-    })
+/// What a generator reads: the command, the name, the namespace kubectl writes into the
+/// object (given with `-n`), and what it had to ask the server first.
+struct Gen<'a> {
+    c: &'a Create,
+    name: &'a str,
+    namespace: Option<&'a str>,
+    discovery: Option<&'a Discovery>,
+    /// `job --from`'s source object.
+    source: Option<&'a Value>,
 }
 
-fn serviceaccount(_: &Create, name: &str) -> Result<Made, String> {
-    Ok(Made {
-        object: json!({"kind": "ServiceAccount", "apiVersion": "v1", "metadata": {"name": name}}),
-        collection: |ns| core("serviceaccounts")(ns),
-        kind_name: "serviceaccount",
-        refused: Some("failed to create serviceaccount: "),
-    })
+impl Gen<'_> {
+    /// Metadata as Go's `ObjectMeta` writes it: `name`, `namespace`, `creationTimestamp`.
+    fn meta(&self, namespaced: bool) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert("name".into(), json!(self.name));
+        if let Some(ns) = self.namespace.filter(|_| namespaced) {
+            m.insert("namespace".into(), json!(ns));
+        }
+        m.insert("creationTimestamp".into(), Value::Null);
+        m
+    }
+    /// A flag's values, with comma-separated lists split (pflag's StringSlice).
+    fn slice(&self, flag: &str) -> Vec<String> {
+        self.c
+            .all(flag)
+            .iter()
+            .flat_map(|v| v.split(','))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+type Generator = fn(&Gen) -> Result<Made, String>;
+
+/// Every generator, by each name kubectl takes for it (the first is its command name).
+const GENERATORS: &[(&[&str], Generator)] = &[
+    (&["namespace", "ns"], namespace),
+    (&["deployment", "deploy"], deployment),
+    (&["serviceaccount", "sa"], serviceaccount),
+    (&["configmap", "cm"], configmap),
+    (&["secret generic"], secret_generic),
+    (&["secret docker-registry"], secret_docker),
+    (&["secret tls"], secret_tls),
+    (&["job"], job),
+    (&["cronjob", "cj"], cronjob),
+    (&["role"], role),
+    (&["clusterrole"], clusterrole),
+    (&["rolebinding"], rolebinding),
+    (&["clusterrolebinding"], clusterrolebinding),
+];
+
+const RBAC: &str = "/apis/rbac.authorization.k8s.io/v1";
+const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+
+/// An object's head: `kind`, `apiVersion`, `metadata`.
+fn head(kind: &str, api_version: &str, meta: Map<String, Value>) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("kind".into(), json!(kind));
+    o.insert("apiVersion".into(), json!(api_version));
+    o.insert("metadata".into(), Value::Object(meta));
+    o
+}
+
+fn namespace(g: &Gen) -> Result<Made, String> {
+    let mut o = head("Namespace", "v1", g.meta(false));
+    o.insert("spec".into(), json!({}));
+    o.insert("status".into(), json!({}));
+    Ok(Made::new(Value::Object(o), "/api/v1", "namespaces", "namespace").cluster_scoped())
+}
+
+fn serviceaccount(g: &Gen) -> Result<Made, String> {
+    let o = head("ServiceAccount", "v1", g.meta(true));
+    Ok(Made::new(
+        Value::Object(o),
+        "/api/v1",
+        "serviceaccounts",
+        "serviceaccount",
+    )
+    .refused("failed to create serviceaccount: "))
+}
+
+/// A container as Go's struct orders it: name, image, command, ports, resources.
+fn container(name: &str, image: &str, command: &[String], port: Option<i64>) -> Value {
+    let mut c = Map::new();
+    c.insert("name".into(), json!(name));
+    c.insert("image".into(), json!(image));
+    if !command.is_empty() {
+        c.insert("command".into(), json!(command));
+    }
+    if let Some(p) = port {
+        c.insert("ports".into(), json!([{"containerPort": p}]));
+    }
+    c.insert("resources".into(), json!({}));
+    Value::Object(c)
+}
+
+fn deployment(g: &Gen) -> Result<Made, String> {
+    let c = g.c;
+    if c.images.is_empty() {
+        return Err("error: required flag(s) \"image\" not set".into());
+    }
+    if c.images.len() > 1 && !c.command.is_empty() {
+        return Err("error: cannot specify multiple --image options and command".into());
+    }
+    let replicas: i64 = c
+        .replicas
+        .as_deref()
+        .map_or(Ok(1), str::parse)
+        .map_err(|_| "error: invalid replicas".to_string())?;
+    let port = c
+        .port
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok())
+        .filter(|p| *p >= 0);
+    let containers: Vec<Value> = c
+        .images
+        .iter()
+        .zip(container_names(&c.images))
+        .enumerate()
+        .map(|(i, (image, name))| container(&name, image, &c.command, port.filter(|_| i == 0)))
+        .collect();
+    let labels = json!({"app": g.name});
+    let mut meta = g.meta(true);
+    meta.insert("labels".into(), labels.clone());
+    let mut o = head("Deployment", "apps/v1", meta);
+    o.insert(
+        "spec".into(),
+        json!({
+            "replicas": replicas,
+            "selector": {"matchLabels": labels},
+            "template": {"metadata": {"creationTimestamp": null, "labels": labels}, "spec": {"containers": containers}},
+            "strategy": {}
+        }),
+    );
+    o.insert("status".into(), json!({}));
+    Ok(Made::new(
+        Value::Object(o),
+        "/apis/apps/v1",
+        "deployments",
+        "deployment.apps",
+    )
+    .refused("failed to create deployment: "))
 }
 
 /// A container's name from its image, as kubectl's generator picks it: the last path
@@ -89,54 +241,6 @@ fn random_suffix() -> String {
             ALPHABET[(n >> 33) as usize % ALPHABET.len()] as char
         })
         .collect()
-}
-
-fn deployment(c: &Create, name: &str) -> Result<Made, String> {
-    if c.images.is_empty() {
-        return Err("error: required flag(s) \"image\" not set".into());
-    }
-    if c.images.len() > 1 && !c.command.is_empty() {
-        return Err("error: cannot specify multiple --image options and command".into());
-    }
-    let replicas: i64 = c
-        .replicas
-        .as_deref()
-        .map_or(Ok(1), str::parse)
-        .map_err(|_| "error: invalid replicas".to_string())?;
-    let mut containers = Vec::new();
-    for (i, (image, name)) in c.images.iter().zip(container_names(&c.images)).enumerate() {
-        let mut ctr = json!({"name": name, "image": image, "resources": {}});
-        if let Some(p) = c.port.as_deref().and_then(|p| p.parse::<i64>().ok())
-            && i == 0
-            && p >= 0
-        {
-            ctr["ports"] = json!([{"containerPort": p}]);
-        }
-        if !c.command.is_empty() {
-            ctr["command"] = json!(c.command);
-        }
-        containers.push(ctr);
-    }
-    let labels = json!({"app": name});
-    Ok(Made {
-        object: json!({
-            "kind": "Deployment", "apiVersion": "apps/v1",
-            "metadata": {"name": name, "labels": labels},
-            "spec": {
-                "replicas": replicas,
-                "selector": {"matchLabels": labels},
-                "template": {"metadata": {"labels": labels}, "spec": {"containers": containers}},
-                "strategy": {}
-            },
-            "status": {}
-        }),
-        collection: |ns| match ns {
-            Some(ns) => format!("/apis/apps/v1/namespaces/{ns}/deployments"),
-            None => "/apis/apps/v1/deployments".into(),
-        },
-        kind_name: "deployment.apps",
-        refused: Some("failed to create deployment: "),
-    })
 }
 
 /// The keys and contents of `--from-literal`, `--from-file` and `--from-env-file`.
@@ -210,10 +314,10 @@ fn sources(c: &Create) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(out)
 }
 
-fn configmap(c: &Create, name: &str) -> Result<Made, String> {
+fn configmap(g: &Gen) -> Result<Made, String> {
     let mut data = Map::new();
     let mut binary = Map::new();
-    for (k, v) in sources(c)? {
+    for (k, v) in sources(g.c)? {
         match String::from_utf8(v) {
             Ok(s) => {
                 data.insert(k, json!(s));
@@ -224,45 +328,444 @@ fn configmap(c: &Create, name: &str) -> Result<Made, String> {
             }
         }
     }
-    let mut object = json!({"kind": "ConfigMap", "apiVersion": "v1", "metadata": {"name": name}});
+    let mut o = head("ConfigMap", "v1", g.meta(true));
     if !data.is_empty() {
-        object["data"] = Value::Object(data);
+        o.insert("data".into(), Value::Object(data));
     }
     if !binary.is_empty() {
-        object["binaryData"] = Value::Object(binary);
+        o.insert("binaryData".into(), Value::Object(binary));
     }
-    Ok(Made {
-        object,
-        collection: |ns| core("configmaps")(ns),
-        kind_name: "configmap",
-        refused: Some("failed to create configmap: "),
-    })
+    Ok(
+        Made::new(Value::Object(o), "/api/v1", "configmaps", "configmap")
+            .refused("failed to create configmap: "),
+    )
 }
 
-fn secret_generic(c: &Create, name: &str) -> Result<Made, String> {
-    let mut data = Map::new();
-    for (k, v) in sources(c)? {
-        data.insert(
-            k,
-            json!(base64::engine::general_purpose::STANDARD.encode(v)),
-        );
-    }
-    let mut object = json!({"kind": "Secret", "apiVersion": "v1", "metadata": {"name": name}});
+/// A Secret of `ty` holding `data` (values base64-encoded here).
+fn secret(g: &Gen, data: Vec<(String, Vec<u8>)>, ty: Option<&str>) -> Made {
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut o = head("Secret", "v1", g.meta(true));
     if !data.is_empty() {
-        object["data"] = Value::Object(data);
+        let data: Map<String, Value> = data
+            .into_iter()
+            .map(|(k, v)| (k, json!(engine.encode(v))))
+            .collect();
+        o.insert("data".into(), Value::Object(data));
     }
-    if let Some(t) = &c.secret_type {
-        object["type"] = json!(t);
+    if let Some(t) = ty {
+        o.insert("type".into(), json!(t));
     }
-    Ok(Made {
-        object,
-        collection: |ns| core("secrets")(ns),
-        kind_name: "secret",
-        refused: Some("failed to create secret "),
+    Made::new(Value::Object(o), "/api/v1", "secrets", "secret").refused("failed to create secret ")
+}
+
+fn secret_generic(g: &Gen) -> Result<Made, String> {
+    Ok(secret(g, sources(g.c)?, g.c.secret_type.as_deref()))
+}
+
+fn secret_docker(g: &Gen) -> Result<Made, String> {
+    let c = g.c;
+    let from_files = c.all("from-file");
+    if !from_files.is_empty() {
+        return Ok(secret(
+            g,
+            sources(c)?,
+            Some("kubernetes.io/dockerconfigjson"),
+        ));
+    }
+    let (Some(user), Some(password)) = (c.last("docker-username"), c.last("docker-password"))
+    else {
+        return Err("error: either --from-file or the combination of --docker-username, --docker-password and --docker-server is required".into());
+    };
+    let server = c
+        .last("docker-server")
+        .unwrap_or_else(|| "https://index.docker.io/v1/".into());
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut entry = Map::new();
+    entry.insert("username".into(), json!(user));
+    entry.insert("password".into(), json!(password));
+    if let Some(e) = c.last("docker-email").filter(|e| !e.is_empty()) {
+        entry.insert("email".into(), json!(e));
+    }
+    entry.insert(
+        "auth".into(),
+        json!(engine.encode(format!("{user}:{password}"))),
+    );
+    let mut auths = Map::new();
+    auths.insert(server, Value::Object(entry));
+    let config = serde_json::to_vec(&json!({"auths": auths})).unwrap_or_default();
+    Ok(secret(
+        g,
+        vec![(".dockerconfigjson".into(), config)],
+        Some("kubernetes.io/dockerconfigjson"),
+    ))
+}
+
+fn secret_tls(g: &Gen) -> Result<Made, String> {
+    let (Some(cert), Some(key)) = (g.c.last("cert"), g.c.last("key")) else {
+        return Err("error: key and cert must be specified".into());
+    };
+    let read = |p: &str, what: &str| {
+        let bytes = std::fs::read(p).map_err(|e| {
+            format!(
+                "error: Cannot read file {p}, open {p}: {}",
+                crate::go_io_error(&e)
+            )
+        })?;
+        // Go's `tls.X509KeyPair` first looks for PEM blocks.
+        if !String::from_utf8_lossy(&bytes).contains("-----BEGIN ") {
+            return Err(format!(
+                "error: tls: failed to find any PEM data in {what} input"
+            ));
+        }
+        Ok(bytes)
+    };
+    let data = vec![
+        ("tls.crt".into(), read(&cert, "certificate")?),
+        ("tls.key".into(), read(&key, "key")?),
+    ];
+    Ok(secret(g, data, Some("kubernetes.io/tls")))
+}
+
+/// A pod template of one container named after the object, with `restart`.
+fn pod_template(g: &Gen, image: &str, restart: &str) -> Value {
+    json!({
+        "metadata": {"creationTimestamp": null},
+        "spec": {
+            "containers": [container(g.name, image, &g.c.command, None)],
+            "restartPolicy": restart,
+        }
     })
 }
 
-pub async fn run(api: &Api, namespace: &str, c: &Create, out: &mut Out) -> i32 {
+fn job(g: &Gen) -> Result<Made, String> {
+    let c = g.c;
+    let image = c.last("image");
+    let from = c.last("from");
+    let made = |o: Map<String, Value>| {
+        Made::new(Value::Object(o), "/apis/batch/v1", "jobs", "job.batch")
+            .refused("failed to create job: ")
+    };
+    match (image, from) {
+        (Some(_), Some(_)) | (None, None) => {
+            Err("error: either --image or --from must be specified".into())
+        }
+        (Some(image), None) => {
+            let mut o = head("Job", "batch/v1", g.meta(true));
+            o.insert(
+                "spec".into(),
+                json!({"template": pod_template(g, &image, "Never")}),
+            );
+            o.insert("status".into(), json!({}));
+            Ok(made(o))
+        }
+        (None, Some(_)) if !c.command.is_empty() => {
+            Err("error: cannot specify --from and command".into())
+        }
+        (None, Some(_)) => {
+            // The CronJob's job template, owned by it and marked as started by hand.
+            let cj = g.source.ok_or("error: from must be an existing cronjob")?;
+            let template = &cj["spec"]["jobTemplate"];
+            let mut meta = g.meta(true);
+            if let Some(l) = template["metadata"].get("labels") {
+                meta.insert("labels".into(), l.clone());
+            }
+            let mut annotations = template["metadata"]
+                .get("annotations")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            annotations.insert("cronjob.kubernetes.io/instantiate".into(), json!("manual"));
+            meta.insert("annotations".into(), Value::Object(annotations));
+            meta.insert(
+                "ownerReferences".into(),
+                json!([{
+                    "apiVersion": "batch/v1",
+                    "kind": "CronJob",
+                    "name": cj["metadata"]["name"],
+                    "uid": cj["metadata"]["uid"],
+                    "controller": true
+                }]),
+            );
+            let mut o = head("Job", "batch/v1", meta);
+            o.insert("spec".into(), template["spec"].clone());
+            o.insert("status".into(), json!({}));
+            Ok(made(o))
+        }
+    }
+}
+
+fn cronjob(g: &Gen) -> Result<Made, String> {
+    let c = g.c;
+    let Some(image) = c.last("image") else {
+        return Err("error: required flag(s) \"image\" not set".into());
+    };
+    let Some(schedule) = c.last("schedule") else {
+        return Err("error: required flag(s) \"schedule\" not set".into());
+    };
+    let restart = c.last("restart").unwrap_or_else(|| "OnFailure".into());
+    let mut o = head("CronJob", "batch/v1", g.meta(true));
+    o.insert(
+        "spec".into(),
+        json!({
+            "schedule": schedule,
+            "jobTemplate": {
+                "metadata": {"name": g.name, "creationTimestamp": null},
+                "spec": {"template": pod_template(g, &image, &restart)}
+            }
+        }),
+    );
+    o.insert("status".into(), json!({}));
+    Ok(Made::new(
+        Value::Object(o),
+        "/apis/batch/v1",
+        "cronjobs",
+        "cronjob.batch",
+    )
+    .refused("failed to create cronjob: "))
+}
+
+/// The verbs kubectl knows (others are warned about, and kept).
+const VERBS: &[&str] = &[
+    "*",
+    "get",
+    "delete",
+    "list",
+    "create",
+    "update",
+    "patch",
+    "watch",
+    "proxy",
+    "deletecollection",
+    "use",
+    "bind",
+    "escalate",
+    "impersonate",
+];
+
+/// A role's rules as kubectl's generator groups them: one per API group (groups sorted),
+/// each with every verb and resource name given; then a rule for non-resource URLs.
+fn rules(g: &Gen, cluster: bool) -> Result<(Vec<Value>, Vec<String>), String> {
+    let verbs = g.slice("verb");
+    let resources = g.slice("resource");
+    let urls = if cluster {
+        g.slice("non-resource-url")
+    } else {
+        Vec::new()
+    };
+    if verbs.is_empty() {
+        return Err("error: at least one verb must be specified".into());
+    }
+    if resources.is_empty() && urls.is_empty() {
+        return Err("error: at least one resource must be specified".into());
+    }
+    if let Some(u) = urls.iter().find(|u| !u.starts_with('/')) {
+        let _ = u;
+        return Err("error: nonResourceURL should start with /".into());
+    }
+    let warnings: Vec<String> = verbs
+        .iter()
+        .filter(|v| !VERBS.contains(&v.as_str()))
+        .map(|v| format!("Warning: '{v}' is not a standard resource verb\n"))
+        .collect();
+    let mut by_group: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in &resources {
+        let (name, sub) = match r.split_once('/') {
+            Some((n, s)) => (n, Some(s)),
+            None => (r.as_str(), None),
+        };
+        let (plural, group) = if name == "*" {
+            ("*".to_string(), String::new())
+        } else {
+            let found = g
+                .discovery
+                .and_then(|d| d.resolve(name))
+                .and_then(|rs| rs.first().copied())
+                .ok_or_else(|| format!("the server doesn't have a resource type \"{name}\""))?;
+            (found.plural.clone(), found.group.clone())
+        };
+        let full = match sub {
+            Some(s) => format!("{plural}/{s}"),
+            None => plural,
+        };
+        let list = by_group.entry(group).or_default();
+        if !list.contains(&full) {
+            list.push(full);
+        }
+    }
+    let names = g.c.all("resource-name");
+    let mut out = Vec::new();
+    for (group, resources) in by_group {
+        let mut rule = Map::new();
+        rule.insert("verbs".into(), json!(verbs));
+        rule.insert("apiGroups".into(), json!([group]));
+        rule.insert("resources".into(), json!(resources));
+        if !names.is_empty() {
+            rule.insert("resourceNames".into(), json!(names));
+        }
+        out.push(Value::Object(rule));
+    }
+    if !urls.is_empty() {
+        out.push(json!({"verbs": verbs, "nonResourceURLs": urls}));
+    }
+    Ok((out, warnings))
+}
+
+fn role(g: &Gen) -> Result<Made, String> {
+    let (rules, _) = rules(g, false)?;
+    let mut o = head("Role", "rbac.authorization.k8s.io/v1", g.meta(true));
+    o.insert("rules".into(), json!(rules));
+    Ok(Made::new(
+        Value::Object(o),
+        RBAC,
+        "roles",
+        "role.rbac.authorization.k8s.io",
+    ))
+}
+
+fn clusterrole(g: &Gen) -> Result<Made, String> {
+    let mut o = head("ClusterRole", "rbac.authorization.k8s.io/v1", g.meta(false));
+    if let Some(rule) = g.c.last("aggregation-rule") {
+        let mut labels = Map::new();
+        for pair in rule.split(',') {
+            let Some((k, v)) = pair.split_once('=') else {
+                return Err(format!("error: invalid aggregation rule: {rule}"));
+            };
+            labels.insert(k.into(), json!(v));
+        }
+        o.insert(
+            "aggregationRule".into(),
+            json!({"clusterRoleSelectors": [{"matchLabels": labels}]}),
+        );
+        // `rules` has no omitempty in Go's struct.
+        o.insert("rules".into(), Value::Null);
+    } else {
+        let (rules, _) = rules(g, true)?;
+        o.insert("rules".into(), json!(rules));
+    }
+    Ok(Made::new(
+        Value::Object(o),
+        RBAC,
+        "clusterroles",
+        "clusterrole.rbac.authorization.k8s.io",
+    )
+    .cluster_scoped())
+}
+
+/// A binding's subjects (users, groups, then service accounts) and role reference.
+fn binding(g: &Gen, kind: &str, role_kind: &str, role: &str) -> Result<Map<String, Value>, String> {
+    let mut subjects = Vec::new();
+    for (flag, kind) in [("user", "User"), ("group", "Group")] {
+        for name in g.c.all(flag) {
+            subjects.push(json!({"kind": kind, "apiGroup": RBAC_GROUP, "name": name}));
+        }
+    }
+    for sa in g.c.all("serviceaccount") {
+        let Some((ns, name)) = sa
+            .split_once(':')
+            .filter(|(n, m)| !n.is_empty() && !m.is_empty())
+        else {
+            return Err("error: serviceaccount must be <namespace>:<name>".into());
+        };
+        subjects.push(json!({"kind": "ServiceAccount", "name": name, "namespace": ns}));
+    }
+    let mut o = head(
+        kind,
+        "rbac.authorization.k8s.io/v1",
+        g.meta(kind == "RoleBinding"),
+    );
+    if !subjects.is_empty() {
+        o.insert("subjects".into(), json!(subjects));
+    }
+    o.insert(
+        "roleRef".into(),
+        json!({"apiGroup": RBAC_GROUP, "kind": role_kind, "name": role}),
+    );
+    Ok(o)
+}
+
+fn rolebinding(g: &Gen) -> Result<Made, String> {
+    let (role_kind, role) = match (g.c.last("role"), g.c.last("clusterrole")) {
+        (Some(r), None) => ("Role", r),
+        (None, Some(r)) => ("ClusterRole", r),
+        _ => return Err("error: exactly one of clusterrole or role must be specified".into()),
+    };
+    let o = binding(g, "RoleBinding", role_kind, &role)?;
+    Ok(Made::new(
+        Value::Object(o),
+        RBAC,
+        "rolebindings",
+        "rolebinding.rbac.authorization.k8s.io",
+    ))
+}
+
+fn clusterrolebinding(g: &Gen) -> Result<Made, String> {
+    let Some(role) = g.c.last("clusterrole") else {
+        return Err("error: required flag(s) \"clusterrole\" not set".into());
+    };
+    let o = binding(g, "ClusterRoleBinding", "ClusterRole", &role)?;
+    Ok(Made::new(
+        Value::Object(o),
+        RBAC,
+        "clusterrolebindings",
+        "clusterrolebinding.rbac.authorization.k8s.io",
+    )
+    .cluster_scoped())
+}
+
+/// What a generator needs from the server before it runs: discovery for a role's
+/// resources, the source of `job --from`.
+async fn ask_first(
+    api: &Api,
+    namespace: &str,
+    canonical: &str,
+    c: &Create,
+) -> Result<(Option<Discovery>, Option<Value>), String> {
+    match canonical {
+        "role" | "clusterrole" if !c.all("resource").is_empty() => {
+            let d = Discovery::load(api).await.map_err(|e| e.to_string())?;
+            Ok((Some(d), None))
+        }
+        "job" if c.last("image").is_none() => {
+            let Some(from) = c.last("from") else {
+                return Ok((None, None));
+            };
+            let (kind, name) = from.split_once('/').unwrap_or(("", &from));
+            if !matches!(
+                kind,
+                "cronjob" | "cronjobs" | "cj" | "cronjob.batch" | "cronjobs.batch"
+            ) {
+                let d = Discovery::load(api).await.map_err(|e| e.to_string())?;
+                let Some(r) = d.resolve(kind).and_then(|rs| rs.first().copied()) else {
+                    return Err(format!(
+                        "error: the server doesn't have a resource type \"{kind}\""
+                    ));
+                };
+                // kubectl looks the object up before it refuses its kind.
+                api.get(
+                    &format!("{}/{name}", r.path(Some(namespace))),
+                    "application/json",
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                return Err(format!(
+                    "error: unknown object type *{}.{}",
+                    r.version, r.kind
+                ));
+            }
+            let cj = api
+                .get(
+                    &format!("/apis/batch/v1/namespaces/{namespace}/cronjobs/{name}"),
+                    "application/json",
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok((None, Some(cj)))
+        }
+        _ => Ok((None, None)),
+    }
+}
+
+pub async fn run(api: &Api, namespace: &str, enforce: bool, c: &Create, out: &mut Out) -> i32 {
     let fail = |out: &mut Out, e: &str| {
         out.eprint(&format!("{e}\n"));
         1
@@ -273,9 +776,9 @@ pub async fn run(api: &Api, namespace: &str, c: &Create, out: &mut Out) -> i32 {
             "error: must specify one of -f and -k\n\nSee 'kubectl create -h' for help and examples",
         );
     }
-    let Some((_, canonical, generator)) = GENERATORS
+    let Some((names, generator)) = GENERATORS
         .iter()
-        .find(|(n, _, _)| n.contains(&c.what.as_str()))
+        .find(|(n, _)| n.contains(&c.what.as_str()))
     else {
         return fail(
             out,
@@ -285,6 +788,7 @@ pub async fn run(api: &Api, namespace: &str, c: &Create, out: &mut Out) -> i32 {
             ),
         );
     };
+    let canonical = names[0];
     if c.args.len() != 1 {
         return fail(
             out,
@@ -294,25 +798,79 @@ pub async fn run(api: &Api, namespace: &str, c: &Create, out: &mut Out) -> i32 {
             ),
         );
     }
-    let name = &c.args[0];
-    let made = match generator(c, name) {
+    let format =
+        match crate::printer::parse(c.output.as_deref(), None, crate::printer::CHANGE_FORMATS) {
+            Ok(f) => f,
+            Err(e) => return fail(out, &e),
+        };
+    let (discovery, source) = match ask_first(api, namespace, canonical, c).await {
+        Ok(x) => x,
+        Err(e) => return fail(out, &e),
+    };
+    let g = Gen {
+        c,
+        name: &c.args[0],
+        namespace: enforce.then_some(namespace),
+        discovery: discovery.as_ref(),
+        source: source.as_ref(),
+    };
+    if matches!(canonical, "role" | "clusterrole")
+        && let Ok((_, warnings)) = rules(&g, canonical == "clusterrole")
+    {
+        out.eprint(&warnings.concat());
+    }
+    let made = match generator(&g) {
         Ok(m) => m,
         Err(e) => return fail(out, &e),
     };
-    let namespaced = made.kind_name != "namespace";
-    let url = (made.collection)(namespaced.then_some(namespace));
+    let slash = format!("{}/{}", made.kind_name, g.name);
+    let dry = c.dry_run.as_deref().unwrap_or("none");
+    if dry == "client" {
+        return match crate::printer::generated(&format, &slash, &made.object, "created (dry run)") {
+            Ok(t) => {
+                out.print(&t);
+                0
+            }
+            Err(e) => fail(out, &e),
+        };
+    }
+    let mut url = made.collection(namespace);
+    let mut query = Vec::new();
+    if let Some(m) = &c.field_manager {
+        query.push(format!("fieldManager={}", crate::api::enc(m)));
+    }
+    if dry == "server" {
+        query.push("dryRun=All".into());
+    }
+    if !query.is_empty() {
+        url = format!("{url}?{}", query.join("&"));
+    }
     let body = serde_json::to_vec(&made.object).unwrap_or_default();
     match api
         .call("POST", &url, "application/json", body, "application/json")
         .await
     {
-        Ok(_) => {
-            if c.output.as_deref() == Some("name") {
-                out.print(&format!("{}/{name}\n", made.kind_name));
-            } else {
-                out.print(&format!("{}/{name} created\n", made.kind_name));
+        Ok(mut answer) => {
+            // kubectl prints the answer as its Go type: a ClusterRole's `rules` is there
+            // even when null.
+            if let Some(o) = answer
+                .as_object_mut()
+                .filter(|_| canonical == "clusterrole")
+            {
+                o.entry("rules").or_insert(Value::Null);
             }
-            0
+            let message = if dry == "server" {
+                "created (server dry run)"
+            } else {
+                "created"
+            };
+            match crate::printer::changed(&format, &slash, &answer, message) {
+                Ok(t) => {
+                    out.print(&t);
+                    0
+                }
+                Err(e) => fail(out, &e),
+            }
         }
         Err(e) => match (made.refused, e) {
             (Some(how), Failure::Status { message, .. }) => {

@@ -71,7 +71,7 @@ impl Resource {
         self.plural == name
             || self.singular == name
             || self.kind.to_lowercase() == name
-            || (group.is_none() && self.short_names.iter().any(|s| s == name))
+            || self.short_names.iter().any(|s| s == name)
     }
 }
 

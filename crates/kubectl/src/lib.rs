@@ -142,7 +142,40 @@ pub async fn run_in_process(client: &kube::Client, cmd: &KubectlCmd, out: &mut O
     run_api(api::Api::new(client.clone()).into_in_process(), cmd, out).await
 }
 
+/// kubectl's `GetDryRunStrategy`: `--dry-run`'s value as `none`, `client` or `server`,
+/// with its deprecation warnings for the old forms.
+fn dry_run_strategy(v: Option<&str>, out: &mut Out) -> Result<&'static str, String> {
+    match v {
+        None | Some("none") | Some("false") => Ok("none"),
+        Some("client") => Ok("client"),
+        Some("unchanged") => {
+            out.eprint("W0000 00:00:00.000000       1 helpers.go:702] --dry-run is deprecated and can be replaced with --dry-run=client.\n");
+            Ok("client")
+        }
+        Some("true") => {
+            out.eprint("W0000 00:00:00.000000       1 helpers.go:716] --dry-run=true is deprecated (boolean value) and can be replaced with --dry-run=client.\n");
+            Ok("client")
+        }
+        Some("server") => Ok("server"),
+        Some(other) => Err(format!(
+            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
+}
+
 async fn run_api(api: api::Api, cmd: &KubectlCmd, out: &mut Out) -> i32 {
+    // `--dry-run` read once, for every command: `none`, `client` or `server` from here on.
+    let mut cmd = cmd.clone();
+    if let Some(d) = cmd.verb.dry_run_mut() {
+        match dry_run_strategy(d.as_deref(), out) {
+            Ok(s) => *d = (s != "none").then(|| s.to_string()),
+            Err(e) => {
+                out.eprint(&format!("{e}\n"));
+                return 1;
+            }
+        }
+    }
+    let cmd = &cmd;
     let namespace = cmd
         .globals
         .namespace
@@ -166,7 +199,7 @@ async fn run_verb(api: &api::Api, namespace: &str, cmd: &KubectlCmd, out: &mut O
         Verb::Create(c) if !c.filenames.is_empty() => {
             apply::create(api, namespace, enforce, c, out).await
         }
-        Verb::Create(c) => create::run(api, namespace, c, out).await,
+        Verb::Create(c) => create::run(api, namespace, enforce, c, out).await,
         Verb::Apply(a) => apply::apply(api, namespace, enforce, a, out).await,
         Verb::SetImage(s) => set::image(api, namespace, enforce, s, cmd, out).await,
         Verb::Rollout(r) => rollout::run(api, namespace, enforce, r, out).await,

@@ -10,6 +10,7 @@ pub use k8s_openapi::api::core::v1::{
     ConfigMap, Event as KubeEvent, Namespace, Node as KubeNode, Pod, Secret,
     Service as KubeService, ServiceAccount,
 };
+pub use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference, Time};
 
 /// The key of an object in its table: `namespace/name`, or `name` at cluster scope.
@@ -79,5 +80,9 @@ kube_records!(
     KubeEvent,
     ConfigMap,
     Secret,
-    ServiceAccount
+    ServiceAccount,
+    Role,
+    RoleBinding,
+    ClusterRole,
+    ClusterRoleBinding
 );

@@ -176,4 +176,8 @@ kinds! {
     KubeConfigMap: ConfigMap, kube_configmaps, "kube.configmaps", "configmap", index::none;
     KubeSecret: Secret, kube_secrets, "kube.secrets", "secret", index::none;
     KubeServiceAccount: ServiceAccount, kube_serviceaccounts, "kube.serviceaccounts", "serviceaccount", index::none;
+    KubeRole: Role, kube_roles, "kube.roles", "role", index::none;
+    KubeRoleBinding: RoleBinding, kube_rolebindings, "kube.rolebindings", "rolebinding", index::none;
+    KubeClusterRole: ClusterRole, kube_clusterroles, "kube.clusterroles", "clusterrole", index::none;
+    KubeClusterRoleBinding: ClusterRoleBinding, kube_clusterrolebindings, "kube.clusterrolebindings", "clusterrolebinding", index::none;
 }

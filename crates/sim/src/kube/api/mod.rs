@@ -12,6 +12,7 @@ pub mod exec;
 pub mod logs;
 pub mod patch;
 pub mod proto;
+mod rbac;
 pub mod registry;
 pub mod resources;
 pub mod select;

@@ -46,6 +46,8 @@ pub enum NameRule {
     Label,
     /// Services: a DNS-1035 label (starts with a letter).
     Dns1035,
+    /// RBAC objects: any path segment (`system:aggregate-to-view` is one).
+    PathSegment,
 }
 
 impl NameRule {
@@ -64,7 +66,19 @@ impl NameRule {
             };
             b.first().is_some_and(start) && b.last().is_some_and(end) && b.iter().all(inner)
         };
+        if let NameRule::PathSegment = self {
+            // apimachinery's `IsValidPathSegmentName`.
+            let why = match name {
+                "." | ".." => Some(format!("may not be '{name}'")),
+                _ => ["/", "%"]
+                    .iter()
+                    .find(|c| name.contains(*c))
+                    .map(|c| format!("may not contain '{c}'")),
+            };
+            return why.map(|w| format!("Invalid value: {name:?}: {w}"));
+        }
         let (ok, max, what) = match self {
+            NameRule::PathSegment => (true, usize::MAX, ""),
             NameRule::Subdomain => (
                 name.split('.').all(|l| label(l, false)),
                 253,

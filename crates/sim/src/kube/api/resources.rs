@@ -283,7 +283,45 @@ pub static RESOURCES: &[Resource] = &[
         &["ev"],
         &Typed::<KubeEvent>::OPS,
     ),
+    rbac("Role", "roles", "role", true, &Typed::<Role>::OPS),
+    rbac(
+        "RoleBinding",
+        "rolebindings",
+        "rolebinding",
+        true,
+        &Typed::<RoleBinding>::OPS,
+    ),
+    rbac(
+        "ClusterRole",
+        "clusterroles",
+        "clusterrole",
+        false,
+        &Typed::<ClusterRole>::OPS,
+    ),
+    rbac(
+        "ClusterRoleBinding",
+        "clusterrolebindings",
+        "clusterrolebinding",
+        false,
+        &Typed::<ClusterRoleBinding>::OPS,
+    ),
 ];
+
+/// An `rbac.authorization.k8s.io/v1` resource.
+const fn rbac(
+    kind: &'static str,
+    plural: &'static str,
+    singular: &'static str,
+    namespaced: bool,
+    ops: &'static dyn Ops,
+) -> Resource {
+    Resource {
+        group: "rbac.authorization.k8s.io",
+        namespaced,
+        categories: &[],
+        ..workload("", kind, plural, singular, &[], &[], ops)
+    }
+}
 
 /// The resource `plural` of a group version.
 pub fn find(group: &str, version: &str, plural: &str) -> Option<&'static Resource> {

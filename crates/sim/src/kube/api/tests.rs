@@ -719,3 +719,65 @@ fn lists_come_in_pages_with_continue_tokens() {
         r.value()
     );
 }
+
+#[test]
+fn rbac_objects_are_validated_as_the_real_server_validates_them() {
+    let mut c = cluster();
+    let roles = "/apis/rbac.authorization.k8s.io/v1/namespaces/default/roles";
+    let post = |c: &mut Cluster, path: &str, body: &str| {
+        c.kube_api(&with_body(req("POST", path, ""), "application/json", body))
+    };
+    let r = post(
+        &mut c,
+        roles,
+        r#"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"r"},"rules":[{"resources":["pods"]},{"verbs":["get"],"nonResourceURLs":["/x"]}]}"#,
+    );
+    assert_eq!(r.status, 422, "{:?}", r.value());
+    assert_eq!(
+        r.value()["message"],
+        "Role.rbac.authorization.k8s.io \"r\" is invalid: [rules[0].verbs: Required value: verbs must contain at least one value, rules[0].apiGroups: Required value: resource rules must supply at least one api group, rules[1].nonResourceURLs: Invalid value: []string{\"/x\"}: namespaced rules cannot apply to non-resource URLs]"
+    );
+    let role = r#"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"system:reader"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}"#;
+    assert_eq!(post(&mut c, roles, role).status, 201);
+    let bindings = "/apis/rbac.authorization.k8s.io/v1/namespaces/default/rolebindings";
+    let binding = r#"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"b"},"subjects":[{"kind":"User","name":"aliang"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"system:reader"}}"#;
+    let r = post(&mut c, bindings, binding);
+    assert_eq!(r.status, 201, "{:?}", r.value());
+    assert_eq!(
+        r.value()["subjects"][0]["apiGroup"],
+        "rbac.authorization.k8s.io"
+    );
+    let before = c
+        .kube_api(&req("GET", &format!("{bindings}/b"), ""))
+        .value();
+    let r = c.kube_api(&with_body(
+        req("PATCH", &format!("{bindings}/b"), ""),
+        "application/merge-patch+json",
+        r#"{"roleRef":{"name":"other"}}"#,
+    ));
+    assert_eq!(r.status, 422);
+    assert_eq!(
+        r.value()["message"],
+        "RoleBinding.rbac.authorization.k8s.io \"b\" is invalid: roleRef: Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"Role\", Name:\"other\"}: cannot change roleRef"
+    );
+    assert_eq!(
+        c.kube_api(&req("GET", &format!("{bindings}/b"), ""))
+            .value(),
+        before
+    );
+    let r = post(
+        &mut c,
+        "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+        r#"{"apiVersion":"rbac.authorization.k8s.io/v1","kind":"ClusterRoleBinding","metadata":{"name":"c"},"subjects":[{"kind":"ServiceAccount","name":"x"}],"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r"}}"#,
+    );
+    assert_eq!(r.status, 422);
+    let m = r.value()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        m.contains("roleRef.kind: Unsupported value: \"Role\": supported values: \"ClusterRole\""),
+        "{m}"
+    );
+    assert!(m.contains("subjects[0].namespace: Required value"), "{m}");
+}

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 mod config;
 mod more;
+mod rbac;
 
 /// A column of a Table.
 pub struct Column {

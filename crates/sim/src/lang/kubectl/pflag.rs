@@ -11,6 +11,8 @@ pub(super) struct Spec {
     pub(super) short: Option<char>,
     pub(super) value: bool,
     pub(super) int: bool,
+    /// The value a bare `--flag` has (pflag's `NoOptDefVal`), for a flag with a value.
+    pub(super) bare: Option<&'static str>,
 }
 
 pub(super) const fn flag(long: &'static str, short: Option<char>, value: bool) -> Spec {
@@ -19,6 +21,18 @@ pub(super) const fn flag(long: &'static str, short: Option<char>, value: bool) -
         short,
         value,
         int: false,
+        bare: None,
+    }
+}
+
+/// A flag with a value that may be given bare (`--dry-run` is `--dry-run=unchanged`).
+pub(super) const fn optional(long: &'static str, bare: &'static str) -> Spec {
+    Spec {
+        long,
+        short: None,
+        value: true,
+        int: false,
+        bare: Some(bare),
     }
 }
 
@@ -29,6 +43,7 @@ pub(super) const fn int(long: &'static str, short: Option<char>) -> Spec {
         short,
         value: true,
         int: true,
+        bare: None,
     }
 }
 
@@ -139,6 +154,7 @@ pub(super) fn pflags(
             };
             let v = match (spec.value, inline) {
                 (_, Some(v)) => v,
+                (true, None) if spec.bare.is_some() => spec.bare.unwrap_or_default().into(),
                 (true, None) if i < args.len() => {
                     i += 1;
                     args[i - 1].clone()

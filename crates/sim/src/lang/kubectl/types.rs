@@ -32,6 +32,22 @@ pub enum Verb {
     Other,
 }
 
+impl Verb {
+    /// The command's `--dry-run` value, for those that take one.
+    pub fn dry_run_mut(&mut self) -> Option<&mut Option<String>> {
+        match self {
+            Verb::Apply(x) => Some(&mut x.dry_run),
+            Verb::Create(x) => Some(&mut x.dry_run),
+            Verb::SetImage(x) => Some(&mut x.dry_run),
+            Verb::Rollout(x) => Some(&mut x.dry_run),
+            Verb::Run(x) => Some(&mut x.dry_run),
+            Verb::Node(x) => Some(&mut x.dry_run),
+            Verb::Taint(x) => Some(&mut x.dry_run),
+            _ => None,
+        }
+    }
+}
+
 /// `kubectl get`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Get {

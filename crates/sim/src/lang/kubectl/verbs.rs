@@ -5,7 +5,7 @@ use super::super::flags::ParseError;
 use super::Globals;
 use super::create::{CREATE_SPECS, GENERATOR_SPECS, GENERATORS, create_verb};
 use super::more::*;
-use super::pflag::{Parsed, Spec, check_ints, flag, globals, int, pflags};
+use super::pflag::{Parsed, Spec, check_ints, flag, globals, int, optional, pflags};
 use super::types::*;
 
 pub(super) const GET_SPECS: &[Spec] = &[
@@ -50,7 +50,7 @@ pub(super) const TARGET_SPECS: &[Spec] = &[
 /// The flags of commands that print the objects they change.
 pub(super) const PRINT_SPECS: &[Spec] = &[
     flag("output", Some('o'), true),
-    flag("dry-run", None, true),
+    optional("dry-run", "unchanged"),
     flag("show-managed-fields", None, false),
     flag("allow-missing-template-keys", None, false),
     flag("template", None, true),

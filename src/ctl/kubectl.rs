@@ -43,21 +43,6 @@ fn reachable(config: &opsconsole_kubectl::kube::Config) -> bool {
         .any(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_millis(300)).is_ok())
 }
 
-async fn config_from(
-    file: &Path,
-    context: Option<&String>,
-) -> Result<opsconsole_kubectl::kube::Config, String> {
-    let kc = opsconsole_kubectl::kube::config::Kubeconfig::read_from(file)
-        .map_err(|e| format!("error: {}: {e}", file.display()))?;
-    let opts = opsconsole_kubectl::kube::config::KubeConfigOptions {
-        context: context.cloned(),
-        ..Default::default()
-    };
-    opsconsole_kubectl::kube::Config::from_custom_kubeconfig(kc, &opts)
-        .await
-        .map_err(|e| format!("error: {e}"))
-}
-
 /// A sink that writes to this process's standard output and error as text is printed.
 fn terminal() -> opsconsole_kubectl::Sink {
     Box::new(|o: &[u8], e: &[u8]| {
@@ -116,10 +101,10 @@ async fn over_kubeconfig(
     mut out: Out,
 ) -> i32 {
     out.sink = Some(terminal());
-    let client = match opsconsole_kubectl::kube::Client::try_from(config) {
+    let client = match opsconsole_kubectl::connect::client(config, &cmd.globals) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{e}");
             return 1;
         }
     };
@@ -156,7 +141,8 @@ fn in_process(
     let code = rt.block_on(async {
         let mut last = std::time::Instant::now();
         let (tx, mut rx) = tokio::sync::mpsc::channel::<inprocess::Call>(16);
-        let client = inprocess::client(tx, namespace);
+        let verbosity = opsconsole_kubectl::verbose::level(cmd.globals.verbosity.as_deref());
+        let client = inprocess::client(tx, namespace, verbosity);
         let run = opsconsole_kubectl::run_in_process(&client, cmd, &mut out);
         tokio::pin!(run);
         let mut streams = inprocess::Streams::default();
@@ -242,14 +228,16 @@ pub fn run(
         let code = opsconsole_kubectl::run_config(cmd, &file, &shown, &mut out);
         return finish(out, code);
     }
+    // A kubeconfig or server named on the command line is used, reachable or not.
+    let explicit = given.is_some() || cmd.globals.server.is_some();
     if given.is_some() || file.exists() {
-        let config = rt.block_on(config_from(&file, cmd.globals.context.as_ref()));
+        let config = rt.block_on(opsconsole_kubectl::connect::config(&file, &cmd.globals));
         match config {
-            Ok(c) if given.is_some() || reachable(&c) => {
+            Ok(c) if explicit || reachable(&c) => {
                 return rt.block_on(over_kubeconfig(cmd, c, out));
             }
             Ok(_) => {}
-            Err(e) if given.is_some() => {
+            Err(e) if explicit => {
                 eprintln!("{e}");
                 return 1;
             }

@@ -468,3 +468,86 @@ fn ctl_kubectl_runs_in_process_when_nothing_serves_the_state() {
         (1, "error: no context exists with the name: \"nosuch\"\n")
     );
 }
+
+/// The global flags that are not about objects: `-v` logs each request as kubectl's klog
+/// does, `--server` names a server (one that is not there gets kubectl's words, and
+/// nothing falls back to the state in process), `--insecure-skip-tls-verify` and
+/// `--token` go over the kubeconfig, and a local flag shadows a global of its name.
+#[test]
+fn global_flags_reach_the_client_as_kubectl_reads_them() {
+    let s = Server::start_at("10");
+    let cwd = s.home.path();
+    let args = |a: &[&str]| a.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let r = ours(&s, &args(&["get", "ns", "default", "-v=6"]), cwd, None);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.out.starts_with("NAME"), "{r:?}");
+    let log: Vec<&str> = r.err.lines().collect();
+    assert!(
+        log[0].contains("loader.go:402] Config loaded from file:"),
+        "{log:?}"
+    );
+    assert!(
+        log.iter().any(|l| l.starts_with('I')
+            && l.contains("round_trippers.go:560] GET https://127.0.0.1:")
+            && l.contains("/api/v1/namespaces/default 200 OK in ")),
+        "{log:?}"
+    );
+    let r = ours(&s, &args(&["get", "ns", "-v=7"]), cwd, None);
+    assert!(
+        r.err.contains("round_trippers.go:480]     Accept: "),
+        "{r:?}"
+    );
+    let r = ours(
+        &s,
+        &args(&["get", "ns", "--server=https://127.0.0.1:1"]),
+        cwd,
+        None,
+    );
+    assert_eq!(
+        (r.code, r.err.as_str()),
+        (
+            1,
+            "The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?\n"
+        )
+    );
+    let r = ours(
+        &s,
+        &args(&[
+            "get",
+            "ns",
+            "default",
+            "-o",
+            "name",
+            "--insecure-skip-tls-verify",
+            "--as=aliang",
+            "--as-group=k8s",
+        ]),
+        cwd,
+        None,
+    );
+    assert_eq!(
+        (r.code, r.out.as_str()),
+        (0, "namespace/default\n"),
+        "{r:?}"
+    );
+    // `--user` here names the binding's subject, not a kubeconfig user.
+    let r = ours(
+        &s,
+        &args(&[
+            "create",
+            "rolebinding",
+            "rb",
+            "--clusterrole=view",
+            "--user=aliang",
+        ]),
+        cwd,
+        None,
+    );
+    assert_eq!(
+        (r.code, r.out.as_str()),
+        (0, "rolebinding.rbac.authorization.k8s.io/rb created\n"),
+        "{r:?}"
+    );
+    let r = ours(&s, &args(&["get", "ns", "--user=nobody"]), cwd, None);
+    assert_eq!(r.code, 1, "{r:?}");
+}

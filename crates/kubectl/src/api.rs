@@ -189,11 +189,7 @@ impl Api {
 
     /// Sends a request as it is: the response, its warnings kept.
     pub async fn send(&self, req: http::Request<Body>) -> Result<http::Response<Body>, Failure> {
-        let resp = self
-            .client
-            .send(req)
-            .await
-            .map_err(|e| Failure::Transport(format!("error: {e}")))?;
+        let resp = self.client.send(req).await.map_err(kube_failure)?;
         self.keep_warnings(resp.headers());
         Ok(resp)
     }
@@ -256,11 +252,7 @@ impl Api {
             .header(http::header::ACCEPT, "*/*")
             .body(Body::from(Vec::new()))
             .map_err(|e| Failure::Transport(format!("error: {e}")))?;
-        let resp = self
-            .client
-            .send(req)
-            .await
-            .map_err(|e| Failure::Transport(format!("error: {e}")))?;
+        let resp = self.client.send(req).await.map_err(kube_failure)?;
         let status = resp.status().as_u16();
         self.keep_warnings(resp.headers());
         let body = resp.into_body();
@@ -404,6 +396,16 @@ fn kube_failure(e: kube::Error) -> Failure {
             message: s.message.clone(),
             details: Value::Null,
         },
-        other => Failure::Transport(format!("error: {other}")),
+        other => {
+            // A server that cannot be reached is named as kubectl names it.
+            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&other);
+            while let Some(e) = source {
+                if let Some(u) = e.downcast_ref::<crate::verbose::Unreachable>() {
+                    return Failure::Transport(u.0.clone());
+                }
+                source = e.source();
+            }
+            Failure::Transport(format!("error: {other}"))
+        }
     }
 }

@@ -186,7 +186,11 @@ async fn forward(
 }
 
 /// A client whose requests arrive on `tx`'s receiver. Call it inside a tokio runtime.
-pub fn client(tx: mpsc::Sender<Call>, namespace: &str) -> kube::Client {
+pub fn client(tx: mpsc::Sender<Call>, namespace: &str, verbosity: u8) -> kube::Client {
     let svc = tower::service_fn(move |req: http::Request<Body>| forward(tx.clone(), req));
-    kube::Client::new(svc, namespace)
+    let layer = crate::verbose::Layer {
+        level: verbosity,
+        base: "in-process://opsconsole".into(),
+    };
+    kube::Client::new(tower::Layer::layer(&layer, svc), namespace)
 }

@@ -8,6 +8,7 @@ pub use kube;
 pub mod api;
 pub mod apply;
 mod config;
+pub mod connect;
 mod create;
 mod delete;
 mod describe;
@@ -33,6 +34,7 @@ pub mod table;
 pub mod tabwriter;
 pub mod target;
 pub mod validation;
+pub mod verbose;
 mod watch;
 pub mod yaml;
 

@@ -37,6 +37,15 @@ pub struct Globals {
     pub as_user: Option<String>,
     pub as_groups: Vec<String>,
     pub verbosity: Option<String>,
+    /// The kubeconfig's cluster and user to use instead of the context's.
+    pub cluster: Option<String>,
+    pub user: Option<String>,
+    /// The server's address, a bearer token, a CA file and no TLS verification, over
+    /// what the kubeconfig says.
+    pub server: Option<String>,
+    pub token: Option<String>,
+    pub certificate_authority: Option<String>,
+    pub insecure_skip_tls_verify: bool,
     /// The command line as `--record` writes it into `kubernetes.io/change-cause`.
     pub change_cause: String,
 }

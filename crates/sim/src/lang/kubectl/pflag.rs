@@ -228,7 +228,12 @@ pub(super) fn check_ints(p: &Parsed, command: &str) -> Result<(), ParseError> {
     Ok(())
 }
 
-pub(super) fn globals(p: &Parsed) -> Globals {
+/// The global flags given, except those the command defines for itself (`create
+/// rolebinding --user` names a subject, not the kubeconfig's user: pflag's local flag
+/// shadows the global one).
+pub(super) fn globals(p: &Parsed, own: &[&[Spec]]) -> Globals {
+    let shadowed = |long: &str| own.iter().flat_map(|s| s.iter()).any(|s| s.long == long);
+    let last = |long: &str| p.last(long).filter(|_| !shadowed(long));
     Globals {
         namespace: p.last("namespace"),
         context: p.last("context"),
@@ -236,6 +241,13 @@ pub(super) fn globals(p: &Parsed) -> Globals {
         as_user: p.last("as"),
         as_groups: p.all("as-group"),
         verbosity: p.last("v"),
+        cluster: last("cluster"),
+        user: last("user"),
+        server: last("server"),
+        token: last("token"),
+        certificate_authority: last("certificate-authority"),
+        insecure_skip_tls_verify: !shadowed("insecure-skip-tls-verify")
+            && p.on("insecure-skip-tls-verify"),
         change_cause: String::new(),
     }
 }

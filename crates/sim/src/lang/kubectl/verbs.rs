@@ -286,7 +286,7 @@ pub(super) fn typed(
     p.command = command.to_string();
     p.depth = depth;
     let rest: Vec<String> = p.words.iter().skip(depth).cloned().collect();
-    let mut g = globals(&p);
+    let mut g = globals(&p, &own);
     g.change_cause = change_cause(&p);
     Ok((g, build(&p, rest)))
 }

@@ -38,6 +38,10 @@ pub const MACROS: &[(&str, &str)] = &[
         "macros/logs-tour.macro",
         include_str!("../macros/logs-tour.macro"),
     ),
+    (
+        "macros/seed002-kubectl.macro",
+        include_str!("../macros/seed002-kubectl.macro"),
+    ),
 ];
 
 /// Screen size of the screenshots.

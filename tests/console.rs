@@ -560,3 +560,87 @@ async fn a_chatty_task_does_not_grow_the_buffer() {
     let s = until(&mut r, 5, "services", |s| s.contains("Services [1]")).await;
     assert!(s.contains("chatty"));
 }
+
+/// kubectl on the `:` line (bare verbs too), run by the console's cluster through its
+/// Kubernetes API, with completion of commands, resource types and object names.
+#[tokio::test(flavor = "current_thread")]
+async fn kubectl_on_the_command_line_against_the_built_in_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut r = runner(dir.path(), 30.0).await;
+    press(
+        &mut r,
+        ":kubectl create deployment web --image=nginx --replicas=2",
+    );
+    r.dispatch(Action::Key(enter()));
+    until(&mut r, 10, "created", |s| {
+        s.contains("deployment.apps/web created")
+    })
+    .await;
+    press(&mut r, ":rollout status deploy/web");
+    r.dispatch(Action::Key(enter()));
+    let s = until(&mut r, 20, "rolled out", |s| {
+        s.contains("deployment \"web\" successfully rolled out")
+    })
+    .await;
+    assert!(!s.contains("opsconsole does not run"), "{s}");
+    // A bare verb only kubectl has is kubectl's; its table opens in a viewer.
+    press(&mut r, ":get deploy -o wide");
+    r.dispatch(Action::Key(enter()));
+    let s = until(&mut r, 10, "the table", |s| s.contains("UP-TO-DATE")).await;
+    assert!(s.contains("web    2/2"), "{s}");
+    r.dispatch(Action::Key(esc()));
+    // Completion: the command, the type, then (once fetched) the object's name.
+    press(&mut r, ":rollo");
+    r.dispatch(Action::Key(Key::plain(Code::Tab)));
+    assert_eq!(
+        r.app.input.as_ref().unwrap().edit.text,
+        "rollout",
+        "and `rollouts`"
+    );
+    press(&mut r, " und");
+    r.dispatch(Action::Key(Key::plain(Code::Tab)));
+    assert_eq!(r.app.input.as_ref().unwrap().edit.text, "rollout undo ");
+    press(&mut r, "deploym");
+    r.dispatch(Action::Key(Key::plain(Code::Tab)));
+    assert_eq!(
+        r.app.input.as_ref().unwrap().edit.text,
+        "rollout undo deployments "
+    );
+    press(&mut r, "w");
+    r.dispatch(Action::Key(Key::plain(Code::Tab)));
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut none = futures::stream::pending().boxed();
+    while r
+        .app
+        .data
+        .kube_names
+        .get("deployments")
+        .is_none_or(|n| n.is_empty())
+    {
+        match tokio::time::timeout_at(deadline, r.next(&mut none)).await {
+            Ok(Some(Some(a))) => r.dispatch(a),
+            Ok(_) => {}
+            Err(_) => panic!("no names came: {:?}", r.app.data.kube_names),
+        }
+    }
+    r.dispatch(Action::Key(Key::plain(Code::Tab)));
+    assert_eq!(
+        r.app.input.as_ref().unwrap().edit.text,
+        "rollout undo deployments web "
+    );
+    r.dispatch(Action::Key(esc()));
+    // A command that would follow the cluster forever is for `ctl`.
+    press(&mut r, ":get pods -w");
+    r.dispatch(Action::Key(enter()));
+    until(&mut r, 10, "refused", |s| {
+        s.contains("follows the cluster until interrupted")
+    })
+    .await;
+    // kubectl's own errors come back as kubectl prints them.
+    press(&mut r, ":get pdos");
+    r.dispatch(Action::Key(enter()));
+    until(&mut r, 10, "the error", |s| {
+        s.contains("the server doesn't have a resource type \"pdos\"")
+    })
+    .await;
+}

@@ -91,9 +91,47 @@ pub fn candidates(before: &[&str], word: &str, d: &Data) -> Vec<String> {
     }
     match complete::next(before) {
         Next::Words(w) => w,
+        Next::Names(Names::Kube(_)) => kube_names_key(before)
+            .and_then(|k| d.kube_names.get(&k).cloned())
+            .unwrap_or_default(),
         Next::Names(n) => names(d, n),
         Next::Nothing => Vec::new(),
     }
+}
+
+/// When the word after `before` is a Kubernetes object's name: the words of the `kubectl
+/// get` that lists them (the type, and the line's namespace flags), which also key
+/// `Data::kube_names`.
+pub fn kube_names_key(before: &[&str]) -> Option<String> {
+    let Next::Names(Names::Kube(plural)) = complete::next(before) else {
+        return None;
+    };
+    let mut key = vec![plural.to_string()];
+    let mut words = before.iter();
+    while let Some(w) = words.next() {
+        match *w {
+            "-n" | "--namespace" => {
+                if let Some(ns) = words.next() {
+                    key.push(format!("--namespace={ns}"));
+                }
+            }
+            "-A" | "--all-namespaces" => key.push("-A".into()),
+            w if w.starts_with("--namespace=") => key.push(w.to_string()),
+            w if w.starts_with("-n") && w.len() > 2 => {
+                key.push(format!("--namespace={}", w[2..].trim_start_matches('=')))
+            }
+            _ => {}
+        }
+    }
+    Some(key.join(" "))
+}
+
+/// Object names from `kubectl get ... -o name` output (`pod/web-0` → `web-0`).
+pub fn names_from_output(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| l.rsplit_once('/').map(|(_, n)| n.to_string()))
+        .collect()
 }
 
 /// The names of the objects of a kind the console knows.
@@ -121,6 +159,8 @@ fn names(d: &Data, n: Names) -> Vec<String> {
             .values()
             .map(|n| n.name().to_string())
             .collect(),
+        // Looked up by the line's namespace in `candidates`.
+        Names::Kube(_) => Vec::new(),
         Names::Stacks => sorted(
             d.store
                 .workloads

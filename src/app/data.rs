@@ -23,6 +23,10 @@ pub struct Data {
     pub lost: Option<String>,
     /// A snapshot has arrived.
     pub loaded: bool,
+    /// Names of the Kubernetes cluster's objects for completing the `:` line, by what was
+    /// asked (`pods`, `pods -n kube-system`): fetched when first wanted while a line is
+    /// typed (the console's panes do not hold the Kubernetes cluster's objects yet).
+    pub kube_names: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Data {

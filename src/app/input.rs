@@ -1,14 +1,34 @@
 //! The bottom line (typing a command or a filter), pasting, and the mouse.
 
 use super::*;
-use crate::backend::{Invocation, LogTarget};
+use crate::backend::{Invocation, LogTarget, RunOpts};
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 
 impl App {
     // -----------------------------------------------------------------------
     // The bottom line
 
+    /// Asks the backend for the names `kubectl get KEY -o name` lists.
+    fn fetch_kube_names(&mut self, key: String, fx: &mut Vec<Effect>) {
+        let mut words: Vec<String> = vec!["kubectl".into(), "get".into()];
+        words.extend(key.split(' ').map(str::to_string));
+        words.extend(["-o".into(), "name".into()]);
+        let Ok(inv) = Invocation::new(&words) else {
+            return;
+        };
+        // Asked once per line: an empty answer until it comes.
+        self.data.kube_names.insert(key.clone(), Vec::new());
+        let id = self.request(Req::KubeNames(key));
+        fx.push(Effect::Run {
+            id,
+            inv,
+            opts: RunOpts::default(),
+        });
+    }
+
     pub(super) fn open_input(&mut self, kind: InputKind, text: &str) {
+        // Names fetched for an earlier line may be stale.
+        self.data.kube_names.clear();
         let saved_filter = self.panes.get(self.pane).filter().cloned();
         self.input = Some(Input {
             kind,
@@ -48,6 +68,13 @@ impl App {
                     let (before, word) = parts.split_at(parts.len() - 1);
                     let before: Vec<&str> =
                         before.iter().copied().filter(|w| !w.is_empty()).collect();
+                    // Kubernetes objects' names are fetched the first time they are wanted
+                    // on this line (a later Tab offers them).
+                    if let Some(key) = cmdline::kube_names_key(&before)
+                        && !self.data.kube_names.contains_key(&key)
+                    {
+                        self.fetch_kube_names(key, fx);
+                    }
                     let cands = cmdline::candidates(&before, word[0], &self.data);
                     input.completion = Completion::start(&input.edit, cands);
                     if let Some(c) = &input.completion
@@ -154,6 +181,15 @@ impl App {
             self.nav_command(nav, fx);
             return;
         }
+        // A verb only kubectl has is kubectl's (`:get pods`).
+        let words = match words.first() {
+            Some(w) if opsconsole_sim::lang::kubectl::vocab::is_own_verb(w) => {
+                std::iter::once("kubectl".to_string())
+                    .chain(words)
+                    .collect()
+            }
+            _ => words,
+        };
         // Following logs is what the logs pane is for.
         if let Ok(inv) = Invocation::new(&words)
             && let Some(t) = inv.cmd.follows_logs()

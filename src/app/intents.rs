@@ -180,6 +180,15 @@ impl App {
                     self.dirty = true;
                 }
             }
+            Req::KubeNames(key) => {
+                if let Reply::Ran(Ok(out)) = r
+                    && out.code == 0
+                {
+                    let names = cmdline::names_from_output(&out.stdout);
+                    self.data.kube_names.insert(key, names);
+                    self.dirty = true;
+                }
+            }
             Req::Cmd { line, show } => match r {
                 Reply::Ran(Ok(out)) => self.command_done(&line, show, out),
                 Reply::Ran(Err(e)) => self.set_status(Level::Error, e.message),

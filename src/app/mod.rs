@@ -184,6 +184,8 @@ enum Req {
     Stats,
     /// A request an overlay is waiting for.
     Overlay,
+    /// Names of Kubernetes objects for completion, under this key of `Data::kube_names`.
+    KubeNames(String),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -65,6 +65,10 @@ pub struct Runner<B: TermBackend> {
     inflight: usize,
 }
 
+/// How long [`Runner::sync`] gives a command to answer before it counts as waiting for
+/// simulated time (wall time; commands that do not wait answer within milliseconds).
+const WAITING_COMMAND: Duration = Duration::from_millis(300);
+
 impl<B: TermBackend> Runner<B> {
     pub fn new(app: App, backend: Arc<dyn Backend>, terminal: Terminal<B>) -> Runner<B> {
         let (tx, rx) = unbounded_channel();
@@ -134,7 +138,9 @@ impl<B: TermBackend> Runner<B> {
     /// Brings the screen exactly up to date with the built-in cluster (headless runs on
     /// simulated time): waits for every command sent to be answered, then sends one more
     /// (`version`) as a barrier: the cluster answers in order and sends what changed before
-    /// each answer, so once it is back everything before it has arrived.
+    /// each answer, so once it is back everything before it has arrived. A command that
+    /// waits for the cluster to change (`kubectl rollout status`) waits for simulated time,
+    /// which only the macro lets pass: one still unanswered after a moment is left to it.
     pub async fn sync(&mut self) -> std::io::Result<()> {
         loop {
             for _ in 0..4 {
@@ -142,8 +148,10 @@ impl<B: TermBackend> Runner<B> {
             }
             self.take_ready();
             if self.inflight > 0 {
-                if let Some(a) = self.rx.recv().await {
-                    self.dispatch(a);
+                match tokio::time::timeout(WAITING_COMMAND, self.rx.recv()).await {
+                    Ok(Some(a)) => self.dispatch(a),
+                    Ok(None) => {}
+                    Err(_) => break,
                 }
                 continue;
             }

@@ -193,11 +193,14 @@ fn in_process(
     finish(out, code)
 }
 
-/// Runs one kubectl command for the state in `dir`; `open` opens the state here when no
-/// server serves it.
+/// Runs one kubectl command for the state in `dir`: over a kubeconfig (one named, or the
+/// state's when its server answers), else through a console holding the state (`remote`,
+/// given what the command reads on its standard input; `None` when no console answers),
+/// else with the state opened here (`open`).
 pub fn run(
     cmd: &KubectlCmd,
     dir: &Path,
+    remote: impl FnOnce(Option<String>) -> Option<i32>,
     open: impl FnOnce() -> Result<(Store, Cluster), String>,
 ) -> i32 {
     let rt = match runtime() {
@@ -207,16 +210,14 @@ pub fn run(
             return 1;
         }
     };
-    let out = match new_out(cmd) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}");
-            return 1;
-        }
-    };
     let given = cmd.globals.kubeconfig.as_ref().map(PathBuf::from);
     let served = dir.join("kubeconfig");
     let file = given.clone().unwrap_or(served);
+    let out = |cmd: &KubectlCmd| {
+        new_out(cmd).map_err(|e| {
+            eprintln!("{e}");
+        })
+    };
     if matches!(cmd.verb, Verb::Config(_)) {
         // A local command: it edits the kubeconfig and asks no cluster.
         let shown = cmd
@@ -224,16 +225,18 @@ pub fn run(
             .kubeconfig
             .clone()
             .unwrap_or_else(|| file.display().to_string());
-        let mut out = out;
+        let Ok(mut out) = out(cmd) else { return 1 };
         let code = opsconsole_kubectl::run_config(cmd, &file, &shown, &mut out);
         return finish(out, code);
     }
-    // A kubeconfig or server named on the command line is used, reachable or not.
+    // A kubeconfig or server named on the command line is used, reachable or not; the
+    // state's own kubeconfig when its server answers.
     let explicit = given.is_some() || cmd.globals.server.is_some();
     if given.is_some() || file.exists() {
         let config = rt.block_on(opsconsole_kubectl::connect::config(&file, &cmd.globals));
         match config {
             Ok(c) if explicit || reachable(&c) => {
+                let Ok(out) = out(cmd) else { return 1 };
                 return rt.block_on(over_kubeconfig(cmd, c, out));
             }
             Ok(_) => {}
@@ -245,10 +248,30 @@ pub fn run(
         }
     }
     drop(rt);
+    // A console holding the state runs it (its clock runs with the wall's).
+    let stdin = match whole_stdin(cmd) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let stdin_taken = stdin.is_some();
+    if let Some(code) = remote(stdin.clone()) {
+        return code;
+    }
     // In process, the kubeconfig's namespace (`config set-context --current --namespace`)
     // still says where commands start.
     let namespace =
         opsconsole_kubectl::kubeconfig_namespace(&file).unwrap_or_else(|| "default".into());
+    let out = if stdin_taken {
+        let mut o = Out::default();
+        o.stdin = stdin;
+        o
+    } else {
+        let Ok(o) = out(cmd) else { return 1 };
+        o
+    };
     match open() {
         Ok((mut store, mut cl)) => in_process(cmd, &namespace, &mut store, &mut cl, out),
         Err(e) => {
@@ -256,4 +279,18 @@ pub fn run(
             1
         }
     }
+}
+
+/// What a command sent to a console reads on its standard input, read whole now: a
+/// manifest for `-f -`, or the input of `exec -i` when it is not a terminal.
+fn whole_stdin(cmd: &KubectlCmd) -> Result<Option<String>, String> {
+    let exec_input = matches!(&cmd.verb, Verb::Exec(e) if e.stdin)
+        && !std::io::IsTerminal::is_terminal(&std::io::stdin());
+    if !cmd.reads_stdin() && !exec_input {
+        return Ok(None);
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+        .map_err(|e| format!("error: cannot read standard input: {e}"))?;
+    Ok(Some(text))
 }

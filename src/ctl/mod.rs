@@ -126,7 +126,21 @@ pub fn run(opts: CtlOpts) -> i32 {
         }
     };
     if let Cmd::Kubectl(k) = &cmd {
-        return kubectl::run(k, &dir, || open_state(&dir, opts.seed, start));
+        let remote = |stdin: Option<String>| {
+            let req = RunReq {
+                words: opts.args.clone(),
+                opts: RunOpts {
+                    on: opts.on.clone(),
+                    confirmed: false,
+                },
+                cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+                env: std::env::vars().collect(),
+                wait: true,
+                stdin,
+            };
+            proto::run_blocking(&dir, req)
+        };
+        return kubectl::run(k, &dir, remote, || open_state(&dir, opts.seed, start));
     }
     // A console serving this state runs the command (its clock runs in real time); otherwise
     // open the state here. Busy means a process is about to serve it or is between commands.

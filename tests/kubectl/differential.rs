@@ -551,3 +551,88 @@ fn global_flags_reach_the_client_as_kubectl_reads_them() {
     let r = ours(&s, &args(&["get", "ns", "--user=nobody"]), cwd, None);
     assert_eq!(r.code, 1, "{r:?}");
 }
+
+/// `ctl kubectl` on a state a console (or `serve` without `--kube-api`) holds: the command
+/// goes to it over the state's socket and runs there, against its Kubernetes API, with
+/// the cluster's clock running with the wall's.
+#[test]
+fn ctl_kubectl_runs_in_the_console_that_holds_the_state() {
+    use std::io::BufRead;
+    let state = tempfile::tempdir().unwrap();
+    let mut child = Command::new(common::bin())
+        .arg("--state")
+        .arg(state.path())
+        .args([
+            "serve",
+            "--seed",
+            "1",
+            "--speed",
+            "20",
+            "--clock-start",
+            common::CLOCK_START,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    assert_eq!(lines.next().unwrap().unwrap(), "ready");
+    let run = |args: &[&str], stdin: Option<&[u8]>| {
+        let mut cmd = Command::new(common::bin());
+        cmd.arg("--state")
+            .arg(state.path())
+            .args(["ctl", "kubectl"])
+            .args(args)
+            .env_remove("KUBECONFIG");
+        let out = output(cmd, stdin);
+        common::Run {
+            out: String::from_utf8_lossy(&out.stdout).into_owned(),
+            err: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        }
+    };
+    let r = run(
+        &[
+            "create",
+            "deployment",
+            "web",
+            "--image=nginx",
+            "--replicas=2",
+        ],
+        None,
+    );
+    assert_eq!(
+        (r.code, r.out.as_str()),
+        (0, "deployment.apps/web created\n"),
+        "{r:?}"
+    );
+    let r = run(&["rollout", "status", "deploy/web", "--timeout=60s"], None);
+    assert!(
+        r.out
+            .ends_with("deployment \"web\" successfully rolled out\n"),
+        "{r:?}"
+    );
+    let r = run(
+        &["exec", "-i", "deploy/web", "--", "sh"],
+        Some(b"echo piped\n"),
+    );
+    assert_eq!((r.code, r.out.as_str()), (0, "piped\n"), "{r:?}");
+    let manifest = b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: notes}\ndata: {a: b}\n";
+    let r = run(&["apply", "-f", "-"], Some(manifest));
+    assert_eq!(r.out, "configmap/notes created\n", "{r:?}");
+    let r = run(
+        &[
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.status.readyReplicas}",
+        ],
+        None,
+    );
+    assert_eq!(r.out, "2", "{r:?}");
+    let _ = child.kill();
+    let _ = child.wait();
+    // The same state opened in process afterwards has all of it.
+    let r = run(&["get", "cm", "notes", "-o", "jsonpath={.data.a}"], None);
+    assert_eq!(r.out, "b", "{r:?}");
+}

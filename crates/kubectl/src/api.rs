@@ -121,6 +121,8 @@ pub struct Api {
     warnings: Warnings,
     /// The client talks to a cluster owned by this process (no socket).
     in_process: bool,
+    /// Its owner runs the cluster's clock with the wall's: polls wait on the wall clock.
+    wall_clock: bool,
 }
 
 /// The text of a `Warning: 299 - "text"` header.
@@ -139,6 +141,7 @@ impl Api {
             client,
             warnings: Warnings::default(),
             in_process: false,
+            wall_clock: false,
         }
     }
 
@@ -153,10 +156,17 @@ impl Api {
         self
     }
 
+    /// The same API, pausing on the wall clock even in process (the cluster's owner runs
+    /// its clock with the wall's).
+    pub fn with_wall_clock(mut self) -> Api {
+        self.wall_clock = true;
+        self
+    }
+
     /// Waits `d` before polling again: on the wall clock against a server; against a
     /// cluster this process owns, on the cluster's clock (see [`crate::inprocess::PAUSE`]).
     pub async fn pause(&self, d: std::time::Duration) {
-        if !self.in_process {
+        if !self.in_process || self.wall_clock {
             tokio::time::sleep(d).await;
             return;
         }

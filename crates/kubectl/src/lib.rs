@@ -144,6 +144,16 @@ pub async fn run_in_process(client: &kube::Client, cmd: &KubectlCmd, out: &mut O
     run_api(api::Api::new(client.clone()).into_in_process(), cmd, out).await
 }
 
+/// Runs one kubectl command against a cluster another thread of this process owns and
+/// runs with the wall clock (a console's): as [`run_in_process`], but a command that polls
+/// waits on the wall clock.
+pub async fn run_hosted(client: &kube::Client, cmd: &KubectlCmd, out: &mut Out) -> i32 {
+    let api = api::Api::new(client.clone())
+        .into_in_process()
+        .with_wall_clock();
+    run_api(api, cmd, out).await
+}
+
 /// kubectl's `GetDryRunStrategy`: `--dry-run`'s value as `none`, `client` or `server`,
 /// with its deprecation warnings for the old forms.
 fn dry_run_strategy(v: Option<&str>, out: &mut Out) -> Result<&'static str, String> {

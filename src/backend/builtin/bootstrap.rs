@@ -73,6 +73,7 @@ pub fn start(o: &Start) -> Result<Started, StartError> {
         host.load_demo();
     }
     let (tx, rx) = std::sync::mpsc::channel();
+    host.run_kubectl_with(tx.clone(), super::kubectl::spawn);
     let thread = std::thread::Builder::new()
         .name("opsconsole-cluster".into())
         .spawn(move || host.run(rx))

@@ -167,7 +167,20 @@ pub struct Host {
     last_bookmark: Instant,
     save_due: Option<Instant>,
     last_poll: Instant,
+    /// What runs the kubectl commands sent to this host, as clients of it (through this
+    /// sender of its own requests).
+    kubectl: Option<(std::sync::mpsc::Sender<Request>, KubectlRunner)>,
 }
+
+/// Starts a kubectl command as a client of a host: the host's request sender, the command,
+/// its standard input, its namespace, and where its output goes.
+pub type KubectlRunner = fn(
+    std::sync::mpsc::Sender<Request>,
+    opsconsole_sim::lang::kubectl::KubectlCmd,
+    Option<String>,
+    String,
+    UnboundedSender<RunMsg>,
+);
 
 impl Host {
     pub fn new(store: Store, cl: Cluster, speed: f64) -> Host {
@@ -184,7 +197,14 @@ impl Host {
             last_bookmark: Instant::now(),
             save_due: None,
             last_poll: Instant::now(),
+            kubectl: None,
         }
+    }
+
+    /// Lets this host run kubectl commands: `run` starts each, as a client talking to the
+    /// host through `me`, the sender of its requests.
+    pub fn run_kubectl_with(&mut self, me: std::sync::mpsc::Sender<Request>, run: KubectlRunner) {
+        self.kubectl = Some((me, run));
     }
 
     /// Adds the demo workloads without waiting for them (the console shows them come up).
@@ -408,6 +428,10 @@ impl Host {
                 return;
             }
         };
+        let cmd = match cmd {
+            Cmd::Kubectl(k) => return self.run_kubectl(*k, req, reply),
+            c => c,
+        };
         let mut out = Vec::new();
         let mut err = Vec::new();
         let confirmed = req.opts.confirmed;
@@ -457,6 +481,38 @@ impl Host {
                 let _ = reply.send(RunMsg::Exit(code));
             }
         }
+    }
+
+    /// Runs a kubectl command as a client of this host's API. One that follows the cluster
+    /// until interrupted (`get -w`, `logs -f`) is for a caller that can interrupt it (`ctl`).
+    fn run_kubectl(
+        &mut self,
+        cmd: opsconsole_sim::lang::kubectl::KubectlCmd,
+        req: RunReq,
+        reply: UnboundedSender<RunMsg>,
+    ) {
+        let refuse = |why: String| {
+            let _ = reply.send(RunMsg::Err(why));
+            let _ = reply.send(RunMsg::Exit(1));
+        };
+        let Some((me, start)) = self.kubectl.clone() else {
+            return refuse("opsconsole: kubectl cannot run here\n".into());
+        };
+        if cmd.follows() && !req.wait {
+            return refuse(format!(
+                "opsconsole: `kubectl {}` follows the cluster until interrupted: run it with `opsconsole ctl kubectl` (the console's panes follow the cluster already)\n",
+                cmd.command
+            ));
+        }
+        let kubeconfig = self
+            .store
+            .path()
+            .parent()
+            .map(|d| d.join("kubeconfig"))
+            .unwrap_or_default();
+        let namespace = opsconsole_kubectl::kubeconfig_namespace(&kubeconfig)
+            .unwrap_or_else(|| "default".into());
+        start(me, cmd, req.stdin, namespace, reply);
     }
 
     fn log_source(&self, target: &LogTarget) -> Result<LogSource, String> {

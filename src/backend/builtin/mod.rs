@@ -10,6 +10,7 @@ pub mod convert;
 pub mod daemon;
 pub mod host;
 pub mod kubeapi;
+mod kubectl;
 mod kubeexec;
 pub mod pki;
 pub mod proto;

@@ -14,6 +14,8 @@ pub enum Names {
     Volumes,
     Networks,
     Stacks,
+    /// Objects of the Kubernetes cluster, of this resource type (a plural).
+    Kube(&'static str),
 }
 
 /// What may come after `before` (the words typed so far, without `docker`).
@@ -37,11 +39,36 @@ pub fn verbs() -> Vec<String> {
             .map(|c| c.path.to_string()),
     );
     v.push("sim".into());
+    v.push("kubectl".into());
+    v.extend(
+        super::kubectl::vocab::commands()
+            .into_iter()
+            .filter(|c| super::kubectl::vocab::is_own_verb(c)),
+    );
     v
+}
+
+/// The words of a kubectl command line (without `kubectl`), if `before` is one: it starts
+/// with `kubectl`, or with a verb only kubectl has (`get`).
+fn kubectl_words<'a, 'b>(before: &'a [&'b str]) -> Option<&'a [&'b str]> {
+    match before.first() {
+        Some(&"kubectl") => Some(&before[1..]),
+        Some(w) if super::kubectl::vocab::is_own_verb(w) => Some(before),
+        _ => None,
+    }
 }
 
 /// The long flags of the command `before` names.
 pub fn flags(before: &[&str]) -> Vec<String> {
+    if let Some(k) = kubectl_words(before) {
+        let words: Vec<&str> = k.iter().copied().filter(|w| !w.starts_with('-')).collect();
+        let command = match words.as_slice() {
+            [g, sub, ..] if super::kubectl::vocab::is_group(g) => format!("{g} {sub}"),
+            [c, ..] => c.to_string(),
+            [] => String::new(),
+        };
+        return super::kubectl::vocab::flags(&command);
+    }
     let Some(first) = before.first() else {
         return Vec::new();
     };
@@ -55,10 +82,20 @@ pub fn flags(before: &[&str]) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// What comes after `before` (at least one word).
+/// What comes after `before` (the first words when it is empty).
 pub fn next(before: &[&str]) -> Next {
+    let Some(first) = before.first() else {
+        return Next::Words(verbs());
+    };
+    if let Some(k) = kubectl_words(before) {
+        return match super::kubectl::vocab::next(k) {
+            super::kubectl::vocab::Next::Words(w) => Next::Words(w),
+            super::kubectl::vocab::Next::Names(plural) => Next::Names(Names::Kube(plural)),
+            super::kubectl::vocab::Next::Nothing => Next::Nothing,
+        };
+    }
     let words = |w: &[&str]| Next::Words(w.iter().map(|s| s.to_string()).collect());
-    match (before[0], before.len()) {
+    match (*first, before.len()) {
         ("sim", 1) => words(SIM_VERBS),
         ("sim", 2) => match before[1] {
             "node" => words(&["down", "up", "add"]),

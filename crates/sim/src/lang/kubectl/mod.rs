@@ -9,6 +9,7 @@ mod more;
 mod pflag;
 mod types;
 mod verbs;
+pub mod vocab;
 
 use super::flags::ParseError;
 use create::generator;

@@ -21,6 +21,8 @@ struct Server {
     url: String,
     state: tempfile::TempDir,
     home: tempfile::TempDir,
+    /// `kubectl` here means `opsconsole ctl kubectl`, with no kubectl on the PATH.
+    ours: bool,
 }
 
 impl Drop for Server {
@@ -99,7 +101,16 @@ impl Server {
             url,
             state,
             home: tempfile::tempdir().unwrap(),
+            ours: false,
         }
+    }
+
+    /// The same, with every `kubectl` the test runs being `opsconsole ctl kubectl` (and no
+    /// kubectl to be found on the PATH).
+    fn start_ours(speed: &str) -> Server {
+        let mut s = Server::start_at(speed);
+        s.ours = true;
+        s
     }
 
     /// Runs kubectl with a fresh HOME (no cached discovery or dispatcher answer).
@@ -135,10 +146,23 @@ impl Server {
         cwd: &Path,
         stdin: Option<&[u8]>,
     ) -> common::Run {
-        let mut cmd = Command::new(bin);
+        let mut cmd = if self.ours && bin == Path::new(KUBECTL) {
+            let mut c = Command::new(common::bin());
+            c.arg("--state")
+                .arg(self.state.path())
+                .args(["ctl", "kubectl"]);
+            if kubeconfig != self.kubeconfig {
+                c.arg(format!("--kubeconfig={}", kubeconfig.display()));
+            }
+            c.env("PATH", self.home.path()).env_remove("KUBECONFIG");
+            c
+        } else {
+            let mut c = Command::new(bin);
+            c.env("KUBECONFIG", kubeconfig);
+            c
+        };
         cmd.args(args)
             .env("HOME", self.home.path())
-            .env("KUBECONFIG", kubeconfig)
             .current_dir(cwd);
         let out = differential::output(cmd, stdin);
         common::Run {
@@ -528,7 +552,15 @@ fn seed_002_replicaset_daemonset_jobs_and_cronjob_replay_with_real_kubectl() {
         return;
     }
     // Simulated time at ten times the clock: the CronJob's minutes pass in seconds.
-    let s = Server::start_at("10");
+    seed_002_replicaset_daemonset_jobs_and_cronjob(&Server::start_at("10"));
+}
+
+#[test]
+fn seed_002_replicaset_daemonset_jobs_and_cronjob_replay_with_ctl_kubectl_alone() {
+    seed_002_replicaset_daemonset_jobs_and_cronjob(&Server::start_ours("10"));
+}
+
+fn seed_002_replicaset_daemonset_jobs_and_cronjob(s: &Server) {
     // 002-10: a standalone ReplicaSet names its pods without a hash.
     let out = s.kubectl(&["apply", "-f", "rs-nginx.yml"]).ok();
     assert_eq!(out.trim(), "replicaset.apps/rs-nginx created");

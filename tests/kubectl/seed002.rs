@@ -134,8 +134,15 @@ fn seed_002_deployment_lesson_replays_with_real_kubectl() {
     if !kubectl_present() {
         return;
     }
-    let s = Server::start_at("10");
+    deployment_lesson(&Server::start_at("10"));
+}
 
+#[test]
+fn seed_002_deployment_lesson_replays_with_ctl_kubectl_alone() {
+    deployment_lesson(&Server::start_ours("10"));
+}
+
+fn deployment_lesson(s: &Server) {
     // 002-01: create, then the Deployment, its pod and its ReplicaSet.
     let r = s.kubectl(&["apply", "-f", "deployment-nginx.yml"]).ok();
     assert_eq!(r.trim(), "deployment.apps/deploy-nginx created");

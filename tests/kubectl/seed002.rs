@@ -157,7 +157,7 @@ fn deployment_lesson(s: &Server) {
         rows(&d, "deploy-nginx")[0][..4],
         ["deploy-nginx", "1/1", "1", "1"]
     );
-    let first = running(&s, 1).remove(0);
+    let first = running(s, 1).remove(0);
     let rev1 = hash(&first[0]).to_string();
     let rs = s.until(&["get", "rs"], |o| o.contains(" 1         1         1 "));
     assert_eq!(
@@ -195,44 +195,41 @@ fn deployment_lesson(s: &Server) {
     );
     assert_eq!(first[7..], ["<none>", "<none>"]);
     assert!(WORKERS.contains(&first[6].as_str()), "{wide}");
-    assert!(first[5].starts_with(&block(&s, &first[6])), "{wide}");
+    assert!(first[5].starts_with(&block(s, &first[6])), "{wide}");
 
     // 002-03: a deleted pod is replaced from the same ReplicaSet.
     let r = s.kubectl(&["delete", "pod", &first[0]]).ok();
     assert_eq!(r.trim(), format!("pod \"{}\" deleted", first[0]));
-    let second = running(&s, 1).remove(0);
+    let second = running(s, 1).remove(0);
     assert_ne!(second[0], first[0]);
     assert_eq!(hash(&second[0]), rev1);
-    assert!(second[5].starts_with(&block(&s, &second[6])));
+    assert!(second[5].starts_with(&block(s, &second[6])));
 
     // 002-04: the image and nginx's version, then two upgrades with --record.
     assert_eq!(
-        image_line(&s, &second[0]),
+        image_line(s, &second[0]),
         "    Image:          nginx:1.15-alpine"
     );
-    assert_eq!(
-        nginx_version(&s, &second[0]),
-        "nginx version: nginx/1.15.12"
-    );
-    set_image(&s, "1.16-alpine");
-    rollout_status(&s, 1);
-    let third = running(&s, 1).remove(0);
+    assert_eq!(nginx_version(s, &second[0]), "nginx version: nginx/1.15.12");
+    set_image(s, "1.16-alpine");
+    rollout_status(s, 1);
+    let third = running(s, 1).remove(0);
     let rev2 = hash(&third[0]).to_string();
     assert_ne!(rev2, rev1);
     assert_eq!(
-        image_line(&s, &third[0]),
+        image_line(s, &third[0]),
         "    Image:          nginx:1.16-alpine"
     );
-    assert_eq!(nginx_version(&s, &third[0]), "nginx version: nginx/1.16.1");
+    assert_eq!(nginx_version(s, &third[0]), "nginx version: nginx/1.16.1");
     let rs = s.kubectl(&["get", "rs"]).ok();
     let old = rows(&rs, &format!("deploy-nginx-{rev1}"));
     assert_eq!(old[0][1..4], ["0", "0", "0"], "{rs}");
-    set_image(&s, "1.17-alpine");
-    rollout_status(&s, 1);
+    set_image(s, "1.17-alpine");
+    rollout_status(s, 1);
 
     // 002-05: history with change-causes, revision 1's template, undo renumbering to 2,3,4.
     assert_eq!(
-        history(&s),
+        history(s),
         [
             ("1".into(), "<none>".into()),
             ("2".into(), cause("1.16-alpine")),
@@ -278,32 +275,32 @@ fn deployment_lesson(s: &Server) {
         ])
         .ok();
     assert_eq!(r.trim(), "deployment.apps/deploy-nginx rolled back");
-    rollout_status(&s, 1);
+    rollout_status(s, 1);
     assert_eq!(
-        history(&s),
+        history(s),
         [
             ("2".into(), cause("1.16-alpine")),
             ("3".into(), cause("1.17-alpine")),
             ("4".into(), "<none>".into()),
         ]
     );
-    let back = running(&s, 1).remove(0);
+    let back = running(s, 1).remove(0);
     assert_eq!(hash(&back[0]), rev1, "the revision-1 ReplicaSet is reused");
     assert_eq!(
-        image_line(&s, &back[0]),
+        image_line(s, &back[0]),
         "    Image:          nginx:1.15-alpine"
     );
-    assert_eq!(nginx_version(&s, &back[0]), "nginx version: nginx/1.15.12");
+    assert_eq!(nginx_version(s, &back[0]), "nginx version: nginx/1.15.12");
 
     // 002-06: two replicas, one per worker; then four, on the workers only.
-    scale(&s, 2);
-    let two = running(&s, 2);
+    scale(s, 2);
+    let two = running(s, 2);
     assert!(two.iter().any(|p| p[0] == back[0]), "{two:?}");
     let mut nodes: Vec<&str> = two.iter().map(|p| p[6].as_str()).collect();
     nodes.sort();
     assert_eq!(nodes, WORKERS);
-    scale(&s, 4);
-    let four = running(&s, 4);
+    scale(s, 4);
+    let four = running(s, 4);
     for p in &two {
         assert!(four.iter().any(|q| q[0] == p[0]), "{four:?}");
     }
@@ -313,19 +310,19 @@ fn deployment_lesson(s: &Server) {
     );
 
     // 002-07: back to one: the oldest pod stays.
-    scale(&s, 1);
-    let one = running(&s, 1);
+    scale(s, 1);
+    let one = running(s, 1);
     assert_eq!(one[0][0], back[0]);
 
     // 002-08: sixteen replicas, then a rolling update to 1.17 (revision 3's template: its
     // ReplicaSet is reused and becomes revision 5).
-    scale(&s, 16);
-    let sixteen = running(&s, 16);
+    scale(s, 16);
+    let sixteen = running(s, 16);
     assert!(sixteen.iter().all(|p| WORKERS.contains(&p[6].as_str())));
     assert!(sixteen.iter().all(|p| hash(&p[0]) == rev1));
-    set_image(&s, "1.17-alpine");
-    rollout_status(&s, 16);
-    let rolled = running(&s, 16);
+    set_image(s, "1.17-alpine");
+    rollout_status(s, 16);
+    let rolled = running(s, 16);
     let rev3 = hash(&rolled[0][0]).to_string();
     assert!(
         rolled
@@ -334,7 +331,7 @@ fn deployment_lesson(s: &Server) {
     );
     assert!(rolled.iter().all(|p| WORKERS.contains(&p[6].as_str())));
     assert_eq!(
-        history(&s),
+        history(s),
         [
             ("2".into(), cause("1.16-alpine")),
             ("4".into(), "<none>".into()),

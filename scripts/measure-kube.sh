@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Measures the built-in Kubernetes cluster with the real kubectl: `kubectl get pods -A` over
-# 10,000 pods (kubectl's wall time, and the server's), and how long a 10,000-replica
-# Deployment takes to be all Running (in wall time, at --speed 10). Prints the figures;
-# asserts nothing (benchmarks: `cargo bench --bench kube`).
+# Measures the built-in Kubernetes cluster with the real kubectl and with `opsconsole ctl
+# kubectl` side by side: `get pods -A` over 10,000 pods (wall time of each, and the
+# server's), how long a 10,000-replica Deployment takes to be all Running (in wall time, at
+# --speed 10), and `apply -f` of a 1,000-object manifest (created, then unchanged). Prints
+# the figures; asserts nothing (benchmarks: `cargo bench --bench kube`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -45,8 +46,29 @@ for i in 1 2 3; do
   n=$(kubectl get pods -A --no-headers | wc -l)
   e=$(date +%s.%N)
   echo "kubectl get pods -A: $n pods in $(echo "$e - $s" | bc) s wall"
+  s=$(date +%s.%N)
+  n=$("$bin" --state "$work/state" ctl kubectl get pods -A --no-headers | wc -l)
+  e=$(date +%s.%N)
+  echo "opsconsole ctl kubectl get pods -A: $n pods in $(echo "$e - $s" | bc) s wall"
 done
 s=$(date +%s.%N)
 kubectl get --raw '/api/v1/pods?limit=500' > /dev/null
 e=$(date +%s.%N)
 echo "one page of 500 (as JSON): $(echo "$e - $s" | bc) s wall"
+
+# A 1,000-object manifest: 500 ConfigMaps and 500 Services, in one file.
+for i in $(seq 500); do
+  printf -- '---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm-%s}\ndata: {k: v%s}\n' "$i" "$i"
+  printf -- '---\napiVersion: v1\nkind: Service\nmetadata: {name: svc-%s}\nspec: {selector: {app: a%s}, ports: [{port: 80}]}\n' "$i" "$i"
+done > "$work/many.yml"
+for who in kubectl opsconsole; do
+  ns="apply-$who"
+  kubectl create namespace "$ns" > /dev/null
+  run() {
+    if [ "$who" = kubectl ]; then kubectl -n "$ns" apply -f "$work/many.yml"; else "$bin" --state "$work/state" ctl kubectl -n "$ns" apply -f "$work/many.yml"; fi
+  }
+  s=$(date +%s.%N); n=$(run | grep -c created); e=$(date +%s.%N)
+  echo "$who apply -f (1,000 objects, $n created): $(echo "$e - $s" | bc) s wall"
+  s=$(date +%s.%N); n=$(run | grep -c unchanged); e=$(date +%s.%N)
+  echo "$who apply -f again ($n unchanged): $(echo "$e - $s" | bc) s wall"
+done

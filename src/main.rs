@@ -235,6 +235,9 @@ struct ServeFlags {
     /// Seconds to stay after the last client leaves
     #[arg(long, default_value_t = 2.0)]
     linger: f64,
+    /// With --kube-api: leave when unused all the same (consoles start it so)
+    #[arg(long, hide = true)]
+    while_used: bool,
 }
 
 fn serve(state: Option<PathBuf>, f: ServeFlags) -> i32 {
@@ -245,6 +248,7 @@ fn serve(state: Option<PathBuf>, f: ServeFlags) -> i32 {
         seed,
         clock_start,
         linger,
+        while_used,
     } = f;
     let dir = match ctl::state_dir(&state) {
         Ok(d) => d,
@@ -268,6 +272,7 @@ fn serve(state: Option<PathBuf>, f: ServeFlags) -> i32 {
         start,
         linger: Duration::from_secs_f64(linger.clamp(0.0, 3600.0)),
         kube_api,
+        while_used,
     })
 }
 

@@ -6,21 +6,13 @@ mod common;
 
 use common::watch::{run, running, watch_until};
 use futures::StreamExt;
-use opsconsole::backend::builtin::{Builtin, Hosting, Options};
+use opsconsole::backend::builtin::{Builtin, Options};
 use opsconsole::backend::view::{ObjRef, Phase, ResKind, Store};
 use opsconsole::backend::*;
-use opsconsole_sim::base::time::SimTime;
 use std::time::Duration;
 
 fn opts(dir: &std::path::Path, speed: f64) -> Options {
-    Options {
-        hosting: Hosting::InProcess,
-        dir: dir.to_path_buf(),
-        speed,
-        demo_if_new: false,
-        seed: 7,
-        start: SimTime::parse_rfc3339("2026-11-22T10:00:00Z").unwrap(),
-    }
+    common::watch::builtin_opts(dir, speed)
 }
 
 #[tokio::test(flavor = "current_thread")]

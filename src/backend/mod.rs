@@ -8,7 +8,9 @@
 pub mod builtin;
 pub mod convert;
 pub mod docker;
+pub mod kube;
 pub mod readonly;
+pub mod task;
 pub mod verb;
 pub mod view;
 
@@ -232,6 +234,11 @@ pub enum LogTarget {
     Service(String),
     /// One task (`docker service logs TASK`).
     Task(String),
+    /// A pod's containers (`kubectl logs POD [-c C]`): one, or all of them.
+    Pod {
+        pod: ObjRef,
+        container: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -105,6 +105,9 @@ fn line(words: &[&str]) -> Result<Line, String> {
 /// The command line `v` is on the backend `info` describes.
 pub fn render(v: &Verb, info: &BackendInfo) -> Result<Line, String> {
     use Verb::*;
+    if let Some(target) = v.target().filter(|t| t.kind.kube_type().is_some()) {
+        return kubectl(v, target);
+    }
     match v {
         Scale { target, replicas } => {
             line(&["service", "scale", &format!("{}={replicas}", target.name)])
@@ -145,6 +148,91 @@ pub fn render(v: &Verb, info: &BackendInfo) -> Result<Line, String> {
             let mut words = vec!["stack".to_string(), "deploy".into(), "-c".into()];
             words.extend(args.iter().cloned());
             Ok(Line { words, on: None })
+        }
+    }
+}
+
+impl Verb {
+    /// The object it changes, if one.
+    pub fn target(&self) -> Option<&ObjRef> {
+        use Verb::*;
+        match self {
+            Scale { target, .. }
+            | SetImage { target, .. }
+            | Rollback { target }
+            | Pause { target }
+            | Resume { target }
+            | Remove { target }
+            | SetAvailability { target, .. }
+            | Promote { target }
+            | Demote { target }
+            | LabelAdd { target, .. }
+            | LabelRm { target, .. }
+            | PowerDown { target }
+            | PowerUp { target }
+            | Exit { target, .. }
+            | Start { target }
+            | Stop { target }
+            | Restart { target } => Some(target),
+            CreateVolume { .. } | RemoveVolume { .. } | DeployStack { .. } => None,
+        }
+    }
+}
+
+/// kubectl's words for a verb on a Kubernetes object.
+fn kubectl(v: &Verb, target: &ObjRef) -> Result<Line, String> {
+    use Verb::*;
+    let ty = target.kind.kube_type().unwrap_or_default();
+    let obj = format!("{ty}/{}", target.name);
+    let mut words: Vec<String> = vec!["kubectl".into()];
+    let mut add = |ws: &[&str]| words.extend(ws.iter().map(|w| w.to_string()));
+    match v {
+        Scale { replicas, .. } => add(&["scale", &obj, &format!("--replicas={replicas}")]),
+        SetImage { image, .. } => add(&["set", "image", &obj, &format!("*={image}")]),
+        Rollback { .. } => add(&["rollout", "undo", &obj]),
+        Pause { .. } => add(&["rollout", "pause", &obj]),
+        Resume { .. } => add(&["rollout", "resume", &obj]),
+        Restart { .. } => add(&["rollout", "restart", &obj]),
+        Remove { .. } => add(&["delete", ty, &target.name]),
+        SetAvailability { to, .. } => match to {
+            Schedulable::Active => add(&["uncordon", &target.name]),
+            Schedulable::Pause => add(&["cordon", &target.name]),
+            Schedulable::Drain => add(&[
+                "drain",
+                &target.name,
+                "--ignore-daemonsets",
+                "--delete-emptydir-data",
+            ]),
+        },
+        LabelAdd { label, .. } => add(&["label", ty, &target.name, label]),
+        LabelRm { key, .. } => add(&["label", ty, &target.name, &format!("{key}-")]),
+        other => {
+            return Err(format!(
+                "a Kubernetes {} cannot be {}",
+                target.kind.noun(),
+                other.past_tense()
+            ));
+        }
+    }
+    if let Some(ns) = &target.ns {
+        words.push("-n".into());
+        words.push(ns.clone());
+    }
+    Ok(Line { words, on: None })
+}
+
+impl Verb {
+    /// What the verb does, for messages ("a pod cannot be promoted").
+    fn past_tense(&self) -> &'static str {
+        use Verb::*;
+        match self {
+            Promote { .. } => "promoted",
+            Demote { .. } => "demoted",
+            PowerDown { .. } | PowerUp { .. } => "powered down or up",
+            Exit { .. } => "stopped or crashed",
+            Start { .. } => "started",
+            Stop { .. } => "stopped",
+            _ => "changed so",
         }
     }
 }
@@ -208,5 +296,85 @@ impl Hole {
                     .map_err(|e| format!("cannot read that: {e}"))?,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::view::ResKind;
+
+    fn info() -> BackendInfo {
+        BackendInfo {
+            kind: crate::backend::BackendKind::Kubernetes,
+            endpoint: String::new(),
+            read_only: false,
+            simulated: true,
+            flavor: crate::backend::Flavor::Kube,
+            caps: Vec::new(),
+            creates: Vec::new(),
+        }
+    }
+
+    fn words(v: Verb) -> String {
+        render(&v, &info())
+            .map(|l| l.words.join(" "))
+            .unwrap_or_else(|e| e)
+    }
+
+    #[test]
+    fn kubernetes_objects_get_kubectl_words_in_their_namespace() {
+        let d = ObjRef {
+            kind: ResKind::Deployment,
+            ns: Some("shop".into()),
+            name: "web".into(),
+            uid: "u".into(),
+        };
+        let scale = Verb::Scale {
+            target: d.clone(),
+            replicas: "5".into(),
+        };
+        assert_eq!(
+            words(scale),
+            "kubectl scale deployment/web --replicas=5 -n shop"
+        );
+        let image = Verb::SetImage {
+            target: d.clone(),
+            image: "nginx:1.17".into(),
+        };
+        assert_eq!(
+            words(image),
+            "kubectl set image deployment/web *=nginx:1.17 -n shop"
+        );
+        assert_eq!(
+            words(Verb::Rollback { target: d.clone() }),
+            "kubectl rollout undo deployment/web -n shop"
+        );
+        assert_eq!(
+            words(Verb::Remove { target: d.clone() }),
+            "kubectl delete deployment web -n shop"
+        );
+        let node = ObjRef::new(ResKind::KubeNode, "192.168.122.13", "n");
+        let drain = Verb::SetAvailability {
+            target: node.clone(),
+            to: Schedulable::Drain,
+        };
+        assert_eq!(
+            words(drain),
+            "kubectl drain 192.168.122.13 --ignore-daemonsets --delete-emptydir-data"
+        );
+        let cordon = Verb::SetAvailability {
+            target: node.clone(),
+            to: Schedulable::Pause,
+        };
+        assert_eq!(words(cordon), "kubectl cordon 192.168.122.13");
+        assert_eq!(
+            words(Verb::Promote { target: node }),
+            "a Kubernetes node cannot be promoted"
+        );
+        // Each line parses as the kubectl command it is.
+        let l = render(&Verb::Restart { target: d }, &info()).unwrap();
+        let inv = crate::backend::Invocation::new(&l.words).unwrap();
+        assert!(inv.is_mutating());
     }
 }

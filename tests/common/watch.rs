@@ -5,6 +5,19 @@ use opsconsole::backend::view::Store;
 use opsconsole::backend::*;
 use std::time::Duration;
 
+/// A built-in cluster hosted in the test's process, seed 7, its clock at `speed`.
+pub fn builtin_opts(dir: &std::path::Path, speed: f64) -> opsconsole::backend::builtin::Options {
+    opsconsole::backend::builtin::Options {
+        hosting: opsconsole::backend::builtin::Hosting::InProcess,
+        dir: dir.to_path_buf(),
+        speed,
+        demo_if_new: false,
+        seed: 7,
+        start: opsconsole_sim::base::time::SimTime::parse_rfc3339("2026-11-22T10:00:00Z")
+            .unwrap_or_default(),
+    }
+}
+
 pub async fn run(b: &dyn Backend, line: &str) -> CmdOutput {
     b.run(Invocation::parse_line(line).unwrap(), RunOpts::default())
         .await

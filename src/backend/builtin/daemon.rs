@@ -4,7 +4,8 @@
 //! and exits (saving) shortly after its last client goes, or on SIGTERM, SIGHUP or SIGINT.
 //!
 //! With `--kube-api ADDR` it also serves the Kubernetes API ([`kubeapi`]) and stays until
-//! it is signalled.
+//! it is signalled — unless it was started for consoles (`--while-used`): then a connection
+//! to the Kubernetes API is a client too, and it leaves when the last one goes.
 //!
 //! On standard output it says `ready` once it listens (after `kube-api URL KUBECONFIG` when
 //! it serves the Kubernetes API), or `busy` (another process has the state) or
@@ -28,6 +29,8 @@ pub struct ServeOpts {
     pub linger: Duration,
     /// Serve the Kubernetes API on this address too (and stay until signalled).
     pub kube_api: Option<String>,
+    /// Leave when unused even while serving the Kubernetes API.
+    pub while_used: bool,
 }
 
 /// Exit status when another process has the state.
@@ -92,7 +95,7 @@ pub fn serve(o: ServeOpts) -> i32 {
             None => None,
         };
         say("ready");
-        wait_until_unneeded(&clients, o.linger, kube.is_some()).await;
+        wait_until_unneeded(&clients, o.linger, kube.is_some() && !o.while_used).await;
         if let Some(k) = kube {
             k.abort();
         }
@@ -125,7 +128,12 @@ async fn start_kube_api(
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let url = format!("https://{local}");
     let kubeconfig = pki::write_kubeconfig(dir, &url, &pki)?;
-    let task = tokio::spawn(kubeapi::serve(listener, cfg, started.tx.clone()));
+    let task = tokio::spawn(kubeapi::serve(
+        listener,
+        cfg,
+        started.tx.clone(),
+        started.clients.clone(),
+    ));
     Ok((task, format!("kube-api {url} {}", kubeconfig.display())))
 }
 

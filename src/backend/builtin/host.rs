@@ -399,6 +399,10 @@ impl Host {
 
     /// Serves a Kubernetes API request; a change is saved before it is acknowledged.
     fn kube(&mut self, req: &ApiRequest) -> ApiResponse {
+        if req.path == crate::backend::kube::CLOCK_PATH {
+            let clock = serde_json::to_value(self.clock.info()).unwrap_or_default();
+            return ApiResponse::json(200, &clock);
+        }
         let resp = self.cl.kube_api(req);
         if resp.status < 400
             && req.method != "GET"
@@ -534,6 +538,10 @@ impl Host {
                 .find_task(t)
                 .map(|t| service(t.service_id.clone(), Some(t.id.clone())))
                 .ok_or_else(|| format!("no such task: {t}")),
+            LogTarget::Pod { pod, .. } => Err(format!(
+                "pod {}: the built-in swarm has no pods (its Kubernetes cluster is a backend of its own)",
+                pod.name
+            )),
         }
     }
 

@@ -21,6 +21,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::convert::Infallible;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::Sender;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -62,7 +63,14 @@ pub fn tls_config(pki: &Pki) -> Result<rustls::ServerConfig, String> {
 }
 
 /// Serves the API on `listener` until the task is aborted.
-pub async fn serve(listener: TcpListener, cfg: rustls::ServerConfig, tx: Sender<Request>) {
+/// Accepts connections until the task is dropped; `clients` counts them (a server started
+/// for consoles leaves when none are left).
+pub async fn serve(
+    listener: TcpListener,
+    cfg: rustls::ServerConfig,
+    tx: Sender<Request>,
+    clients: Arc<super::proto::Clients>,
+) {
     let acceptor = TlsAcceptor::from(Arc::new(cfg));
     let server = listener
         .local_addr()
@@ -73,7 +81,11 @@ pub async fn serve(listener: TcpListener, cfg: rustls::ServerConfig, tx: Sender<
             continue;
         };
         let (acceptor, tx, server) = (acceptor.clone(), tx.clone(), server.clone());
+        let clients = clients.clone();
+        clients.open.fetch_add(1, Ordering::SeqCst);
+        clients.ever.fetch_add(1, Ordering::SeqCst);
         tokio::spawn(async move {
+            let _counted = Counted(clients);
             let Ok(tls) = acceptor.accept(tcp).await else {
                 return;
             };
@@ -91,6 +103,15 @@ pub async fn serve(listener: TcpListener, cfg: rustls::ServerConfig, tx: Sender<
                 .with_upgrades()
                 .await;
         });
+    }
+}
+
+/// A connection counted among the clients while it lives.
+struct Counted(Arc<super::proto::Clients>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

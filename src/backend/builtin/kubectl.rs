@@ -46,18 +46,19 @@ pub fn spawn(
     }
 }
 
-async fn run(
+/// A `kube::Client` whose requests go to the host as served ones would (their answers —
+/// a stream's rest, an exec's process — come back to the client), and the task that carries
+/// them: it must be polled for the client to get answers.
+pub fn bridge(
     host: Sender<Request>,
-    cmd: KubectlCmd,
-    stdin: Option<String>,
-    namespace: String,
-    reply: UnboundedSender<RunMsg>,
+    namespace: &str,
+    verbosity: u8,
+) -> (
+    kube::Client,
+    impl std::future::Future<Output = ()> + Send + 'static,
 ) {
     let (tx, mut calls) = tokio::sync::mpsc::channel::<inprocess::Call>(16);
-    let verbosity = opsconsole_kubectl::verbose::level(cmd.globals.verbosity.as_deref());
-    let client = inprocess::client(tx, &namespace, verbosity);
-    // Each request goes to the host as a served one would; its answer (a stream's rest, an
-    // exec's process) comes back to the client.
+    let client = inprocess::client(tx, namespace, verbosity);
     let bridge = async move {
         while let Some((req, answer)) = calls.recv().await {
             let (rtx, rrx) = tokio::sync::oneshot::channel::<KubeReply>();
@@ -81,6 +82,18 @@ async fn run(
             });
         }
     };
+    (client, bridge)
+}
+
+async fn run(
+    host: Sender<Request>,
+    cmd: KubectlCmd,
+    stdin: Option<String>,
+    namespace: String,
+    reply: UnboundedSender<RunMsg>,
+) {
+    let verbosity = opsconsole_kubectl::verbose::level(cmd.globals.verbosity.as_deref());
+    let (client, bridge) = bridge(host, &namespace, verbosity);
     let sink_reply = reply.clone();
     let mut out = Out::default();
     out.stdin = stdin;

@@ -128,6 +128,58 @@ impl Builtin {
         }
     }
 
+    /// The built-in Kubernetes cluster as a Kubernetes backend: the same client code as for
+    /// any cluster, over the host's API handler when this process hosts the cluster, else
+    /// over HTTPS to the serving process's Kubernetes API (the state's kubeconfig).
+    pub async fn kube(&self) -> Result<crate::backend::kube::Kube, BackendError> {
+        use crate::backend::kube::{Kube, Reach, Target};
+        let dir = &self.shared.opts.dir;
+        let endpoint = format!("built-in Kubernetes · {}", dir.display());
+        match self.link().await? {
+            Link::Local(tx) => {
+                let (client, bridge) = kubectl::bridge(tx, "default", 0);
+                tokio::spawn(bridge);
+                Ok(Kube::new(
+                    client,
+                    Target {
+                        endpoint,
+                        namespace: None,
+                        simulated: true,
+                        reach: Reach::Hosted,
+                    },
+                ))
+            }
+            Link::Remote(_) => {
+                let file = dir.join("kubeconfig");
+                let no_api = |why: String| {
+                    BackendError::unavailable(format!(
+                        "the server of {} does not serve its Kubernetes API ({why}): stop it, or run `opsconsole serve --kube-api 127.0.0.1:0 --state {}`",
+                        dir.display(),
+                        dir.display()
+                    ))
+                };
+                if !file.exists() {
+                    return Err(no_api(format!("no {}", file.display())));
+                }
+                let g = opsconsole_sim::lang::kubectl::Globals::default();
+                let config = opsconsole_kubectl::connect::config(&file, &g)
+                    .await
+                    .map_err(no_api)?;
+                let server = config.cluster_url.to_string();
+                let client = opsconsole_kubectl::connect::client(config, &g).map_err(no_api)?;
+                Ok(Kube::new(
+                    client,
+                    Target {
+                        endpoint: format!("{endpoint} · {}", server.trim_end_matches('/')),
+                        namespace: None,
+                        simulated: true,
+                        reach: Reach::Served,
+                    },
+                ))
+            }
+        }
+    }
+
     /// Whether this process hosts the cluster.
     pub fn is_host(&self) -> bool {
         self.shared.host.get().is_some()
@@ -239,7 +291,12 @@ impl Builtin {
             .arg("--seed")
             .arg(o.seed.to_string())
             .arg("--clock-start")
-            .arg(o.start.rfc3339());
+            .arg(o.start.rfc3339())
+            // Its Kubernetes API too, for the console's Kubernetes backend and kubectl
+            // (the state's kubeconfig says where).
+            .arg("--kube-api")
+            .arg("127.0.0.1:0")
+            .arg("--while-used");
         if o.demo_if_new {
             cmd.arg("--demo-if-new");
         }
@@ -258,7 +315,15 @@ impl Builtin {
             return Err(BackendError::failed("the cluster server has no output"));
         };
         let mut lines = tokio::io::BufReader::new(out).lines();
-        let first = tokio::time::timeout(Duration::from_secs(60), lines.next_line()).await;
+        let first = tokio::time::timeout(Duration::from_secs(60), async {
+            loop {
+                match lines.next_line().await {
+                    Ok(Some(l)) if l.starts_with("kube-api ") => continue,
+                    other => return other,
+                }
+            }
+        })
+        .await;
         // Reap it whenever it ends.
         tokio::spawn(async move {
             let _ = child.wait().await;

@@ -3,4 +3,5 @@
 //! one set of functions makes the views from them, so both show the same columns the same
 //! way.
 
+pub mod kube;
 pub mod swarm;

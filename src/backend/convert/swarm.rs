@@ -113,6 +113,7 @@ pub fn host(kind: ResKind, f: NodeFacts, u: Usage, caps: Caps) -> HostView {
         reserved_memory: u.reserved_memory,
         tasks: u.tasks,
         engine_up: f.engine_up,
+        kube: None,
     }
 }
 
@@ -224,6 +225,7 @@ pub fn workload(
         rollout,
         update_config: f.update_config,
         rollback_config: f.rollback_config,
+        kube: None,
     };
     (w, revisions)
 }
@@ -335,6 +337,7 @@ pub fn replica(f: TaskFacts, caps: Caps) -> ReplicaView {
         exit_code: f.exit_code.filter(|_| phase.ended()),
         container_id: f.container_id,
         ports: f.ports,
+        kube: None,
     }
 }
 

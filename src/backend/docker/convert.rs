@@ -489,6 +489,7 @@ fn container_tasks(raw: &Raw) -> Vec<ReplicaView> {
                 exit_code,
                 container_id: Some(s(c, "/Id").to_string()),
                 ports,
+                kube: None,
             }
         })
         .collect()

@@ -138,6 +138,16 @@ pub async fn stream(c: bollard::Docker, req: LogRequest, swarm: bool, tx: Sender
         LogTarget::Service(s) => (Box::pin(c.service_logs(s, Some(opts))), s.clone()),
         LogTarget::Task(t) if swarm => (Box::pin(c.task_logs(t, Some(opts))), String::new()),
         LogTarget::Task(t) => (Box::pin(c.logs(t, Some(opts))), String::new()),
+        LogTarget::Pod { pod, .. } => {
+            let _ = tx
+                .send(LogEvent::Error(format!(
+                    "pod {}: a Docker engine has no pods",
+                    pod.name
+                )))
+                .await;
+            let _ = tx.send(LogEvent::End).await;
+            return;
+        }
     };
     let labelled = matches!(req.target, LogTarget::Service(_));
     let mut source = source;

@@ -296,31 +296,25 @@ impl Backend for Docker {
     fn watch(&self) -> BoxStream<'static, WatchEvent> {
         let shared = self.shared.clone();
         spawn_stream(16, move |tx| async move {
-            let mut backoff = Duration::from_millis(250);
-            loop {
-                let mut connected = false;
-                match shared.session(&tx, &mut connected).await {
-                    Ok(()) => return,
-                    Err(e) => {
-                        if connected {
-                            backoff = Duration::from_millis(250);
-                        }
-                        let msg = if e.starts_with("Docker at ") {
-                            format!("{e} — retrying")
-                        } else {
-                            format!("Docker at {}: {e} — retrying", shared.endpoint.host)
-                        };
-                        if tx.send(WatchEvent::Lost(msg)).await.is_err() {
-                            return;
-                        }
-                    }
+            let host = shared.endpoint.host.clone();
+            let lost = move |e: String| {
+                if e.starts_with("Docker at ") {
+                    format!("{e} — retrying")
+                } else {
+                    format!("Docker at {host}: {e} — retrying")
                 }
-                tokio::select! {
-                    _ = tokio::time::sleep(backoff) => {}
-                    _ = tx.closed() => return,
+            };
+            let session = move |tx: mpsc::Sender<WatchEvent>| {
+                let shared = shared.clone();
+                async move {
+                    let mut connected = false;
+                    shared
+                        .session(&tx, &mut connected)
+                        .await
+                        .map_err(|e| (e, connected))
                 }
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-            }
+            };
+            crate::backend::task::reconnecting(tx, MAX_BACKOFF, session, lost).await
         })
     }
 

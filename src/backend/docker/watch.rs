@@ -348,33 +348,7 @@ fn poll_interval(raw: &Raw, view: &[View]) -> Duration {
     }
 }
 
-struct AbortOnDrop(tokio::task::AbortHandle);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-/// Runs `f` on a task of its own and streams what it sends; the task ends when the stream is
-/// dropped.
-pub(super) fn spawn_stream<T, F, Fut>(capacity: usize, f: F) -> BoxStream<'static, T>
-where
-    T: Send + 'static,
-    F: FnOnce(mpsc::Sender<T>) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    futures::stream::once(async move {
-        let (tx, rx) = mpsc::channel(capacity);
-        let task = tokio::spawn(f(tx));
-        let guard = AbortOnDrop(task.abort_handle());
-        futures::stream::unfold((rx, guard), |(mut rx, guard)| async move {
-            rx.recv().await.map(|v| (v, (rx, guard)))
-        })
-    })
-    .flatten()
-    .boxed()
-}
+pub(super) use crate::backend::task::{AbortOnDrop, spawn_stream};
 
 #[cfg(test)]
 mod tests {

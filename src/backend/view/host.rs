@@ -118,6 +118,26 @@ pub struct HostView {
     pub tasks: u32,
     /// Its engine runs (only the built-in cluster can stop one).
     pub engine_up: bool,
+    /// What a Kubernetes node has besides (none for Docker's hosts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kube: Option<Box<KubeHost>>,
+}
+
+/// A Kubernetes node's own columns. Its allocatable CPU and memory are the host's
+/// `nano_cpus`/`memory`, its pods' requests `reserved_*`, its pod count `tasks`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KubeHost {
+    /// kubectl's STATUS ("Ready,SchedulingDisabled").
+    pub status: String,
+    /// kubectl's ROLES ("control-plane,master", "<none>").
+    pub roles: String,
+    /// The kubelet's version.
+    pub version: String,
+    /// `key=value:Effect` each.
+    pub taints: Vec<String>,
+    /// Pods' limits on it.
+    pub limit_cpus: i64,
+    pub limit_memory: i64,
 }
 
 impl HostView {

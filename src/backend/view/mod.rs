@@ -46,6 +46,15 @@ pub enum ResKind {
     /// A host path bind-mounted into containers.
     Bind,
     Network,
+    /// A Kubernetes node.
+    KubeNode,
+    Deployment,
+    ReplicaSet,
+    StatefulSet,
+    DaemonSet,
+    Job,
+    CronJob,
+    Pod,
 }
 
 /// The families panes are made for.
@@ -66,15 +75,23 @@ pub enum Flavor {
     Swarm,
     /// `docker container/volume ...` on a plain engine.
     Engine,
+    /// `kubectl ...` on a Kubernetes cluster.
+    Kube,
 }
 
 impl ResKind {
     pub fn family(self) -> Family {
         match self {
-            ResKind::SwarmNode | ResKind::Engine => Family::Host,
-            ResKind::SwarmService => Family::Workload,
+            ResKind::SwarmNode | ResKind::Engine | ResKind::KubeNode => Family::Host,
+            ResKind::SwarmService
+            | ResKind::Deployment
+            | ResKind::ReplicaSet
+            | ResKind::StatefulSet
+            | ResKind::DaemonSet
+            | ResKind::Job
+            | ResKind::CronJob => Family::Workload,
             ResKind::SwarmSpec => Family::Revision,
-            ResKind::SwarmTask | ResKind::Container => Family::Replica,
+            ResKind::SwarmTask | ResKind::Container | ResKind::Pod => Family::Replica,
             ResKind::Volume | ResKind::Bind => Family::Storage,
             ResKind::Network => Family::Network,
         }
@@ -83,6 +100,7 @@ impl ResKind {
     pub fn flavor(self) -> Flavor {
         match self {
             ResKind::Engine | ResKind::Container => Flavor::Engine,
+            k if k.kube_type().is_some() => Flavor::Kube,
             _ => Flavor::Swarm,
         }
     }
@@ -98,7 +116,38 @@ impl ResKind {
             ResKind::Volume => "volume",
             ResKind::Bind => "bind mount",
             ResKind::Network => "network",
+            k => k.kube_type().unwrap_or("object"),
         }
+    }
+
+    /// kubectl's resource type for a Kubernetes kind (`deployment`), none for Docker's.
+    pub fn kube_type(self) -> Option<&'static str> {
+        Some(match self {
+            ResKind::KubeNode => "node",
+            ResKind::Deployment => "deployment",
+            ResKind::ReplicaSet => "replicaset",
+            ResKind::StatefulSet => "statefulset",
+            ResKind::DaemonSet => "daemonset",
+            ResKind::Job => "job",
+            ResKind::CronJob => "cronjob",
+            ResKind::Pod => "pod",
+            _ => return None,
+        })
+    }
+
+    /// The Kubernetes kind (`Deployment`), as a KIND column shows it.
+    pub fn kube_kind(self) -> Option<&'static str> {
+        Some(match self {
+            ResKind::KubeNode => "Node",
+            ResKind::Deployment => "Deployment",
+            ResKind::ReplicaSet => "ReplicaSet",
+            ResKind::StatefulSet => "StatefulSet",
+            ResKind::DaemonSet => "DaemonSet",
+            ResKind::Job => "Job",
+            ResKind::CronJob => "CronJob",
+            ResKind::Pod => "Pod",
+            _ => return None,
+        })
     }
 }
 

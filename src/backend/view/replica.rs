@@ -69,6 +69,26 @@ pub struct ReplicaView {
     pub container_id: Option<String>,
     /// Host-mode published ports ("*:8080->80/tcp").
     pub ports: String,
+    /// What a pod has besides (none for tasks and containers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kube: Option<Box<KubePod>>,
+}
+
+/// A pod's own columns: `status` is kubectl's STATUS (the reason: ContainerCreating,
+/// CrashLoopBackOff, Completed, Terminating ...).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KubePod {
+    /// kubectl's READY ("1/2").
+    pub ready: String,
+    pub restarts: u32,
+    /// When a container last restarted.
+    pub last_restart: Option<SimTime>,
+    pub ip: String,
+    /// Its containers' names, in order (the first is logs' default).
+    pub containers: Vec<String>,
+    /// Why it is not running, in the words of its condition ("0/4 nodes are available:
+    /// ..."), if it says.
+    pub why: String,
 }
 
 impl ReplicaView {

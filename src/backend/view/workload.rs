@@ -15,6 +15,8 @@ pub enum WorkloadMode {
     ReplicatedJob,
     /// One run to completion on every eligible host.
     GlobalJob,
+    /// Runs to completion on a schedule (a CronJob).
+    Scheduled,
 }
 
 impl WorkloadMode {
@@ -25,10 +27,14 @@ impl WorkloadMode {
             WorkloadMode::Global => "global",
             WorkloadMode::ReplicatedJob => "replicated job",
             WorkloadMode::GlobalJob => "global job",
+            WorkloadMode::Scheduled => "scheduled",
         }
     }
     pub fn is_job(self) -> bool {
-        matches!(self, WorkloadMode::ReplicatedJob | WorkloadMode::GlobalJob)
+        matches!(
+            self,
+            WorkloadMode::ReplicatedJob | WorkloadMode::GlobalJob | WorkloadMode::Scheduled
+        )
     }
 }
 
@@ -113,6 +119,25 @@ pub struct WorkloadView {
     pub rollout: Option<RolloutView>,
     pub update_config: Option<StrategyView>,
     pub rollback_config: Option<StrategyView>,
+    /// What a Kubernetes workload has besides (none for swarm services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kube: Option<Box<KubeWorkload>>,
+}
+
+/// A Kubernetes workload's own columns (kubectl's): `running`/`desired` are its READY
+/// (a Job's succeeded/completions, a CronJob's active Jobs).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct KubeWorkload {
+    pub up_to_date: Option<u64>,
+    pub available: Option<u64>,
+    /// A Job's status (Running, Complete, Failed, Suspended), a CronJob's schedule.
+    pub status: String,
+    /// A CronJob is suspended.
+    pub suspended: bool,
+    /// kubectl's SELECTOR.
+    pub selector: String,
+    /// The template's containers' names, in order.
+    pub containers: Vec<String>,
 }
 
 impl WorkloadView {

@@ -101,6 +101,10 @@ impl LogsPane {
                 .find_replica(t)
                 .map(|t| format!("{} ({})", t.name(), &t.id()[..t.id().len().min(12)]))
                 .unwrap_or_else(|| t.clone()),
+            LogTarget::Pod { pod, container } => match container {
+                Some(c) => format!("{} [{c}]", pod.name),
+                None => pod.name.clone(),
+            },
         };
         self.target = Some(target.clone());
         self.restart(id)
@@ -505,6 +509,7 @@ impl Pane for LogsPane {
         match &self.target {
             Some(LogTarget::Service(s)) => data.store.find_workload(s).map(|s| s.c.r.clone()),
             Some(LogTarget::Task(t)) => data.store.find_replica(t).map(|t| t.c.r.clone()),
+            Some(LogTarget::Pod { pod, .. }) => Some(pod.clone()),
             None => None,
         }
     }

@@ -94,7 +94,7 @@ impl Stream {
 }
 
 impl ApiResponse {
-    fn json(status: u16, v: &Value) -> ApiResponse {
+    pub fn json(status: u16, v: &Value) -> ApiResponse {
         ApiResponse {
             status,
             content_type: "application/json".into(),

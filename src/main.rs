@@ -41,9 +41,24 @@ struct Cli {
     #[arg(long, global = true, value_name = "HOST", num_args = 0..=1, default_missing_value = "")]
     docker: Option<String>,
 
-    /// Use the Docker engine of this docker context (from ~/.docker/contexts)
+    /// Use the Docker engine of this docker context (from ~/.docker/contexts); with
+    /// --kubeconfig, this kubeconfig context
     #[arg(long, global = true, value_name = "NAME")]
     context: Option<String>,
+
+    /// Use a Kubernetes cluster through a kubeconfig (without FILE: KUBECONFIG, else
+    /// ~/.kube/config), its current context unless --context names one
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    kubeconfig: Option<String>,
+
+    /// Show the built-in cluster's Kubernetes side (its swarm is the default)
+    #[arg(long, conflicts_with_all = ["docker", "kubeconfig"])]
+    kube: bool,
+
+    /// Kubernetes: the namespace the panes show, or `all` (default: the context's
+    /// namespace if it sets one other than default, else all)
+    #[arg(long, short = 'n', value_name = "NS")]
+    namespace: Option<String>,
 
     /// Use TLS and verify the engine (tcp:// hosts; certificates from DOCKER_CERT_PATH)
     #[arg(long, global = true)]
@@ -173,11 +188,17 @@ fn main() {
     // `--docker` takes an optional HOST: `--docker ctl ...` means no HOST, not a host "ctl".
     let mut argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     for i in 1..argv.len().saturating_sub(1) {
-        if argv[i] == "--docker" && (argv[i + 1] == "ctl" || argv[i + 1] == "serve") {
+        let bare = |flag: &str| argv[i] == flag && (argv[i + 1] == "ctl" || argv[i + 1] == "serve");
+        if bare("--docker") {
             argv[i] = "--docker=".into();
+        } else if bare("--kubeconfig") {
+            argv[i] = "--kubeconfig=".into();
         }
     }
-    let cli = Cli::parse_from(argv);
+    let mut cli = Cli::parse_from(argv);
+    if let Some(Sub::Ctl { args, .. }) = &mut cli.cmd {
+        kubectl_flags_to_kubectl(args, &mut cli.kubeconfig, &mut cli.context);
+    }
     let docker = match docker_endpoint(&cli) {
         Ok(d) => d,
         Err(e) => {
@@ -276,9 +297,42 @@ fn serve(state: Option<PathBuf>, f: ServeFlags) -> i32 {
     })
 }
 
+/// `ctl --kubeconfig F --context C kubectl ...` (and `opsconsole --kubeconfig F ctl kubectl
+/// ...`): the kubeconfig and context are kubectl's, given to it as its own flags.
+fn kubectl_flags_to_kubectl(
+    args: &mut Vec<String>,
+    kubeconfig: &mut Option<String>,
+    context: &mut Option<String>,
+) {
+    let Some(at) = args.iter().position(|a| a == "kubectl") else {
+        return;
+    };
+    // Only flags of ours before it (`ctl docker run kubectl` is docker's).
+    let mut i = 0;
+    while i < at {
+        let a = args[i].as_str();
+        if a.starts_with("--kubeconfig=") || a.starts_with("--context=") {
+            i += 1;
+        } else if a == "--kubeconfig" || a == "--context" {
+            i += 2;
+        } else {
+            return;
+        }
+    }
+    let mut lead: Vec<String> = args.drain(..at).collect();
+    if let Some(f) = kubeconfig.take().filter(|f| !f.is_empty()) {
+        lead.push(format!("--kubeconfig={f}"));
+    }
+    if let Some(c) = context.take() {
+        lead.push(format!("--context={c}"));
+    }
+    // After `kubectl`, where its parser reads global flags.
+    args.splice(1..1, lead);
+}
+
 /// The Docker endpoint the flags ask for, if any.
 fn docker_endpoint(cli: &Cli) -> Result<Option<endpoint::Endpoint>, String> {
-    if cli.docker.is_none() && cli.context.is_none() {
+    if cli.kubeconfig.is_some() || (cli.docker.is_none() && cli.context.is_none()) {
         return Ok(None);
     }
     let req = endpoint::Request {
@@ -375,13 +429,17 @@ fn run_console(cli: &Cli, docker: Option<endpoint::Endpoint>, started: Instant) 
     let Some(rt) = runtime() else { return 1 };
     let backend: Arc<dyn Backend> = match docker {
         Some(ep) => Arc::new(Docker::new(ep)),
-        None => match builtin_backend(cli.state.clone(), cli.speed) {
-            Ok(b) => Arc::new(b),
-            Err(e) => {
-                eprintln!("{e}");
-                return 1;
+        None => {
+            let built = builtin_backend(cli.state.clone(), cli.speed)
+                .and_then(|b| rt.block_on(kube_or(cli, b)));
+            match built {
+                Ok(b) => b,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return 1;
+                }
             }
-        },
+        }
     };
     let backend = wrap(backend, kiosk.is_some());
     let mut recorded = None;
@@ -484,7 +542,12 @@ fn run_headless(cli: &Cli, docker: Option<endpoint::Endpoint>) -> i32 {
                     start: opsconsole_sim::base::time::SimTime::parse_rfc3339(HEADLESS_START)
                         .unwrap_or_default(),
                 });
-                (Arc::new(b), Clock::Simulated)
+                let clock = if cli.kubeconfig.is_some() {
+                    Clock::Real
+                } else {
+                    Clock::Simulated
+                };
+                (kube_or(cli, b).await?, clock)
             }
         };
         let backend = wrap(backend, kiosk);
@@ -540,6 +603,29 @@ fn builtin_backend(state: Option<PathBuf>, speed: f64) -> Result<Builtin, String
         seed: 0,
         start: opsconsole_sim::store::wall_clock_now(),
     }))
+}
+
+/// The backend the Kubernetes flags ask for (a kubeconfig's cluster, or the built-in one's
+/// Kubernetes side through `builtin`), else `builtin` itself.
+async fn kube_or(cli: &Cli, builtin: Builtin) -> Result<Arc<dyn Backend>, String> {
+    use opsconsole::backend::kube;
+    let ns = cli.namespace.as_deref();
+    if let Some(file) = &cli.kubeconfig {
+        let file = Some(std::path::Path::new(file)).filter(|f| !f.as_os_str().is_empty());
+        let k = kube::config::connect(file, cli.context.as_deref(), ns).await;
+        return k
+            .map(|k| Arc::new(k) as Arc<dyn Backend>)
+            .map_err(|e| format!("opsconsole: {e}"));
+    }
+    if !cli.kube {
+        return Ok(Arc::new(builtin));
+    }
+    let k = builtin
+        .kube()
+        .await
+        .map_err(|e| format!("opsconsole: {e}"))?;
+    let k = k.scoped(ns.filter(|n| *n != "all"));
+    Ok(Arc::new(k.with_others(Arc::new(builtin))))
 }
 
 /// The console's single-threaded runtime (an error is printed).

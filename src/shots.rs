@@ -42,7 +42,28 @@ pub const MACROS: &[(&str, &str)] = &[
         "macros/seed002-kubectl.macro",
         include_str!("../macros/seed002-kubectl.macro"),
     ),
+    (
+        "macros/kube-panes.macro",
+        include_str!("../macros/kube-panes.macro"),
+    ),
 ];
+
+/// Macros named `kube-*` play on the built-in cluster's Kubernetes side (`opsconsole --kube`).
+pub fn on_kubernetes(file: &str) -> bool {
+    Path::new(file)
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("kube-"))
+}
+
+/// The backend a shipped macro plays on: a fresh built-in cluster, or its Kubernetes side.
+pub async fn backend_for(file: &str, dir: &Path) -> Result<Arc<dyn Backend>, String> {
+    let b = fresh_cluster(dir);
+    if !on_kubernetes(file) {
+        return Ok(Arc::new(b));
+    }
+    let k = b.kube().await.map_err(|e| e.message)?;
+    Ok(Arc::new(k.with_others(Arc::new(b))))
+}
 
 /// Screen size of the screenshots.
 pub const SIZE: (u16, u16) = (120, 36);
@@ -144,8 +165,10 @@ pub fn render_all() -> Result<Vec<(String, Vec<u8>)>, String> {
             files.len()
         ));
         let _ = std::fs::remove_dir_all(&dir);
-        let backend: Arc<dyn Backend> = Arc::new(fresh_cluster(&dir));
-        let shots = rt.block_on(play_macro(m, backend));
+        let shots = rt.block_on(async {
+            let backend = backend_for(file, &dir).await?;
+            play_macro(m, backend).await
+        });
         let _ = std::fs::remove_dir_all(&dir);
         for s in shots? {
             files.push((format!("{}.png", s.name), png(&s.svg)?));

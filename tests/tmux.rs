@@ -463,3 +463,139 @@ fn a_kiosk_only_looks_and_leaves_with_its_chord() {
     assert_eq!(wait_file(&tmp.path().join("k.exited"), 10).trim(), "0");
     assert_sane(&wait_file(&tmp.path().join("k.stty"), 5));
 }
+
+/// `opsconsole serve --kube-api ADDR` in the background: its URL and kubeconfig once ready.
+/// A child process killed when dropped (a failed test leaves no server behind).
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve_kube(dir: &Path, addr: &str) -> (Killed, String, PathBuf) {
+    use std::io::BufRead;
+    let mut child = Command::new(BIN)
+        .arg("--state")
+        .arg(dir)
+        .args(["serve", "--kube-api", addr, "--speed", "10"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("serve starts");
+    let out = child.stdout.take().expect("its output");
+    let mut api = None;
+    for line in std::io::BufReader::new(out).lines() {
+        let line = line.expect("a line");
+        if let Some(rest) = line.strip_prefix("kube-api ") {
+            let (url, kc) = rest.split_once(' ').expect("URL and kubeconfig");
+            api = Some((url.to_string(), PathBuf::from(kc)));
+        } else if line == "ready" {
+            break;
+        } else {
+            panic!("serve said {line:?}");
+        }
+    }
+    let (url, kc) = api.expect("it says where it serves");
+    (Killed(child), url, kc)
+}
+
+/// Real kubectl against a kubeconfig, with a HOME of its own (no cached discovery).
+fn kubectl(home: &Path, kubeconfig: &Path, args: &[&str]) -> String {
+    let out = Command::new("kubectl")
+        .env("HOME", home)
+        .env("KUBECONFIG", kubeconfig)
+        .args(args)
+        .output()
+        .expect("kubectl runs (CI installs it; this kind of machine has it)");
+    assert!(out.status.success(), "kubectl {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_kubernetes_console_follows_kubectl_acts_for_it_and_outlives_its_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("state");
+    let home = tmp.path().join("home");
+    let (server, url, kc) = serve_kube(&dir, "127.0.0.1:0");
+    let t = Tmux::new("kube");
+    let cmd = format!("{BIN} --kubeconfig {}", kc.display());
+    t.start("k", &cmd, tmp.path());
+    t.wait_for("k", 10, "the cluster's nodes", |s| {
+        s.contains("4/4 nodes ready") && s.contains(&url["https://".len()..])
+    });
+
+    // What kubectl does shows in the console.
+    kubectl(
+        &home,
+        &kc,
+        &[
+            "create",
+            "deployment",
+            "web",
+            "--image=nginx:1.16",
+            "--replicas=2",
+        ],
+    );
+    t.keys("k", &["2"]);
+    t.wait_for("k", 10, "web in the Workloads pane", |s| {
+        s.contains("Workloads [")
+            && s.lines()
+                .any(|l| l.contains("Deployment") && l.contains("web") && l.contains("2/2"))
+    });
+    t.keys("k", &["3"]);
+    t.wait_for("k", 10, "web's pods", |s| {
+        s.lines()
+            .filter(|l| l.contains("web-") && l.contains("Running"))
+            .count()
+            == 2
+    });
+
+    // What the console does, kubectl sees: scale from the Workloads pane.
+    // The filter leaves web's Deployment first (kubectl's order: namespace, name).
+    t.keys("k", &["2", "/"]);
+    t.type_line("k", "web");
+    t.keys("k", &["Home", "s", "C-u"]);
+    t.type_line("k", "4");
+    t.wait_for("k", 10, "the scale command's answer", |s| {
+        s.contains("deployment.apps/web scaled")
+    });
+    let replicas = kubectl(
+        &home,
+        &kc,
+        &["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"],
+    );
+    assert_eq!(replicas, "4");
+
+    // The server is killed and started again at the same address: the console follows it
+    // (what changed meanwhile included) within 5 s.
+    drop(server);
+    let lost = format!("✖ Kubernetes API at {url}");
+    t.wait_for("k", 10, "the lost connection named with its address", |s| {
+        s.contains(&lost)
+    });
+    let addr = &url["https://".len()..];
+    let (_server, _, _) = serve_kube(&dir, addr);
+    let restarted = Instant::now();
+    kubectl(
+        &home,
+        &kc,
+        &[
+            "create",
+            "deployment",
+            "api",
+            "--image=nginx:1.16",
+            "--replicas=1",
+        ],
+    );
+    t.keys("k", &["Escape"]);
+    t.wait_for("k", 5, "the new server's changes", |s| {
+        !s.contains("retrying")
+            && s.lines()
+                .any(|l| l.contains("Deployment") && l.contains(" api "))
+    });
+    eprintln!("followed the restarted server in {:?}", restarted.elapsed());
+    t.keys("k", &["q"]);
+    wait_file(&tmp.path().join("k.exited"), 10);
+}

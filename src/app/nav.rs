@@ -40,6 +40,15 @@ impl PaneId {
         }
     }
 
+    /// Its title on a backend of this flavor (a Kubernetes cluster has workloads and pods).
+    pub fn title_on(self, flavor: crate::backend::Flavor) -> &'static str {
+        match (self, flavor) {
+            (PaneId::Services, crate::backend::Flavor::Kube) => "Workloads",
+            (PaneId::Tasks, crate::backend::Flavor::Kube) => "Pods",
+            _ => self.title(),
+        }
+    }
+
     pub fn context(self) -> Context {
         match self {
             PaneId::Nodes => Context::Nodes,

@@ -81,6 +81,18 @@ impl RenderCx<'_> {
         format!("{} ago", human_duration(d))
     }
 
+    /// kubectl's AGE ("5m", "2d3h"), remembering when it next reads differently.
+    pub fn age(&self, since: SimTime) -> String {
+        let d = (self.now - since).0.max(0);
+        self.redraw_at(self.now + opsconsole_sim::base::time::kube_age_next_change(d));
+        opsconsole_sim::base::time::kube_age(d)
+    }
+
+    /// The backend is a Kubernetes cluster (its panes show kubectl's columns).
+    pub fn kube(&self) -> bool {
+        self.info.flavor == crate::backend::Flavor::Kube
+    }
+
     pub fn state_style(&self, phase: Phase) -> Style {
         let t = self.theme;
         match phase {
@@ -168,6 +180,23 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
             t.header().patch(t.error()).add_modifier(Modifier::BOLD),
         )),
         (None, false) => spans.push(Span::styled("connecting…", t.header())),
+        (None, true) if rc.kube() => {
+            let total = d.store.replicas.len();
+            let ready = d
+                .store
+                .hosts
+                .values()
+                .filter(|h| h.status == crate::backend::view::HostStatus::Ready)
+                .count();
+            spans.push(Span::styled(
+                format!(
+                    "{ready}/{} nodes ready · {} workloads · {running}/{total} pods running",
+                    d.store.hosts.len(),
+                    d.store.workloads.len()
+                ),
+                t.header(),
+            ));
+        }
         (None, true) if !app.info.swarm() => {
             let total = d.store.replicas.len();
             spans.push(Span::styled(
@@ -225,7 +254,7 @@ fn draw_tabs(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) -> Vec<(Rect, 
             .hint(&ctx, p.op())
             .map(|k| format!("{k} "))
             .unwrap_or_default();
-        let label = format!(" {key}{} ", p.title());
+        let label = format!(" {key}{} ", p.title_on(app.info.flavor));
         let w = label.chars().count() as u16;
         let style = if p == app.pane {
             t.selection()

@@ -120,9 +120,20 @@ async fn start_kube_api(
 ) -> Result<(tokio::task::JoinHandle<()>, String), String> {
     let pki = pki::ensure(dir)?;
     let cfg = kubeapi::tls_config(&pki)?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    // Any port: the one the state's kubeconfig names, if it is free, so clients of a server
+    // that went away find its successor where they left it.
+    let again = match addr.strip_suffix(":0") {
+        Some(host) => previous_port(dir).map(|p| format!("{host}:{p}")),
+        None => None,
+    };
+    let listener = match again {
+        Some(a) => match tokio::net::TcpListener::bind(&a).await {
+            Ok(l) => Ok(l),
+            Err(_) => tokio::net::TcpListener::bind(addr).await,
+        },
+        None => tokio::net::TcpListener::bind(addr).await,
+    }
+    .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
@@ -135,6 +146,21 @@ async fn start_kube_api(
         started.clients.clone(),
     ));
     Ok((task, format!("kube-api {url} {}", kubeconfig.display())))
+}
+
+/// The port of the server the state's kubeconfig names.
+fn previous_port(dir: &std::path::Path) -> Option<u16> {
+    let text = std::fs::read_to_string(dir.join("kubeconfig")).ok()?;
+    let server = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("server: "))?
+        .trim();
+    server
+        .rsplit(':')
+        .next()?
+        .trim_end_matches('/')
+        .parse()
+        .ok()
 }
 
 /// Returns on a signal, or (unless `forever`) once no client has been connected for

@@ -143,6 +143,7 @@ impl Builtin {
                     client,
                     Target {
                         endpoint,
+                        server: "the cluster in this process".into(),
                         namespace: None,
                         simulated: true,
                         reach: Reach::Hosted,
@@ -171,6 +172,7 @@ impl Builtin {
                     client,
                     Target {
                         endpoint: format!("{endpoint} · {}", server.trim_end_matches('/')),
+                        server: server.trim_end_matches('/').to_string(),
                         namespace: None,
                         simulated: true,
                         reach: Reach::Served,

@@ -8,6 +8,7 @@
 //!   `::kube::Client` (the `:` line, the panes' verbs);
 //! - logs are the pods' log streams.
 
+pub mod config;
 mod logs;
 mod watch;
 
@@ -35,6 +36,8 @@ pub struct Target {
     /// What the header shows: the context and server (`kubernetes-admin@kubernetes ·
     /// https://192.168.122.11:6443`).
     pub endpoint: String,
+    /// The API server's address, as messages name it.
+    pub server: String,
     /// The namespace views are scoped to (none: all namespaces).
     pub namespace: Option<String>,
     /// It is the built-in cluster (time is simulated).
@@ -46,6 +49,12 @@ pub(crate) struct Shared {
     client: ::kube::Client,
     target: Target,
     namespace: Option<String>,
+    /// Where the built-in cluster's other commands go (`sim ...`, and docker's for its
+    /// swarm): the cluster's own backend.
+    others: Option<Arc<dyn Backend>>,
+    /// A command may have moved the built-in cluster's clock (`sim advance`): the watch
+    /// reads it again.
+    clock_moved: tokio::sync::Notify,
 }
 
 impl Shared {
@@ -65,7 +74,7 @@ pub struct Kube {
 }
 
 /// The longest wait between two attempts to reach a server that went away.
-const MAX_BACKOFF: Duration = Duration::from_secs(5);
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 impl Kube {
     pub fn new(client: ::kube::Client, target: Target) -> Kube {
@@ -74,6 +83,37 @@ impl Kube {
                 client,
                 namespace: target.namespace.clone(),
                 target,
+                others: None,
+                clock_moved: tokio::sync::Notify::new(),
+            }),
+        }
+    }
+
+    /// The same cluster, its views scoped to one namespace (none: all).
+    pub fn scoped(self, namespace: Option<&str>) -> Kube {
+        let s = &self.shared;
+        Kube {
+            shared: Arc::new(Shared {
+                client: s.client.clone(),
+                target: s.target.clone(),
+                namespace: namespace.map(str::to_string),
+                others: s.others.clone(),
+                clock_moved: tokio::sync::Notify::new(),
+            }),
+        }
+    }
+
+    /// The same cluster, sending commands other than kubectl's to `others` (the built-in
+    /// cluster's own backend: `sim` commands, and docker's for its swarm).
+    pub fn with_others(self, others: Arc<dyn Backend>) -> Kube {
+        let s = &self.shared;
+        Kube {
+            shared: Arc::new(Shared {
+                client: s.client.clone(),
+                target: s.target.clone(),
+                namespace: s.namespace.clone(),
+                others: Some(others),
+                clock_moved: tokio::sync::Notify::new(),
             }),
         }
     }
@@ -133,6 +173,61 @@ fn failure(shared: &Shared, e: ::kube::Error) -> BackendError {
     }
 }
 
+/// What `kubectl drain NODE --ignore-daemonsets --delete-emptydir-data` would do: the pods
+/// it evicts (their controllers start them elsewhere), and those it leaves or refuses.
+async fn drain_plan(shared: &Shared, node: &str) -> Result<Plan, BackendError> {
+    use k8s_openapi::api::core::v1::Pod;
+    let api: ::kube::Api<Pod> = ::kube::Api::all(shared.client.clone());
+    let lp = ::kube::api::ListParams::default().fields(&format!("spec.nodeName={node}"));
+    let pods = api.list(&lp).await.map_err(|e| failure(shared, e))?;
+    let mut plan = Plan::default();
+    for p in pods.items {
+        let m = &p.metadata;
+        let name = format!(
+            "{}/{}",
+            m.namespace.as_deref().unwrap_or_default(),
+            m.name.as_deref().unwrap_or_default()
+        );
+        let controller = m
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|o| o.controller == Some(true));
+        let mirror = m
+            .annotations
+            .as_ref()
+            .is_some_and(|a| a.contains_key("kubernetes.io/config.mirror"));
+        let ended = matches!(
+            p.status.as_ref().and_then(|s| s.phase.as_deref()),
+            Some("Succeeded" | "Failed")
+        );
+        match controller {
+            _ if mirror => plan.notes.push(format!("{name}: a static pod, stays")),
+            Some(o) if o.kind == "DaemonSet" => {
+                plan.notes.push(format!("{name}: a DaemonSet's pod, stays"))
+            }
+            None if !ended => plan.notes.push(format!(
+                "{name}: no controller would start it again — kubectl drain refuses without --force"
+            )),
+            _ => plan.moves.push(PlannedMove {
+                task: m.name.clone().unwrap_or_default(),
+                from: Some(node.to_string()),
+                to: None,
+            }),
+        }
+    }
+    if !plan.moves.is_empty() {
+        plan.notes.push(
+            "evicted pods are started again elsewhere by their controllers (the scheduler picks the node)".into(),
+        );
+    }
+    if plan.moves.is_empty() && plan.notes.is_empty() {
+        plan.notes
+            .push(format!("no pods on {node}: it is only cordoned"));
+    }
+    Ok(plan)
+}
+
 /// The API path of an object.
 pub fn object_url(r: &ObjRef) -> Result<String, BackendError> {
     let (prefix, plural) = match r.kind {
@@ -177,17 +272,23 @@ impl Backend for Kube {
     fn watch(&self) -> BoxStream<'static, WatchEvent> {
         let shared = self.shared.clone();
         crate::backend::task::spawn_stream(16, move |tx| async move {
-            let endpoint = shared.target.endpoint.clone();
+            let server = shared.target.server.clone();
             let session = move |tx: tokio::sync::mpsc::Sender<WatchEvent>| {
                 let shared = shared.clone();
                 async move {
+                    // The built-in cluster's server is started again if it went away.
+                    if let Some(o) = &shared.others
+                        && let Ok(inv) = Invocation::new(&["version"])
+                    {
+                        let _ = o.run(inv, RunOpts::default()).await;
+                    }
                     let mut connected = false;
                     watch::session(&shared, &tx, &mut connected)
                         .await
                         .map_err(|e| (e, connected))
                 }
             };
-            let lost = move |e: String| format!("Kubernetes API at {endpoint}: {e} — retrying");
+            let lost = move |e: String| format!("Kubernetes API at {server}: {e} — retrying");
             crate::backend::task::reconnecting(tx, MAX_BACKOFF, session, lost).await
         })
     }
@@ -200,7 +301,7 @@ impl Backend for Kube {
     fn run(
         &self,
         inv: Invocation,
-        _opts: RunOpts,
+        opts: RunOpts,
     ) -> BoxFuture<'static, Result<CmdOutput, BackendError>> {
         let shared = self.shared.clone();
         Box::pin(async move {
@@ -211,6 +312,17 @@ impl Backend for Kube {
                     stdout: text,
                     stderr: String::new(),
                 }),
+                lang::Cmd::Docker(_) | lang::Cmd::Sim(_) if shared.others.is_some() => {
+                    let sim = matches!(inv.cmd, lang::Cmd::Sim(_));
+                    let out = match shared.others.clone() {
+                        Some(o) => o.run(inv, opts).await,
+                        None => Err(BackendError::unavailable("no cluster to run it")),
+                    };
+                    if sim {
+                        shared.clock_moved.notify_one();
+                    }
+                    out
+                }
                 lang::Cmd::Docker(_) | lang::Cmd::Sim(_) => Err(BackendError::new(
                     ErrorKind::Unsupported,
                     format!(
@@ -228,12 +340,22 @@ impl Backend for Kube {
     }
 
     fn plan(&self, inv: Invocation) -> BoxFuture<'static, Result<Plan, BackendError>> {
-        let _ = inv;
-        Box::pin(async {
-            Err(BackendError::new(
-                ErrorKind::Unsupported,
-                "no plan for Kubernetes commands yet",
-            ))
+        let shared = self.shared.clone();
+        Box::pin(async move {
+            let node = inv
+                .words
+                .iter()
+                .skip_while(|w| *w != "drain")
+                .nth(1)
+                .filter(|w| !w.starts_with('-'))
+                .cloned();
+            match node {
+                Some(node) => drain_plan(&shared, &node).await,
+                None => Err(BackendError::new(
+                    ErrorKind::Unsupported,
+                    format!("no plan for `{}`", inv.display()),
+                )),
+            }
         })
     }
 }

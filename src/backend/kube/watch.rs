@@ -280,7 +280,17 @@ pub(super) async fn session(
     *connected = true;
     // Then changes, as many at once as have arrived.
     let mut chunks = items.ready_chunks(1024);
-    while let Some(batch) = chunks.next().await {
+    loop {
+        let batch = tokio::select! {
+            b = chunks.next() => b,
+            () = shared.clock_moved.notified() => {
+                if tx.send(WatchEvent::Clock(shared.clock().await)).await.is_err() {
+                    return Ok(());
+                }
+                continue;
+            }
+        };
+        let Some(batch) = batch else { break };
         let mut out = Vec::new();
         for item in batch {
             match item {

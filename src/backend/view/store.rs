@@ -167,6 +167,21 @@ impl Store {
         Delta::Changed(family, uid.clone())
     }
 
+    /// Whether a replica belongs to the workload `uid`: directly (a task's service, a pod's
+    /// ReplicaSet), or through the workload its owner belongs to (a Deployment's pods, through
+    /// its ReplicaSets; a CronJob's, through its Jobs).
+    pub fn belongs_to(&self, r: &ReplicaView, uid: &str) -> bool {
+        let Some(owner) = r.c.owner.as_ref() else {
+            return false;
+        };
+        owner.uid == uid
+            || self
+                .workloads
+                .get(&owner.uid)
+                .and_then(|w| w.c.owner.as_ref())
+                .is_some_and(|o| o.uid == uid)
+    }
+
     /// A workload's revisions, oldest first.
     pub fn revisions_of(&self, workload: &str) -> Vec<&RevisionView> {
         let mut v: Vec<&RevisionView> = self

@@ -188,7 +188,12 @@ impl Overlay for PlanView {
             let applied = !matches!(self.phase, Phase::Review(_));
             let mut done = 0;
             if p.moves.is_empty() {
-                lines.push(Line::from(Span::styled("No tasks move.", t.base())));
+                let none = if rc.kube() {
+                    "No pods are evicted."
+                } else {
+                    "No tasks move."
+                };
+                lines.push(Line::from(Span::styled(none, t.base())));
             }
             let w = p
                 .moves
@@ -198,7 +203,12 @@ impl Overlay for PlanView {
                 .unwrap_or(4);
             for m in &p.moves {
                 let from = m.from.clone().unwrap_or_else(|| "(new)".into());
-                let to = m.to.clone().unwrap_or_else(|| "(nowhere: stops)".into());
+                let gone = if rc.kube() {
+                    "(evicted)"
+                } else {
+                    "(nowhere: stops)"
+                };
+                let to = m.to.clone().unwrap_or_else(|| gone.into());
                 let mut spans = vec![
                     Span::styled(format!("  {:<w$}  ", m.task), t.base()),
                     Span::styled(format!("{from} → {to}"), t.info()),
@@ -223,8 +233,13 @@ impl Overlay for PlanView {
             let footer = match &self.phase {
                 Phase::Review(_) => Span::styled(
                     format!(
-                        "{} task(s) will move · enter: do it · esc: cancel",
-                        p.moves.len()
+                        "{} {} · enter: do it · esc: cancel",
+                        p.moves.len(),
+                        if rc.kube() {
+                            "pod(s) will be evicted"
+                        } else {
+                            "task(s) will move"
+                        }
                     ),
                     t.accent(),
                 ),

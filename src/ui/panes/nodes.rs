@@ -36,6 +36,20 @@ const COLS: [Col; 11] = [
     flex("LABELS", 6, 60, 3),
 ];
 
+/// `kubectl get nodes -o wide`'s columns, with what the pods ask of each node.
+const KUBE_COLS: [Col; 10] = [
+    col("NAME", 10, 30, 0),
+    col("STATUS", 6, 26, 0),
+    col("ROLES", 6, 22, 1),
+    col("AGE", 3, 6, 2),
+    col("VERSION", 7, 10, 4),
+    col("INTERNAL-IP", 10, 16, 3),
+    col("PODS", 4, 4, 1),
+    col("CPU REQ", 13, 15, 1),
+    col("MEM REQ", 13, 15, 1),
+    flex("TAINTS", 6, 80, 3),
+];
+
 fn key(n: &HostView) -> Key {
     (Nat(n.hostname().to_string()), n.id().to_string())
 }
@@ -46,6 +60,18 @@ fn role(n: &HostView) -> &'static str {
 
 fn haystack(n: &HostView) -> String {
     let labels: Vec<String> = n.labels().iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if let Some(k) = n.kube.as_deref() {
+        return format!(
+            "{} {} {} {} {} {} {}",
+            n.hostname(),
+            k.status,
+            k.roles,
+            k.version,
+            n.ip,
+            k.taints.join(" "),
+            labels.join(" ")
+        );
+    }
     format!(
         "{} {} {} {} {} {} {} {}",
         n.id(),
@@ -66,6 +92,17 @@ fn wanted(f: Option<&Filter>, n: &HostView) -> Option<Key> {
     }
 }
 
+/// A bar of how much of `total` is used, and the percentage.
+fn bar_cell(rc: &RenderCx, used: i64, total: i64) -> Cell {
+    let t = rc.theme;
+    let (a, b, p) = bar(used, total, 8);
+    vec![
+        Span::styled(a, t.fg(t.c.bar_fill)),
+        Span::styled(b, t.fg(t.c.bar_empty)),
+        Span::styled(format!(" {p}"), t.base()),
+    ]
+}
+
 impl NodesPane {
     fn rebuild(&mut self, data: &Data) {
         self.t.rebuild(&data.store.hosts, wanted);
@@ -75,6 +112,28 @@ impl NodesPane {
         self.t
             .selected()
             .and_then(|(_, id)| data.store.hosts.get(id))
+    }
+
+    fn kube_row(n: &HostView, rc: &RenderCx) -> Vec<Cell> {
+        let t = rc.theme;
+        let k = n.kube.as_deref().cloned().unwrap_or_default();
+        let status_style = match (n.status, n.availability) {
+            (HostStatus::Ready, Schedulable::Active) => t.ok(),
+            (HostStatus::Ready, _) => t.warn(),
+            _ => t.error(),
+        };
+        vec![
+            cell(n.hostname().to_string(), t.base()),
+            cell(k.status, status_style),
+            cell(k.roles, t.info()),
+            cell(rc.age(n.c.created), t.muted()),
+            cell(k.version, t.base()),
+            cell(n.ip.clone(), t.base()),
+            cell(n.tasks.to_string(), t.base()),
+            bar_cell(rc, n.reserved_cpus, n.nano_cpus),
+            bar_cell(rc, n.reserved_memory, n.memory),
+            cell(k.taints.join(","), t.warn()),
+        ]
     }
 
     fn row(n: &HostView, rc: &RenderCx) -> Vec<Cell> {
@@ -89,14 +148,6 @@ impl NodesPane {
             Schedulable::Drain => t.error(),
             Schedulable::Pause => t.warn(),
         };
-        let bar_cell = |used: i64, total: i64| -> Cell {
-            let (a, b, p) = bar(used, total, 8);
-            vec![
-                Span::styled(a, t.fg(t.c.bar_fill)),
-                Span::styled(b, t.fg(t.c.bar_empty)),
-                Span::styled(format!(" {p}"), t.base()),
-            ]
-        };
         let labels: Vec<String> = n.labels().iter().map(|(k, v)| format!("{k}={v}")).collect();
         vec![
             cell(n.id().to_string(), t.muted()),
@@ -106,8 +157,8 @@ impl NodesPane {
             cell(n.manager_status.title(), t.info()),
             cell(n.engine.clone(), t.base()),
             cell(role(n), t.base()),
-            bar_cell(n.reserved_cpus, n.nano_cpus),
-            bar_cell(n.reserved_memory, n.memory),
+            bar_cell(rc, n.reserved_cpus, n.nano_cpus),
+            bar_cell(rc, n.reserved_memory, n.memory),
             cell(n.tasks.to_string(), t.base()),
             cell(labels.join(","), t.info()),
         ]
@@ -190,9 +241,15 @@ impl Pane for NodesPane {
             rc,
             "Nodes",
             rc.data.store.hosts.len(),
-            &COLS,
+            if rc.kube() { &KUBE_COLS } else { &COLS },
             |(_, id)| rc.data.store.hosts.get(id),
-            |n| NodesPane::row(n, rc),
+            |n| {
+                if n.kube.is_some() {
+                    NodesPane::kube_row(n, rc)
+                } else {
+                    NodesPane::row(n, rc)
+                }
+            },
             "no nodes",
         )
     }

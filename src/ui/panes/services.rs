@@ -8,7 +8,7 @@ use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Prompt, Then};
 use crate::backend::LogTarget;
 use crate::backend::verb::{Hole, Verb};
-use crate::backend::view::{Family, ObjRef, RolloutState, WorkloadView};
+use crate::backend::view::{Family, ObjRef, ResKind, RolloutState, WorkloadView};
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
 use opsconsole_sim::base::text::trunc_id;
@@ -32,6 +32,35 @@ const COLS: [Col; 7] = [
     col("PORTS", 8, 30, 1),
     flex("UPDATE", 8, 60, 3),
 ];
+
+/// kubectl's workload columns, one table for every kind (KIND and NAMESPACE first).
+const KUBE_COLS: [Col; 9] = [
+    col("KIND", 4, 11, 2),
+    col("NAMESPACE", 9, 20, 3),
+    col("NAME", 8, 40, 0),
+    col("READY", 5, 10, 0),
+    col("UP-TO-DATE", 4, 10, 2),
+    col("AVAILABLE", 4, 9, 1),
+    col("IMAGES", 10, 30, 1),
+    col("AGE", 3, 6, 1),
+    flex("STATUS", 8, 60, 2),
+];
+
+/// A Kubernetes workload's STATUS: its rollout, a Job's state, a CronJob's schedule.
+pub fn kube_status(s: &WorkloadView) -> String {
+    let Some(k) = s.kube.as_deref() else {
+        return update_text(s);
+    };
+    if s.c.r.kind == ResKind::CronJob {
+        let suspended = if k.suspended { " (suspended)" } else { "" };
+        return format!("{}{suspended}", k.status);
+    }
+    match &s.rollout {
+        Some(r) if r.state == RolloutState::Complete => "complete".into(),
+        Some(_) => update_text(s),
+        None => k.status.clone(),
+    }
+}
 
 /// What docker answers for swarm commands on an engine that is not a swarm manager.
 pub const NOT_A_MANAGER: &str = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
@@ -61,8 +90,32 @@ pub fn update_style(rc: &RenderCx, s: &WorkloadView) -> Style {
     }
 }
 
+/// The replica count's colour: all there (or a job, whose count only grows), none, some.
+fn replicas_style(rc: &RenderCx, s: &WorkloadView, job: bool) -> Style {
+    let t = rc.theme;
+    if s.running == s.desired || job {
+        t.ok()
+    } else if s.running == 0 && s.desired > 0 {
+        t.error()
+    } else {
+        t.warn()
+    }
+}
+
 fn wanted(f: Option<&Filter>, s: &WorkloadView) -> Option<Key> {
-    if let Some(f) = f {
+    if let (Some(f), Some(_)) = (f, s.kube.as_deref()) {
+        let hay = format!(
+            "{} {} {} {} {}",
+            s.c.r.kind.kube_kind().unwrap_or_default(),
+            s.c.r.ns.as_deref().unwrap_or_default(),
+            s.name(),
+            s.image,
+            kube_status(s)
+        );
+        if !f.matches(&hay) {
+            return None;
+        }
+    } else if let Some(f) = f {
         let hay = format!(
             "{} {} {} {} {} {}",
             s.id(),
@@ -76,7 +129,12 @@ fn wanted(f: Option<&Filter>, s: &WorkloadView) -> Option<Key> {
             return None;
         }
     }
-    Some((Nat(s.name().to_string()), s.id().to_string()))
+    // Kubernetes workloads in kubectl's order: namespace, then name.
+    let name = match s.c.r.ns.as_deref() {
+        Some(ns) => format!("{ns}/{}", s.name()),
+        None => s.name().to_string(),
+    };
+    Some((Nat(name), s.id().to_string()))
 }
 
 impl ServicesPane {
@@ -90,15 +148,27 @@ impl ServicesPane {
             .and_then(|(_, id)| data.store.workloads.get(id))
     }
 
+    fn kube_row(s: &WorkloadView, rc: &RenderCx) -> Vec<Cell> {
+        let t = rc.theme;
+        let k = s.kube.as_deref().cloned().unwrap_or_default();
+        let num = |v: Option<u64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let rs = replicas_style(rc, s, s.mode.is_job());
+        vec![
+            cell(s.c.r.kind.kube_kind().unwrap_or_default(), t.info()),
+            cell(s.c.r.ns.clone().unwrap_or_default(), t.muted()),
+            cell(s.name().to_string(), t.base()),
+            cell(s.replicas.clone(), rs),
+            cell(num(k.up_to_date), t.base()),
+            cell(num(k.available), t.base()),
+            cell(s.image.clone(), t.base()),
+            cell(rc.age(s.created_at()), t.muted()),
+            cell(kube_status(s), update_style(rc, s)),
+        ]
+    }
+
     fn row(s: &WorkloadView, rc: &RenderCx) -> Vec<Cell> {
         let t = rc.theme;
-        let rs = if s.running == s.desired {
-            t.ok()
-        } else if s.running == 0 && s.desired > 0 {
-            t.error()
-        } else {
-            t.warn()
-        };
+        let rs = replicas_style(rc, s, false);
         vec![
             cell(trunc_id(s.id()).to_string(), t.muted()),
             cell(s.name().to_string(), t.base()),
@@ -155,6 +225,12 @@ impl Pane for ServicesPane {
                 initial: s.image.clone(),
                 then: Then::Fill(Hole::Image(target())),
             })),
+            Op::ServiceRollback if s.kube.is_some() => cx.push(Intent::Confirm(Confirm {
+                title: "Roll back".into(),
+                message: format!("Undo the last rollout of {name} (kubectl rollout undo)?"),
+                ok: "Roll back".into(),
+                then: Then::Verb(Verb::Rollback { target: target() }),
+            })),
             Op::ServiceRollback => {
                 if cx.data.store.current_and_previous(s.id()).1.is_none() {
                     cx.status(
@@ -170,6 +246,18 @@ impl Pane for ServicesPane {
                     }))
                 }
             }
+            Op::ServiceRemove if s.kube.is_some() => {
+                let kind = s.c.r.kind.noun();
+                let ns = s.c.r.ns.as_deref().unwrap_or("default");
+                cx.push(Intent::Confirm(Confirm {
+                    title: format!("Delete {kind}"),
+                    message: format!(
+                        "Delete {kind} {name} in {ns}? What it owns is deleted with it (cascade: background)."
+                    ),
+                    ok: "Delete".into(),
+                    then: Then::Verb(Verb::Remove { target: target() }),
+                }))
+            }
             Op::ServiceRemove => cx.push(Intent::Confirm(Confirm {
                 title: "Remove service".into(),
                 message: format!(
@@ -179,6 +267,23 @@ impl Pane for ServicesPane {
                 ok: "Remove".into(),
                 then: Then::Verb(Verb::Remove { target: target() }),
             })),
+            Op::ServiceLogs if s.kube.is_some() => {
+                let id = s.id().to_string();
+                let first = cx
+                    .data
+                    .store
+                    .replicas
+                    .values()
+                    .filter(|p| cx.data.store.belongs_to(p, &id))
+                    .min_by(|a, b| a.name().cmp(b.name()));
+                match first {
+                    Some(p) => cx.open(Nav::Logs(LogTarget::Pod {
+                        pod: p.c.r.clone(),
+                        container: None,
+                    })),
+                    None => cx.status(Level::Info, format!("{name} has no pods")),
+                }
+            }
             Op::ServiceLogs => cx.open(Nav::Logs(LogTarget::Service(name))),
             Op::ServiceTasks | Op::Select => {
                 cx.open(Nav::Tasks(TaskScope::Service(s.id().to_string())))
@@ -192,12 +297,17 @@ impl Pane for ServicesPane {
             f,
             area,
             rc,
-            "Services",
+            if rc.kube() { "Workloads" } else { "Services" },
             rc.data.store.workloads.len(),
-            &COLS,
+            if rc.kube() { &KUBE_COLS } else { &COLS },
             |(_, id)| rc.data.store.workloads.get(id),
-            |s| ServicesPane::row(s, rc),
-            if rc.info.swarm() {
+            |s| match s.kube {
+                Some(_) => ServicesPane::kube_row(s, rc),
+                None => ServicesPane::row(s, rc),
+            },
+            if rc.kube() {
+                "no workloads — type :kubectl create deployment web --image=nginx"
+            } else if rc.info.swarm() {
                 "no services — press n to create one, or type :service create --name web nginx"
             } else {
                 NOT_A_MANAGER

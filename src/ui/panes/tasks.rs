@@ -9,6 +9,7 @@ use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
 use crate::app::{Effect, TaskScope};
 use crate::backend::LogTarget;
 use crate::backend::verb::Verb;
+use crate::backend::view::Store;
 use crate::backend::view::{Family, ObjRef, Phase, ReplicaView};
 use crate::ui::RenderCx;
 use crate::ui::table::{self, Cell, Col, TableView, cell, col, flex};
@@ -64,6 +65,16 @@ const COLS: [Col; 8] = [
 ];
 
 fn key(t: &ReplicaView) -> Key {
+    if let Some(ns) = t.c.r.ns.as_deref() {
+        // kubectl's order: namespace, then name.
+        return Key {
+            svc: Nat(format!("{ns}/{}", t.name())),
+            slot: 0,
+            node: String::new(),
+            created: Reverse(SimTime(0)),
+            id: Reverse(t.id().to_string()),
+        };
+    }
     Key {
         svc: Nat(t.service_name().to_string()),
         slot: t.slot,
@@ -77,11 +88,29 @@ fn key(t: &ReplicaView) -> Key {
     }
 }
 
+/// `kubectl get pods -o wide`'s columns (NAMESPACE first).
+const KUBE_COLS: [Col; 8] = [
+    col("NAMESPACE", 9, 20, 3),
+    col("NAME", 10, 50, 0),
+    col("READY", 5, 5, 0),
+    col("STATUS", 8, 26, 0),
+    col("RESTARTS", 8, 14, 1),
+    col("AGE", 3, 6, 1),
+    col("IP", 8, 15, 2),
+    flex("NODE", 6, 30, 2),
+];
+
 /// Whether a task is a row of this table: in scope, not hidden history, passing the filter.
-fn wanted(scope: &TaskScope, history: bool, f: Option<&Filter>, t: &ReplicaView) -> Option<Key> {
+fn wanted(
+    store: &Store,
+    scope: &TaskScope,
+    history: bool,
+    f: Option<&Filter>,
+    t: &ReplicaView,
+) -> Option<Key> {
     let in_scope = match scope {
         TaskScope::All => true,
-        TaskScope::Service(s) => t.service_id() == s,
+        TaskScope::Service(s) => t.service_id() == s || store.belongs_to(t, s),
         TaskScope::Node(n) => t.node_id == *n,
     };
     if !in_scope || (!history && t.desired > Phase::Running) {
@@ -89,7 +118,8 @@ fn wanted(scope: &TaskScope, history: bool, f: Option<&Filter>, t: &ReplicaView)
     }
     if let Some(f) = f {
         let hay = format!(
-            "{} {} {} {} {} {} {}",
+            "{} {} {} {} {} {} {} {}",
+            t.c.r.ns.as_deref().unwrap_or_default(),
             t.id(),
             t.name(),
             t.image,
@@ -120,8 +150,9 @@ impl TasksPane {
 
     fn rebuild(&mut self, data: &Data) {
         let (scope, history) = (&self.scope, self.history);
-        self.t
-            .rebuild(&data.store.replicas, |f, t| wanted(scope, history, f, t));
+        self.t.rebuild(&data.store.replicas, |f, t| {
+            wanted(&data.store, scope, history, f, t)
+        });
     }
 
     fn current<'a>(&self, data: &'a Data) -> Option<&'a ReplicaView> {
@@ -129,6 +160,29 @@ impl TasksPane {
             .selected()
             .and_then(|k| data.store.replicas.get(&k.id.0))
             .map(|t| &**t)
+    }
+
+    /// A pod as `kubectl get pods -o wide` shows it.
+    fn pod_row(t: &ReplicaView, rc: &RenderCx) -> Vec<Cell> {
+        let th = rc.theme;
+        let k = t.kube.as_deref().cloned().unwrap_or_default();
+        let restarts = match k.last_restart {
+            Some(at) if k.restarts > 0 => format!("{} ({} ago)", k.restarts, rc.age(at)),
+            _ => k.restarts.to_string(),
+        };
+        let restart_style = if k.restarts > 0 { th.warn() } else { th.base() };
+        let (ready, total) = k.ready.split_once('/').unwrap_or(("0", "0"));
+        let ready_style = if ready == total { th.ok() } else { th.warn() };
+        vec![
+            cell(t.c.r.ns.clone().unwrap_or_default(), th.muted()),
+            cell(t.name().to_string(), th.base()),
+            cell(k.ready.clone(), ready_style),
+            cell(t.status.to_string(), rc.state_style(t.phase)),
+            cell(restarts, restart_style),
+            cell(rc.age(t.created_at()), th.muted()),
+            cell(k.ip, th.base()),
+            cell(t.node_name.clone(), th.base()),
+        ]
     }
 
     fn row(t: &ReplicaView, history_row: bool, rc: &RenderCx) -> Vec<Cell> {
@@ -174,7 +228,7 @@ impl Pane for TasksPane {
         let (scope, history) = (&self.scope, self.history);
         self.t
             .delta(d, Family::Replica, &data.store.replicas, |f, t| {
-                wanted(scope, history, f, t)
+                wanted(&data.store, scope, history, f, t)
             });
     }
 
@@ -201,7 +255,21 @@ impl Pane for TasksPane {
         let id = t.id().to_string();
         let target = || t.c.r.clone();
         match op {
+            Op::TaskLogs | Op::Select if t.kube.is_some() => cx.open(Nav::Logs(LogTarget::Pod {
+                pod: target(),
+                container: None,
+            })),
             Op::TaskLogs | Op::Select => cx.open(Nav::Logs(LogTarget::Task(id))),
+            Op::ContainerRemove if t.kube.is_some() => cx.push(Intent::Confirm(Confirm {
+                title: "Delete pod".into(),
+                message: format!(
+                    "Delete pod {} in {}? Its controller, if it has one, makes another.",
+                    t.name(),
+                    t.c.r.ns.as_deref().unwrap_or("default")
+                ),
+                ok: "Delete".into(),
+                then: Then::Verb(Verb::Remove { target: target() }),
+            })),
             Op::TaskStop => cx.verb(Verb::Exit {
                 target: target(),
                 crash: false,
@@ -236,14 +304,18 @@ impl Pane for TasksPane {
         for k in self.t.table.iter_from(off).take(h) {
             let history_row = prev.as_ref().is_some_and(|p| p.same_slot(k));
             if let Some(t) = rc.data.store.replicas.get(&k.id.0) {
-                rows.push(TasksPane::row(t, history_row, rc));
+                rows.push(match t.kube {
+                    Some(_) => TasksPane::pod_row(t, rc),
+                    None => TasksPane::row(t, history_row, rc),
+                });
             }
             prev = Some(k.clone());
         }
+        let noun = if rc.kube() { "Pods" } else { "Tasks" };
         let name = match &self.scope {
-            TaskScope::All => "Tasks".to_string(),
+            TaskScope::All => noun.to_string(),
             TaskScope::Service(s) => format!(
-                "Tasks of {}",
+                "{noun} of {}",
                 rc.data
                     .store
                     .workloads
@@ -251,7 +323,7 @@ impl Pane for TasksPane {
                     .map_or(s.as_str(), |s| s.name())
             ),
             TaskScope::Node(n) => format!(
-                "Tasks on {}",
+                "{noun} on {}",
                 rc.data
                     .store
                     .hosts
@@ -261,15 +333,33 @@ impl Pane for TasksPane {
         };
         let title = table::title(rc, &name, self.t.table.len(), rc.data.store.replicas.len());
         // The selected task's error in full (the column may be cut), else its container's
-        // resource use (real engines read it for the selected container only).
+        // resource use (real engines read it for the selected container only). A pod that
+        // does not run says why (the scheduler's message).
         let current = self.current(rc.data);
+        let why = |t: &&ReplicaView| {
+            let k = t.kube.as_deref()?;
+            Some(if k.why.is_empty() {
+                t.err.clone()
+            } else {
+                k.why.clone()
+            })
+            .filter(|w| !w.is_empty() && t.phase != Phase::Running)
+        };
         let bottom = current
-            .filter(|t| !t.err.is_empty())
-            .map(|t| {
-                Line::from(vec![
+            .and_then(|t| {
+                let w = why(&t)?;
+                Some(Line::from(vec![
                     Span::styled(format!(" {}: ", t.name()), rc.theme.muted()),
-                    Span::styled(format!("{} ", t.err), rc.theme.error()),
-                ])
+                    Span::styled(format!("{w} "), rc.theme.error()),
+                ]))
+            })
+            .or_else(|| {
+                current.filter(|t| !t.err.is_empty()).map(|t| {
+                    Line::from(vec![
+                        Span::styled(format!(" {}: ", t.name()), rc.theme.muted()),
+                        Span::styled(format!("{} ", t.err), rc.theme.error()),
+                    ])
+                })
             })
             .or_else(|| {
                 let t = current?;
@@ -296,10 +386,10 @@ impl Pane for TasksPane {
             area,
             rc,
             title,
-            &COLS,
+            if rc.kube() { &KUBE_COLS } else { &COLS },
             rows,
             Some(sel.saturating_sub(off)),
-            "no tasks",
+            if rc.kube() { "no pods" } else { "no tasks" },
             bottom,
         )
     }

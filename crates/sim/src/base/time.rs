@@ -503,6 +503,69 @@ pub fn human_duration_next_change(d: SimDuration) -> SimDuration {
     SimDuration(step - d % step)
 }
 
+/// Go's `duration.HumanDuration`, which every AGE column uses.
+pub fn kube_age(nanos: i64) -> String {
+    let seconds = nanos.div_euclid(NANOS_PER_SEC);
+    if seconds < -1 {
+        return "<invalid>".into();
+    } else if seconds < 0 {
+        return "0s".into();
+    } else if seconds < 60 * 2 {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / 60;
+    if minutes < 10 {
+        let s = seconds % 60;
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
+    } else if minutes < 60 * 3 {
+        return format!("{minutes}m");
+    }
+    let hours = minutes / 60;
+    if hours < 8 {
+        let m = minutes % 60;
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
+    } else if hours < 48 {
+        return format!("{hours}h");
+    } else if hours < 24 * 8 {
+        let h = hours % 24;
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{h}h", hours / 24)
+        };
+    } else if hours < 24 * 365 * 2 {
+        return format!("{}d", hours / 24);
+    } else if hours < 24 * 365 * 8 {
+        let dy = (hours / 24) % 365;
+        return if dy == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{dy}d", hours / 24 / 365)
+        };
+    }
+    format!("{}y", hours / 24 / 365)
+}
+
+/// How long until [`kube_age`] of a span of `nanos` reads differently (at most).
+pub fn kube_age_next_change(nanos: i64) -> SimDuration {
+    let minutes = nanos.div_euclid(NANOS_PER_SEC) / 60;
+    if minutes < 10 {
+        SimDuration::from_secs(1)
+    } else if minutes < 60 * 8 {
+        SimDuration::from_secs(60)
+    } else {
+        SimDuration::from_secs(3600)
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Sizes (go-units)
 

@@ -2,7 +2,7 @@
 //! kube-apiserver 1.32 prints them (kubernetes `pkg/printers/internalversion/printers.go`).
 //! kubectl prints no columns of its own any more; what is here is what `kubectl get` shows.
 
-use crate::base::time::{NANOS_PER_SEC, SimTime};
+use crate::base::time::SimTime;
 use crate::model::kube::*;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::{Value, json};
@@ -72,56 +72,7 @@ pub trait Printer {
     fn cells(&self, cx: &PrintCx) -> Vec<Value>;
 }
 
-/// Go's `duration.HumanDuration`, which every AGE column uses.
-pub fn human_duration(nanos: i64) -> String {
-    let seconds = nanos.div_euclid(NANOS_PER_SEC);
-    if seconds < -1 {
-        return "<invalid>".into();
-    } else if seconds < 0 {
-        return "0s".into();
-    } else if seconds < 60 * 2 {
-        return format!("{seconds}s");
-    }
-    let minutes = seconds / 60;
-    if minutes < 10 {
-        let s = seconds % 60;
-        return if s == 0 {
-            format!("{minutes}m")
-        } else {
-            format!("{minutes}m{s}s")
-        };
-    } else if minutes < 60 * 3 {
-        return format!("{minutes}m");
-    }
-    let hours = minutes / 60;
-    if hours < 8 {
-        let m = minutes % 60;
-        return if m == 0 {
-            format!("{hours}h")
-        } else {
-            format!("{hours}h{m}m")
-        };
-    } else if hours < 48 {
-        return format!("{hours}h");
-    } else if hours < 24 * 8 {
-        let h = hours % 24;
-        return if h == 0 {
-            format!("{}d", hours / 24)
-        } else {
-            format!("{}d{h}h", hours / 24)
-        };
-    } else if hours < 24 * 365 * 2 {
-        return format!("{}d", hours / 24);
-    } else if hours < 24 * 365 * 8 {
-        let dy = (hours / 24) % 365;
-        return if dy == 0 {
-            format!("{}y", hours / 24 / 365)
-        } else {
-            format!("{}y{dy}d", hours / 24 / 365)
-        };
-    }
-    format!("{}y", hours / 24 / 365)
-}
+pub use crate::base::time::kube_age as human_duration;
 
 /// `translateTimestampSince`: the age of a timestamp, `<unknown>` without one.
 pub fn since(t: Option<&Time>, now: SimTime) -> String {

@@ -40,6 +40,31 @@ fn render(c: &mut Criterion) {
     g.finish();
 }
 
+/// The pods pane of a Kubernetes cluster of 10,000 pods on 100 nodes (issue 12's size), and
+/// of 100,000.
+fn render_pods(c: &mut Criterion) {
+    let mut g = c.benchmark_group("render_pods_200x50");
+    g.sample_size(50);
+    for n in [10_000usize, 100_000] {
+        let (view, now) = fixtures::kube_view(100, n);
+        let mut app = fixtures::kube_app_with(view, now);
+        app.update(Action::Key(Key::ch('3')));
+        for _ in 0..5 {
+            app.update(Action::Key(Key::ctrl('d')));
+        }
+        let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| {
+                term.draw(|f| {
+                    black_box(opsconsole::ui::draw(f, &mut app));
+                })
+                .unwrap();
+            })
+        });
+    }
+    g.finish();
+}
+
 fn changes(c: &mut Criterion) {
     let (view, now) = fixtures::big_view(100, 1_000_000);
     let mut app = fixtures::app_with(view, now);
@@ -77,5 +102,5 @@ fn changes(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, render, changes);
+criterion_group!(benches, render, render_pods, changes);
 criterion_main!(benches);

@@ -221,3 +221,112 @@ pub fn big_view(nodes: usize, tasks: usize) -> (Snapshot, SimTime) {
     }));
     (out, now)
 }
+
+/// The console's view of a Kubernetes cluster.
+pub fn kube_info() -> BackendInfo {
+    BackendInfo {
+        kind: BackendKind::Kubernetes,
+        endpoint: "kubernetes-admin@kubernetes · https://192.168.122.11:6443".into(),
+        read_only: false,
+        simulated: false,
+        flavor: Flavor::Kube,
+        caps: crate::backend::convert::kube::all_caps(),
+        creates: Vec::new(),
+    }
+}
+
+/// A synthetic Kubernetes cluster: `nodes` nodes and `pods` pods of Deployments of 1,000,
+/// built as an API server sends them and converted as the Kubernetes backend converts them
+/// (the watch's own work is not in it).
+pub fn kube_view(nodes: usize, pods: usize) -> (Snapshot, SimTime) {
+    use crate::backend::convert::kube as k;
+    use serde_json::json;
+    let now = SimTime::parse_rfc3339("2026-11-22T10:00:00Z").expect("valid time");
+    let at = "2026-11-22T09:00:00Z";
+    let obj = |v: serde_json::Value| v;
+    let mut out: Snapshot = Vec::new();
+    for i in 0..nodes {
+        let n: k8s_openapi::api::core::v1::Node = serde_json::from_value(obj(json!({
+            "metadata": {"name": format!("node{i}"), "uid": format!("n-{i}"), "creationTimestamp": at,
+                "labels": {"kubernetes.io/hostname": format!("node{i}")}},
+            "spec": {},
+            "status": {"conditions": [{"type": "Ready", "status": "True"}],
+                "addresses": [{"type": "InternalIP", "address": format!("10.0.{}.{}", i / 250, i % 250 + 1)}],
+                "allocatable": {"cpu": "16", "memory": "64Gi", "pods": "110"},
+                "nodeInfo": {"kubeletVersion": "v1.32.4", "containerRuntimeVersion": "containerd://1.7.24",
+                    "architecture": "amd64", "operatingSystem": "linux", "osImage": "", "kernelVersion": "",
+                    "bootID": "", "machineID": "", "systemUUID": "", "kubeProxyVersion": ""}}
+        })))
+        .expect("a node");
+        let load = k::Load {
+            pods: (pods / nodes.max(1)) as u32,
+            cpu: 1_000_000_000,
+            memory: 1 << 30,
+            ..k::Load::default()
+        };
+        out.push(View::Host(k::node(&n, &load)));
+    }
+    let per = 1000;
+    for d in 0..pods.div_ceil(per) {
+        let dep: k8s_openapi::api::apps::v1::Deployment = serde_json::from_value(json!({
+            "metadata": {"name": format!("app{d}"), "namespace": "default", "uid": format!("d-{d}"),
+                "creationTimestamp": at, "generation": 1},
+            "spec": {"replicas": per, "selector": {"matchLabels": {"app": format!("app{d}")}},
+                "template": {"metadata": {"labels": {"app": format!("app{d}")}},
+                    "spec": {"containers": [{"name": "web", "image": "nginx:1.16"}]}}},
+            "status": {"observedGeneration": 1, "replicas": per, "updatedReplicas": per,
+                "readyReplicas": per, "availableReplicas": per}
+        }))
+        .expect("a deployment");
+        out.push(View::Workload(Box::new(k::deployment(&dep))));
+    }
+    out.extend((0..pods).map(|i| {
+        let d = i / per;
+        // Some pods crash and restart; some cannot be placed.
+        let (node, status) = match i % 11 {
+            5 => (
+                serde_json::Value::Null,
+                json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
+                    "reason": "Unschedulable",
+                    "message": "0/4 nodes are available: 2 Insufficient cpu, 2 node(s) had untolerated taint {node-role.kubernetes.io/master: }."}]}),
+            ),
+            3 => (
+                json!(format!("node{}", i % nodes.max(1))),
+                json!({"phase": "Running", "podIP": format!("10.3.{}.{}", i / 250 % 250, i % 250 + 1),
+                    "startTime": at,
+                    "containerStatuses": [{"name": "web", "image": "nginx:1.16", "imageID": "",
+                        "ready": false, "restartCount": 4,
+                        "lastState": {"terminated": {"exitCode": 1, "finishedAt": "2026-11-22T09:58:00Z"}},
+                        "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}),
+            ),
+            _ => (
+                json!(format!("node{}", i % nodes.max(1))),
+                json!({"phase": "Running", "podIP": format!("10.3.{}.{}", i / 250 % 250, i % 250 + 1),
+                    "startTime": at,
+                    "containerStatuses": [{"name": "web", "image": "nginx:1.16", "imageID": "",
+                        "ready": true, "restartCount": 0, "state": {"running": {"startedAt": at}}}]}),
+            ),
+        };
+        let p: k8s_openapi::api::core::v1::Pod = serde_json::from_value(json!({
+            "metadata": {"name": format!("app{d}-7d9c5b8f6-{i:05}"), "namespace": "default",
+                "uid": format!("p-{i}"), "creationTimestamp": at,
+                "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet",
+                    "name": format!("app{d}-7d9c5b8f6"), "uid": format!("rs-{d}"), "controller": true}]},
+            "spec": {"nodeName": node, "containers": [{"name": "web", "image": "nginx:1.16"}]},
+            "status": status
+        }))
+        .expect("a pod");
+        View::Replica(Box::new(k::pod(&p)))
+    }));
+    (out, now)
+}
+
+/// A console showing a Kubernetes cluster, its clock frozen at `now`.
+pub fn kube_app_with(view: Snapshot, now: SimTime) -> App {
+    let mut app = App::new(config(), kube_info());
+    app.update(Action::Backend(WatchEvent::Snapshot(
+        Box::new(view),
+        frozen(now),
+    )));
+    app
+}

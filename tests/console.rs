@@ -109,6 +109,32 @@ fn panes_at_80x24_and_overlays() {
     insta::assert_snapshot!("too_small", screen(&mut app, 30, 8));
 }
 
+#[test]
+fn kubernetes_panes_at_80x24_and_200x50() {
+    let (view, now) = fixtures::kube_view(4, 14);
+    let mut app = fixtures::kube_app_with(view, now);
+    for (w, h) in [(80, 24), (200, 50)] {
+        typed(&mut app, "1");
+        insta::assert_snapshot!(format!("kube_nodes_{w}x{h}"), screen(&mut app, w, h));
+        typed(&mut app, "2");
+        insta::assert_snapshot!(format!("kube_workloads_{w}x{h}"), screen(&mut app, w, h));
+        typed(&mut app, "3");
+        insta::assert_snapshot!(format!("kube_pods_{w}x{h}"), screen(&mut app, w, h));
+    }
+    // The Pending pod says why, at the bottom of the table.
+    typed(&mut app, "gg");
+    typed(&mut app, "jjjjj");
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("0/4 nodes are available"), "{s}");
+    // Its actions are kubectl's: delete asks first, in the pod's namespace.
+    typed(&mut app, "D");
+    let s = screen(&mut app, 120, 30);
+    assert!(
+        s.contains("Delete pod app0-7d9c5b8f6-00005 in default?"),
+        "{s}"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // Actions without a backend: what the App asks for
 

@@ -337,7 +337,8 @@ pub fn pod(p: &Pod) -> ReplicaView {
         err: st.and_then(|s| s.message.clone()).unwrap_or_default(),
         message: st.and_then(|s| s.reason.clone()).unwrap_or_default(),
         exit_code,
-        container_id: statuses.first().and_then(|c| c.container_id.clone()),
+        // Read only for a Docker engine's stats.
+        container_id: None,
         ports: String::new(),
         kube: Some(Box::new(KubePod {
             ready: cell(p, "Ready"),

@@ -134,6 +134,9 @@ fn watchers(client: &kube::Client, ns: Option<&str>) -> (BoxStream<'static, Item
 /// the nodes' own views and what the pods on each ask for.
 #[derive(Default)]
 struct Known {
+    /// Nodes' views are sent as their pods change (not while the first list is gathered:
+    /// the snapshot takes each once, at the end).
+    listing: bool,
     refs: HashMap<ResKind, HashMap<String, ObjRef>>,
     nodes: HashMap<String, HostView>,
     loads: HashMap<String, Load>,
@@ -206,6 +209,9 @@ impl Known {
                 touched.push(n);
             }
         }
+        if self.listing {
+            return;
+        }
         for n in touched {
             out.extend(self.node_view(n).map(Change::Upsert));
         }
@@ -251,7 +257,10 @@ pub(super) async fn session(
     connected: &mut bool,
 ) -> Result<(), String> {
     let (mut items, kinds) = watchers(&shared.client, shared.namespace.as_deref());
-    let mut known = Known::default();
+    let mut known = Known {
+        listing: true,
+        ..Known::default()
+    };
     let mut first: Vec<Change> = Vec::new();
     let mut listed: HashSet<ResKind> = HashSet::new();
     // The first list of every kind, gathered into one snapshot.
@@ -269,6 +278,14 @@ pub(super) async fn session(
             Item::Failed(e) => return Err(e),
         }
     }
+    known.listing = false;
+    let names: Vec<String> = known.nodes.keys().cloned().collect();
+    first.extend(
+        names
+            .iter()
+            .filter_map(|n| known.node_view(n))
+            .map(Change::Upsert),
+    );
     let clock = shared.clock().await;
     if tx
         .send(WatchEvent::Snapshot(Box::new(snapshot(first)), clock))

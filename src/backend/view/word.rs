@@ -40,6 +40,22 @@ const VOCABULARY: &[&str] = &[
     "rollback",
     "stop-first",
     "start-first",
+    // Kubernetes' pod statuses and phases, as kubectl prints them.
+    "Running",
+    "Pending",
+    "Succeeded",
+    "Failed",
+    "Unknown",
+    "Terminating",
+    "Completed",
+    "ContainerCreating",
+    "PodInitializing",
+    "CrashLoopBackOff",
+    "ErrImagePull",
+    "ImagePullBackOff",
+    "Error",
+    "OOMKilled",
+    "Evicted",
     "",
 ];
 

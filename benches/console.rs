@@ -16,26 +16,34 @@ use std::hint::black_box;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Draws frames of the table pane `pane` of `app` at 200x50, somewhere in its middle.
+fn frames(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    n: usize,
+    mut app: opsconsole::app::App,
+    pane: char,
+) {
+    app.update(Action::Key(Key::ch(pane)));
+    for _ in 0..5 {
+        app.update(Action::Key(Key::ctrl('d')));
+    }
+    let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
+    g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+        b.iter(|| {
+            term.draw(|f| {
+                black_box(opsconsole::ui::draw(f, &mut app));
+            })
+            .unwrap();
+        })
+    });
+}
+
 fn render(c: &mut Criterion) {
     let mut g = c.benchmark_group("render_tasks_200x50");
     g.sample_size(50);
     for n in [100_000usize, 1_000_000] {
         let (view, now) = fixtures::big_view(100, n);
-        let mut app = fixtures::app_with(view, now);
-        app.update(Action::Key(Key::ch('3')));
-        // Somewhere in the middle of the table.
-        for _ in 0..5 {
-            app.update(Action::Key(Key::ctrl('d')));
-        }
-        let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
-        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-            b.iter(|| {
-                term.draw(|f| {
-                    black_box(opsconsole::ui::draw(f, &mut app));
-                })
-                .unwrap();
-            })
-        });
+        frames(&mut g, n, fixtures::app_with(view, now), '3');
     }
     g.finish();
 }
@@ -47,20 +55,7 @@ fn render_pods(c: &mut Criterion) {
     g.sample_size(50);
     for n in [10_000usize, 100_000] {
         let (view, now) = fixtures::kube_view(100, n);
-        let mut app = fixtures::kube_app_with(view, now);
-        app.update(Action::Key(Key::ch('3')));
-        for _ in 0..5 {
-            app.update(Action::Key(Key::ctrl('d')));
-        }
-        let mut term = Terminal::new(TestBackend::new(200, 50)).unwrap();
-        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
-            b.iter(|| {
-                term.draw(|f| {
-                    black_box(opsconsole::ui::draw(f, &mut app));
-                })
-                .unwrap();
-            })
-        });
+        frames(&mut g, n, fixtures::kube_app_with(view, now), '3');
     }
     g.finish();
 }

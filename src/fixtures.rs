@@ -112,7 +112,12 @@ pub fn frozen(t: SimTime) -> ClockInfo {
 
 /// A console showing `view`, its clock frozen at `now`.
 pub fn app_with(view: Snapshot, now: SimTime) -> App {
-    let mut app = App::new(config(), info());
+    app_showing(info(), view, now)
+}
+
+/// A console on a backend described by `info`, showing `view` at `now`.
+fn app_showing(info: BackendInfo, view: Snapshot, now: SimTime) -> App {
+    let mut app = App::new(config(), info);
     app.update(Action::Backend(WatchEvent::Snapshot(
         Box::new(view),
         frozen(now),
@@ -323,10 +328,5 @@ pub fn kube_view(nodes: usize, pods: usize) -> (Snapshot, SimTime) {
 
 /// A console showing a Kubernetes cluster, its clock frozen at `now`.
 pub fn kube_app_with(view: Snapshot, now: SimTime) -> App {
-    let mut app = App::new(config(), kube_info());
-    app.update(Action::Backend(WatchEvent::Snapshot(
-        Box::new(view),
-        frozen(now),
-    )));
-    app
+    app_showing(kube_info(), view, now)
 }

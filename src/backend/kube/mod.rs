@@ -48,7 +48,6 @@ pub struct Target {
 pub(crate) struct Shared {
     client: ::kube::Client,
     target: Target,
-    namespace: Option<String>,
     /// Where the built-in cluster's other commands go (`sim ...`, and docker's for its
     /// swarm): the cluster's own backend.
     others: Option<Arc<dyn Backend>>,
@@ -78,12 +77,15 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
 impl Kube {
     pub fn new(client: ::kube::Client, target: Target) -> Kube {
+        Kube::with(client, target, None)
+    }
+
+    fn with(client: ::kube::Client, target: Target, others: Option<Arc<dyn Backend>>) -> Kube {
         Kube {
             shared: Arc::new(Shared {
                 client,
-                namespace: target.namespace.clone(),
                 target,
-                others: None,
+                others,
                 clock_moved: tokio::sync::Notify::new(),
             }),
         }
@@ -92,30 +94,18 @@ impl Kube {
     /// The same cluster, its views scoped to one namespace (none: all).
     pub fn scoped(self, namespace: Option<&str>) -> Kube {
         let s = &self.shared;
-        Kube {
-            shared: Arc::new(Shared {
-                client: s.client.clone(),
-                target: s.target.clone(),
-                namespace: namespace.map(str::to_string),
-                others: s.others.clone(),
-                clock_moved: tokio::sync::Notify::new(),
-            }),
-        }
+        let target = Target {
+            namespace: namespace.map(str::to_string),
+            ..s.target.clone()
+        };
+        Kube::with(s.client.clone(), target, s.others.clone())
     }
 
     /// The same cluster, sending commands other than kubectl's to `others` (the built-in
     /// cluster's own backend: `sim` commands, and docker's for its swarm).
     pub fn with_others(self, others: Arc<dyn Backend>) -> Kube {
         let s = &self.shared;
-        Kube {
-            shared: Arc::new(Shared {
-                client: s.client.clone(),
-                target: s.target.clone(),
-                namespace: s.namespace.clone(),
-                others: Some(others),
-                clock_moved: tokio::sync::Notify::new(),
-            }),
-        }
+        Kube::with(s.client.clone(), s.target.clone(), Some(others))
     }
 
     pub fn client(&self) -> &::kube::Client {

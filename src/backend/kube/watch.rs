@@ -256,7 +256,7 @@ pub(super) async fn session(
     tx: &Sender<WatchEvent>,
     connected: &mut bool,
 ) -> Result<(), String> {
-    let (mut items, kinds) = watchers(&shared.client, shared.namespace.as_deref());
+    let (mut items, kinds) = watchers(&shared.client, shared.target.namespace.as_deref());
     let mut known = Known {
         listing: true,
         ..Known::default()

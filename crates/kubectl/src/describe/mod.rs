@@ -14,6 +14,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+mod nodes;
 mod other;
 mod pods;
 mod workloads;
@@ -323,7 +324,7 @@ async fn describe_one(
         ("apps", "StatefulSet") => workloads::statefulset(&cx, obj).await,
         ("batch", "Job") => workloads::job(&cx, obj).await,
         ("batch", "CronJob") => workloads::cronjob(&cx, obj).await,
-        ("", "Node") => other::node(&cx, obj).await,
+        ("", "Node") => nodes::node(&cx, obj).await,
         ("", "Service") => other::service(&cx, obj).await,
         ("", "Namespace") => other::namespace(&cx, obj).await,
         ("", "ConfigMap") => other::configmap(&cx, obj).await,

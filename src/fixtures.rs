@@ -98,6 +98,7 @@ pub fn info() -> BackendInfo {
         flavor: Flavor::Swarm,
         caps: conv::builtin_caps(),
         creates: conv::SWARM_CREATES.to_vec(),
+        scope: None,
     }
 }
 
@@ -237,6 +238,7 @@ pub fn kube_info() -> BackendInfo {
         flavor: Flavor::Kube,
         caps: crate::backend::convert::kube::all_caps(),
         creates: Vec::new(),
+        scope: None,
     }
 }
 

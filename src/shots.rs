@@ -46,6 +46,10 @@ pub const MACROS: &[(&str, &str)] = &[
         "macros/kube-panes.macro",
         include_str!("../macros/kube-panes.macro"),
     ),
+    (
+        "macros/kube-seed002.macro",
+        include_str!("../macros/kube-seed002.macro"),
+    ),
 ];
 
 /// Macros named `kube-*` play on the built-in cluster's Kubernetes side (`opsconsole --kube`).

@@ -60,6 +60,7 @@ async fn watch_run_logs_inspect_and_plan() {
         target: LogTarget::Service("web".into()),
         tail: Some(5),
         follow: true,
+        previous: false,
     });
     let _ = run(&b, "service update --image nginx:1.16-alpine --detach web").await;
     let mut seen = 0;

@@ -205,6 +205,7 @@ async fn swarm_service_lifecycle() {
         target: LogTarget::Service("life".into()),
         tail: Some(5),
         follow: true,
+        previous: false,
     });
     let mut lines = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -444,6 +445,7 @@ async fn plain_engine_containers_and_volumes() {
         target: LogTarget::Task("plain1".into()),
         tail: None,
         follow: false,
+        previous: false,
     });
     let mut got = Vec::new();
     while let Some(ev) = tokio::time::timeout(Duration::from_secs(10), logs.next())

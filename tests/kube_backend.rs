@@ -24,6 +24,22 @@ fn pods_of<'a>(view: &'a Store, prefix: &str) -> Vec<&'a view::ReplicaView> {
         .collect()
 }
 
+/// Every line a log stream sends until it ends.
+async fn all_lines(logs: &mut futures::stream::BoxStream<'static, LogEvent>) -> Vec<LogLineView> {
+    let mut lines = Vec::new();
+    while let Some(ev) = tokio::time::timeout(Duration::from_secs(10), logs.next())
+        .await
+        .expect("logs answer")
+    {
+        match ev {
+            LogEvent::Lines(ls) => lines.extend(ls),
+            LogEvent::End => break,
+            other => panic!("{other:?}"),
+        }
+    }
+    lines
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn the_built_in_cluster_through_the_kubernetes_backend() {
     let dir = tempfile::tempdir().unwrap();
@@ -170,21 +186,64 @@ async fn the_built_in_cluster_through_the_kubernetes_backend() {
         },
         tail: None,
         follow: false,
+        previous: false,
     });
-    let mut lines = Vec::new();
-    while let Some(ev) = tokio::time::timeout(Duration::from_secs(10), logs.next())
-        .await
-        .expect("logs answer")
-    {
-        match ev {
-            LogEvent::Lines(ls) => lines.extend(ls),
-            LogEvent::End => break,
-            other => panic!("{other:?}"),
-        }
-    }
+    let lines = all_lines(&mut logs).await;
     assert!(!lines.is_empty(), "it ticks every simulated second");
     assert!(lines.iter().all(|l| l.text == "tick"), "{lines:?}");
     assert!(lines.iter().all(|l| l.at > SimTime(0)), "{lines:?}");
+
+    // A workload's log: its pods' merged, each line labelled with its pod.
+    let web = view
+        .workloads
+        .values()
+        .find(|w| w.name() == "web" && w.c.r.kind == ResKind::Deployment)
+        .expect("web")
+        .c
+        .r
+        .clone();
+    let mut logs = k.logs(LogRequest {
+        target: LogTarget::Workload(web),
+        tail: None,
+        follow: false,
+        previous: false,
+    });
+    let lines = all_lines(&mut logs).await;
+    let mut labels: Vec<&str> = lines.iter().map(|l| l.label.as_str()).collect();
+    labels.sort();
+    labels.dedup();
+    let mut names: Vec<&str> = pods_of(&view, "web-").iter().map(|p| p.name()).collect();
+    names.sort();
+    assert_eq!(
+        labels, names,
+        "every pod of web, labelled by name: {lines:?}"
+    );
+
+    // Scoped to a namespace: a new watch holds only that namespace's objects (nodes are
+    // cluster-wide).
+    let scoped = k.rescoped(Some("kube-system")).expect("namespaces");
+    assert_eq!(scoped.info().scope.as_deref(), Some("kube-system"));
+    let mut sw = scoped.watch();
+    let mut sview = Store::default();
+    watch_until(&mut sw, &mut sview, 10, |v| {
+        v.hosts.len() == 4 && !v.replicas.is_empty()
+    })
+    .await;
+    assert!(
+        sview
+            .replicas
+            .values()
+            .all(|p| p.c.r.ns.as_deref() == Some("kube-system")),
+        "only kube-system's pods"
+    );
+    assert!(
+        sview
+            .workloads
+            .values()
+            .all(|w| w.c.r.ns.as_deref() == Some("kube-system")),
+        "only kube-system's workloads"
+    );
+    drop(sw);
 
     // Scaled down and deleted: the watch removes what went.
     let out = run(&k, "kubectl delete deployment web").await;

@@ -85,4 +85,6 @@ pub enum Effect {
         id: u64,
         container: String,
     },
+    /// Scope the Kubernetes views to a namespace (none: all): the watch starts again.
+    Rescope(Option<String>),
 }

@@ -2,7 +2,7 @@
 //! navigation commands, with tab completion of verbs, flags and object names.
 
 use super::data::Data;
-use crate::backend::view::Phase;
+use crate::backend::view::{Phase, ResKind};
 use opsconsole_sim::lang::complete::{self, Names, Next};
 
 /// A console command typed on the `:` line.
@@ -14,6 +14,12 @@ pub enum NavCmd {
     Logs(Option<String>),
     Volumes,
     Rollouts(Option<String>),
+    /// The workloads of one kind (k9s's `:deploy`, `:sts`, `:cj`), or of every kind.
+    Workloads(Option<ResKind>),
+    /// `:ns NAME|all` scopes the Kubernetes views; `:ns` lists the namespaces.
+    Namespace(Option<String>),
+    /// `:ev`: the events of the namespace in view.
+    Events,
     Help,
     Quit,
 }
@@ -22,6 +28,35 @@ pub const NAV_WORDS: &[&str] = &[
     "nodes", "services", "tasks", "logs", "volumes", "rollouts", "help", "quit",
 ];
 
+/// k9s's resource jumps: what a Kubernetes operator types to see one kind of object.
+pub const KUBE_JUMPS: &[&str] = &[
+    "pods",
+    "po",
+    "deploy",
+    "rs",
+    "ds",
+    "sts",
+    "job",
+    "cj",
+    "workloads",
+    "ns",
+    "ev",
+];
+
+/// The workload kind a resource jump names (`deploy`, `deployments`, `sts`...).
+fn workload_kind(word: &str) -> Option<Option<ResKind>> {
+    Some(Some(match word {
+        "deploy" | "deployment" | "deployments" => ResKind::Deployment,
+        "rs" | "replicaset" | "replicasets" => ResKind::ReplicaSet,
+        "ds" | "daemonset" | "daemonsets" => ResKind::DaemonSet,
+        "sts" | "statefulset" | "statefulsets" => ResKind::StatefulSet,
+        "job" | "jobs" => ResKind::Job,
+        "cj" | "cronjob" | "cronjobs" => ResKind::CronJob,
+        "workloads" | "wl" => return Some(None),
+        _ => return None,
+    }))
+}
+
 /// The console's own commands; anything else is for the backend. `logs` with more than one
 /// argument, or with flags, is docker's.
 pub fn nav(words: &[String]) -> Option<NavCmd> {
@@ -29,8 +64,17 @@ pub fn nav(words: &[String]) -> Option<NavCmd> {
     if words.len() > 2 || arg.as_deref().is_some_and(|a| a.starts_with('-')) {
         return None;
     }
-    Some(match words.first()?.as_str() {
+    let first = words.first()?.as_str();
+    if let Some(kind) = workload_kind(first)
+        && arg.is_none()
+    {
+        return Some(NavCmd::Workloads(kind));
+    }
+    Some(match first {
         "nodes" | "no" if arg.is_none() => NavCmd::Nodes,
+        "pods" | "po" | "pod" => NavCmd::Tasks(arg),
+        "ns" | "namespace" | "namespaces" => NavCmd::Namespace(arg),
+        "ev" | "events" | "event" if arg.is_none() => NavCmd::Events,
         "services" | "svc" if arg.is_none() => NavCmd::Services,
         "tasks" => NavCmd::Tasks(arg),
         "logs" => NavCmd::Logs(arg),
@@ -73,6 +117,7 @@ pub fn candidates(before: &[&str], word: &str, d: &Data) -> Vec<String> {
     };
     let top = || {
         let mut v: Vec<String> = NAV_WORDS.iter().map(|s| s.to_string()).collect();
+
         v.extend(complete::verbs());
         v
     };
@@ -84,7 +129,12 @@ pub fn candidates(before: &[&str], word: &str, d: &Data) -> Vec<String> {
         return complete::flags(before);
     }
     match (*first, before.len()) {
-        ("tasks", 1) => return [services(d), nodes(d)].concat(),
+        ("tasks" | "pods" | "po", 1) => return [services(d), nodes(d)].concat(),
+        ("ns" | "namespace", 1) => {
+            let mut v = vec!["all".to_string()];
+            v.extend(d.kube_names.get("namespaces").cloned().unwrap_or_default());
+            return v;
+        }
         ("logs", 1) => return [services(d), tasks(d)].concat(),
         ("rollouts", 1) => return services(d),
         _ => {}
@@ -103,6 +153,9 @@ pub fn candidates(before: &[&str], word: &str, d: &Data) -> Vec<String> {
 /// get` that lists them (the type, and the line's namespace flags), which also key
 /// `Data::kube_names`.
 pub fn kube_names_key(before: &[&str]) -> Option<String> {
+    if matches!(before, ["ns" | "namespace"]) {
+        return Some("namespaces".into());
+    }
     let Next::Names(Names::Kube(plural)) = complete::next(before) else {
         return None;
     };
@@ -190,6 +243,24 @@ mod tests {
         assert_eq!(nav(&w("logs -f abc")), None);
         assert_eq!(nav(&w("service ls")), None);
         assert_eq!(nav(&w("nodes x")), None);
+        assert_eq!(
+            nav(&w("deploy")),
+            Some(NavCmd::Workloads(Some(ResKind::Deployment)))
+        );
+        assert_eq!(
+            nav(&w("cj")),
+            Some(NavCmd::Workloads(Some(ResKind::CronJob)))
+        );
+        assert_eq!(nav(&w("workloads")), Some(NavCmd::Workloads(None)));
+        assert_eq!(nav(&w("po web")), Some(NavCmd::Tasks(Some("web".into()))));
+        assert_eq!(
+            nav(&w("ns kube-system")),
+            Some(NavCmd::Namespace(Some("kube-system".into())))
+        );
+        assert_eq!(nav(&w("ns")), Some(NavCmd::Namespace(None)));
+        assert_eq!(nav(&w("ev")), Some(NavCmd::Events));
+        // kubectl's own words stay kubectl's.
+        assert_eq!(nav(&w("deploy web")), None);
     }
 
     #[test]

@@ -77,6 +77,8 @@ pub trait Pane {
 pub enum PaneQuestion {
     LogsSearch,
     LogsTail,
+    /// Show the previous instance's log, or the current one's again (no text).
+    LogsPrevious,
 }
 
 /// What happens to an overlay after it handled something.

@@ -1,8 +1,12 @@
 //! The bottom line (typing a command or a filter), pasting, and the mouse.
 
 use super::*;
-use crate::backend::{Invocation, LogTarget, RunOpts};
+use crate::backend::{Flavor, Invocation, LogTarget, RunOpts};
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+
+fn words(w: &[&str]) -> Vec<String> {
+    w.iter().map(|s| s.to_string()).collect()
+}
 
 impl App {
     // -----------------------------------------------------------------------
@@ -75,7 +79,10 @@ impl App {
                     {
                         self.fetch_kube_names(key, fx);
                     }
-                    let cands = cmdline::candidates(&before, word[0], &self.data);
+                    let mut cands = cmdline::candidates(&before, word[0], &self.data);
+                    if before.is_empty() && self.info.flavor == Flavor::Kube {
+                        cands.extend(cmdline::KUBE_JUMPS.iter().map(|s| s.to_string()));
+                    }
                     input.completion = Completion::start(&input.edit, cands);
                     if let Some(c) = &input.completion
                         && c.candidates.len() > 1
@@ -206,6 +213,30 @@ impl App {
 
     pub(super) fn nav_command(&mut self, nav: NavCmd, fx: &mut Vec<Effect>) {
         match nav {
+            NavCmd::Workloads(_) | NavCmd::Namespace(_) | NavCmd::Events
+                if self.info.flavor != Flavor::Kube =>
+            {
+                self.set_status(
+                    Level::Error,
+                    format!(
+                        "{} is not a Kubernetes cluster (try :services, :tasks)",
+                        self.info.endpoint
+                    ),
+                );
+            }
+            NavCmd::Workloads(kind) => self.open(Nav::Workloads(kind), fx),
+            NavCmd::Namespace(None) => {
+                self.run_words(words(&["kubectl", "get", "namespaces"]), None, true, fx);
+            }
+            NavCmd::Namespace(Some(ns)) => self.rescope(ns, fx),
+            NavCmd::Events => {
+                let mut w = words(&["kubectl", "get", "events", "--sort-by=.lastTimestamp"]);
+                match &self.info.scope {
+                    Some(ns) => w.extend(["-n".to_string(), ns.clone()]),
+                    None => w.push("-A".into()),
+                }
+                self.run_words(w, None, true, fx);
+            }
             NavCmd::Nodes => self.switch(PaneId::Nodes),
             NavCmd::Services => self.switch(PaneId::Services),
             NavCmd::Volumes => self.switch(PaneId::Volumes),
@@ -250,6 +281,23 @@ impl App {
                 self.open(Nav::Rollouts(id), fx);
             }
         }
+    }
+
+    /// `:ns NAME|all`: the Kubernetes views show that namespace (or all) from now on; the
+    /// backend's watches are started again in that scope, so nothing outside it is cached.
+    fn rescope(&mut self, ns: String, fx: &mut Vec<Effect>) {
+        let scope = (ns != "all").then_some(ns);
+        if scope == self.info.scope {
+            return;
+        }
+        self.data.store = Default::default();
+        self.data.loaded = false;
+        self.data.kube_names.clear();
+        self.panes.on_deltas(&self.data, &[Delta::Reset]);
+        let what = scope.as_deref().unwrap_or("all namespaces").to_string();
+        self.info.scope = scope.clone();
+        fx.push(Effect::Rescope(scope));
+        self.set_status(Level::Info, format!("showing {what}"));
     }
 
     // -----------------------------------------------------------------------

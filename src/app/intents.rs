@@ -237,10 +237,9 @@ pub fn answer(then: &Then, text: &str) -> Result<Vec<Intent>, String> {
     match then {
         Then::Verb(v) => Ok(vec![Intent::Verb(v.clone()), Intent::Close]),
         Then::Fill(h) => Ok(vec![Intent::Verb(h.fill(text)?), Intent::Close]),
-        Then::Pane(PaneQuestion::LogsSearch) => Ok(vec![
-            Intent::Answer(PaneQuestion::LogsSearch, text.to_string()),
-            Intent::Close,
-        ]),
+        Then::Pane(q @ (PaneQuestion::LogsSearch | PaneQuestion::LogsPrevious)) => {
+            Ok(vec![Intent::Answer(*q, text.to_string()), Intent::Close])
+        }
         Then::Pane(PaneQuestion::LogsTail) => match text.trim().parse::<u64>() {
             Ok(n) if n > 0 => Ok(vec![
                 Intent::Answer(PaneQuestion::LogsTail, n.to_string()),

@@ -113,6 +113,8 @@ pub struct Confirm {
     pub message: String,
     pub ok: String,
     pub then: Then,
+    /// A third button: another way to do it (delete but keep what it owns).
+    pub alt: Option<(String, Then)>,
 }
 
 /// What a component asks the App for.

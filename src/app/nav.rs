@@ -2,6 +2,7 @@
 
 use super::ops::{Context, Op};
 use crate::backend::LogTarget;
+use crate::backend::view::ResKind;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -89,6 +90,8 @@ pub enum Nav {
     Tasks(TaskScope),
     Logs(LogTarget),
     Rollouts(Option<String>),
+    /// The workloads pane, showing one kind of workload (k9s's `:deploy`) or every kind.
+    Workloads(Option<ResKind>),
 }
 
 impl Nav {
@@ -99,6 +102,7 @@ impl Nav {
             Nav::Tasks(_) => PaneId::Tasks,
             Nav::Logs(_) => PaneId::Logs,
             Nav::Rollouts(_) => PaneId::Rollouts,
+            Nav::Workloads(_) => PaneId::Services,
         }
     }
 }

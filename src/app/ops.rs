@@ -174,7 +174,10 @@ ops! {
     ServiceRemove = "service_remove", Services, true, "remove", Cap(Caps::REMOVE), "Remove the service";
     ServiceCreate = "service_create", Services, true, "new", Create(ResKind::SwarmService), "Create a service in the spec editor";
     StackDeploy = "stack_deploy", Services, true, "stack", Create(ResKind::SwarmService), "Deploy a stack from a compose file";
-    ServiceLogs = "service_logs", Services, false, "logs", Nothing, "Logs of the service";
+    WorkloadRestart = "workload_restart", Services, true, "restart", Cap(Caps::RESTART), "Restart every pod of the workload (kubectl rollout restart)";
+    WorkloadPause = "workload_pause", Services, true, "pause", Cap(Caps::PAUSE), "Pause or resume the rollout; suspend or resume a CronJob";
+    CronJobTrigger = "cronjob_trigger", Services, true, "run now", Cap(Caps::START), "Run a CronJob's Job now (kubectl create job --from=cronjob/NAME)";
+    ServiceLogs = "service_logs", Services, false, "logs", Nothing, "Logs of the service (a workload: its pods, merged)";
     ServiceTasks = "service_tasks", Services, false, "tasks", Nothing, "Tasks of the service";
 
     TaskLogs = "task_logs", Tasks, false, "logs", Nothing, "Logs of the task";
@@ -195,6 +198,7 @@ ops! {
     LogsPrev = "logs_prev", Logs, false, "prev", Nothing, "Previous match";
     LogsTail = "logs_tail", Logs, false, "tail", Nothing, "Restart with the last N lines";
     LogsClear = "logs_clear", Logs, false, "clear", Nothing, "Clear the buffer";
+    LogsPrevious = "logs_previous", Logs, false, "previous", Nothing, "The previous container's log (after a restart) or the current one's";
 
     VolumeCreate = "volume_create", Volumes, true, "new", Create(ResKind::Volume), "Create a volume on the selected node";
     VolumeRemove = "volume_remove", Volumes, true, "remove", Cap(Caps::REMOVE), "Remove the volume";

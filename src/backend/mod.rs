@@ -86,6 +86,9 @@ pub struct BackendInfo {
     pub caps: Vec<(ResKind, Caps)>,
     /// The kinds of object it can create.
     pub creates: Vec<ResKind>,
+    /// The namespace a Kubernetes backend's views are scoped to (none: all of them).
+    #[serde(default)]
+    pub scope: Option<String>,
 }
 
 impl BackendInfo {
@@ -239,6 +242,8 @@ pub enum LogTarget {
         pod: ObjRef,
         container: Option<String>,
     },
+    /// A Kubernetes workload's pods (those its selector picks), merged and labelled.
+    Workload(ObjRef),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,6 +252,9 @@ pub struct LogRequest {
     /// Start with at most this many of the newest lines.
     pub tail: Option<u64>,
     pub follow: bool,
+    /// The previous instance's log (a restarted container's, `kubectl logs -p`).
+    #[serde(default)]
+    pub previous: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -310,6 +318,13 @@ pub trait Backend: Send + Sync {
             ))
         })
     }
+
+    /// The same cluster with its views scoped to another namespace (none: all), if it has
+    /// namespaces.
+    fn rescoped(&self, namespace: Option<&str>) -> Option<std::sync::Arc<dyn Backend>> {
+        let _ = namespace;
+        None
+    }
 }
 
 /// A shared backend is a backend (so wrappers such as [`ReadOnly`] can hold one).
@@ -338,5 +353,8 @@ impl<T: Backend + ?Sized> Backend for std::sync::Arc<T> {
     }
     fn stats(&self, container: String) -> BoxFuture<'static, Result<StatsView, BackendError>> {
         (**self).stats(container)
+    }
+    fn rescoped(&self, namespace: Option<&str>) -> Option<std::sync::Arc<dyn Backend>> {
+        (**self).rescoped(namespace)
     }
 }

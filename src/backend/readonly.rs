@@ -80,4 +80,10 @@ impl<B: Backend + ?Sized> Backend for ReadOnly<B> {
     fn stats(&self, container: String) -> BoxFuture<'static, Result<StatsView, BackendError>> {
         self.inner.stats(container)
     }
+
+    /// Rescoped, it is still read-only.
+    fn rescoped(&self, namespace: Option<&str>) -> Option<std::sync::Arc<dyn Backend>> {
+        let inner = self.inner.rescoped(namespace)?;
+        Some(std::sync::Arc::new(ReadOnly::new(Box::new(inner))))
+    }
 }

@@ -5,7 +5,7 @@
 //! read-only backend checks.
 
 use super::BackendInfo;
-use super::view::{ObjRef, Schedulable};
+use super::view::{ObjRef, ResKind, Schedulable};
 
 /// A change to one object, or a new object.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,6 +31,15 @@ pub enum Verb {
     },
     Remove {
         target: ObjRef,
+    },
+    /// Delete a Kubernetes object, leaving what it owns (`--cascade=orphan`).
+    Orphan {
+        target: ObjRef,
+    },
+    /// Run a CronJob's Job now, under this name (`kubectl create job NAME --from=cronjob/X`).
+    Trigger {
+        target: ObjRef,
+        job: String,
     },
     SetAvailability {
         target: ObjRef,
@@ -119,6 +128,8 @@ pub fn render(v: &Verb, info: &BackendInfo) -> Result<Line, String> {
         Resume { target } if info.simulated => line(&["sim", "update", "resume", &target.name]),
         Resume { target } => line(&["service", "update", "--detach", &target.name]),
         Remove { target } => remove(target),
+        Orphan { target } => Err(format!("a {} owns nothing to keep", target.kind.noun())),
+        Trigger { target, .. } => Err(format!("a {} has no schedule to run", target.kind.noun())),
         SetAvailability { target, to } => {
             let a = to.title().to_ascii_lowercase();
             line(&["node", "update", "--availability", &a, &target.name])
@@ -163,6 +174,8 @@ impl Verb {
             | Pause { target }
             | Resume { target }
             | Remove { target }
+            | Orphan { target }
+            | Trigger { target, .. }
             | SetAvailability { target, .. }
             | Promote { target }
             | Demote { target }
@@ -190,10 +203,24 @@ fn kubectl(v: &Verb, target: &ObjRef) -> Result<Line, String> {
         Scale { replicas, .. } => add(&["scale", &obj, &format!("--replicas={replicas}")]),
         SetImage { image, .. } => add(&["set", "image", &obj, &format!("*={image}")]),
         Rollback { .. } => add(&["rollout", "undo", &obj]),
+        // A CronJob is paused by suspending it.
+        Pause { .. } | Resume { .. } if target.kind == ResKind::CronJob => {
+            let on = matches!(v, Pause { .. });
+            add(&[
+                "patch",
+                &obj,
+                "-p",
+                &format!("{{\"spec\":{{\"suspend\":{on}}}}}"),
+            ])
+        }
         Pause { .. } => add(&["rollout", "pause", &obj]),
         Resume { .. } => add(&["rollout", "resume", &obj]),
+        Trigger { job, .. } if target.kind == ResKind::CronJob => {
+            add(&["create", "job", job, &format!("--from={obj}")])
+        }
         Restart { .. } => add(&["rollout", "restart", &obj]),
         Remove { .. } => add(&["delete", ty, &target.name]),
+        Orphan { .. } => add(&["delete", ty, &target.name, "--cascade=orphan"]),
         SetAvailability { to, .. } => match to {
             Schedulable::Active => add(&["uncordon", &target.name]),
             Schedulable::Pause => add(&["cordon", &target.name]),
@@ -238,7 +265,6 @@ impl Verb {
 }
 
 fn remove(target: &ObjRef) -> Result<Line, String> {
-    use super::view::ResKind;
     match target.kind {
         ResKind::SwarmService => line(&["service", "rm", &target.name]),
         ResKind::Container => line(&["rm", "--force", &target.uid]),
@@ -313,6 +339,7 @@ mod tests {
             flavor: crate::backend::Flavor::Kube,
             caps: Vec::new(),
             creates: Vec::new(),
+            scope: None,
         }
     }
 

@@ -344,6 +344,17 @@ impl<B: TermBackend> Runner<B> {
                     let _ = tx.send(Action::Done(id, Reply::Stats(r)));
                 });
             }
+            Effect::Rescope(ns) => match self.backend.rescoped(ns.as_deref()) {
+                Some(b) => {
+                    self.watch = b.watch();
+                    self.logs = None;
+                    self.backend = b;
+                }
+                None => {
+                    let why = format!("{} has no namespaces", self.app.info.endpoint);
+                    self.dispatch(Action::Backend(WatchEvent::Lost(why)));
+                }
+            },
             Effect::PlayMacro(path) => {
                 if self.playback.is_some() {
                     return;

@@ -220,6 +220,14 @@ fn draw_header(f: &mut Frame, area: Rect, app: &App, rc: &RenderCx) {
             ));
         }
     }
+    // After the cluster's state, so a lost connection's address is never pushed off.
+    if app.info.flavor == crate::backend::Flavor::Kube {
+        let ns = app.info.scope.as_deref().unwrap_or("all");
+        spans.extend([
+            Span::styled(" │ ", t.header()),
+            Span::styled(format!("ns: {ns}"), t.header().add_modifier(Modifier::BOLD)),
+        ]);
+    }
     if let Some(c) = &d.clock
         && c.speed != 1.0
         && c.speed > 0.0

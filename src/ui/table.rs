@@ -294,7 +294,15 @@ pub fn draw(
                 .unwrap_or(0)
         })
         .collect();
-    let widths = fit(cols, &natural, inner.width as usize);
+    let mut widths = fit(cols, &natural, inner.width as usize);
+    // Scoped to one namespace, the NAMESPACE column says nothing (kubectl leaves it out).
+    if rc.info.scope.is_some() {
+        for (w, c) in widths.iter_mut().zip(cols) {
+            if c.header == "NAMESPACE" {
+                *w = None;
+            }
+        }
+    }
     let keep: Vec<usize> = (0..cols.len()).filter(|i| widths[*i].is_some()).collect();
     let header = Row::new(
         keep.iter()

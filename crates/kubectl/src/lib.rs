@@ -22,6 +22,7 @@ mod label;
 mod logs;
 pub mod manifest;
 mod nodes;
+mod patch;
 pub mod printer;
 pub mod quantity;
 mod resources;
@@ -214,6 +215,7 @@ async fn run_verb(api: &api::Api, namespace: &str, cmd: &KubectlCmd, out: &mut O
         Verb::Create(c) => create::run(api, namespace, enforce, c, out).await,
         Verb::Apply(a) => apply::apply(api, namespace, enforce, a, out).await,
         Verb::SetImage(s) => set::image(api, namespace, enforce, s, cmd, out).await,
+        Verb::Patch(p) => patch::run(api, namespace, enforce, p, out).await,
         Verb::Rollout(r) => rollout::run(api, namespace, enforce, r, out).await,
         Verb::Describe(d) => describe::run(api, namespace, d, out).await,
         Verb::Logs(l) => logs::run(api, namespace, l, out).await,

@@ -3,9 +3,8 @@
 //! `kubernetes.io/change-cause`).
 
 use crate::api::Api;
-use crate::discovery::Discovery;
 use crate::smp::three_way;
-use crate::target::{NOTHING_NAMED, named};
+use crate::target::{NOTHING_NAMED, named, printing_and_types};
 use crate::{Out, finish};
 use opsconsole_sim::lang::kubectl::{KubectlCmd, SetImage};
 use serde_json::{Value, json};
@@ -92,14 +91,9 @@ pub async fn image(
     if s.images.is_empty() {
         return fail(out, "error: at least one image update is required");
     }
-    let format =
-        match crate::printer::parse(s.output.as_deref(), None, crate::printer::CHANGE_FORMATS) {
-            Ok(f) => f,
-            Err(e) => return fail(out, &e),
-        };
-    let discovery = match Discovery::load(api).await {
-        Ok(d) => d,
-        Err(e) => return fail(out, &e.to_string()),
+    let (format, discovery) = match printing_and_types(api, s.output.as_deref()).await {
+        Ok(x) => x,
+        Err(e) => return fail(out, &e),
     };
     let (found, mut errors) =
         match named(api, &discovery, &s.targets, namespace, enforce, out).await {

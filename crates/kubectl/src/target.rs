@@ -15,6 +15,17 @@ pub struct Ask<'a> {
 /// A command that acts on objects was given none.
 pub const NOTHING_NAMED: &str = "error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'";
 
+/// What a command that changes objects and prints them reads first: how to print (`-o`),
+/// and the server's types.
+pub async fn printing_and_types(
+    api: &Api,
+    output: Option<&str>,
+) -> Result<(crate::printer::Format, Discovery), String> {
+    let format = crate::printer::parse(output, None, crate::printer::CHANGE_FORMATS)?;
+    let discovery = Discovery::load(api).await.map_err(|e| e.to_string())?;
+    Ok((format, discovery))
+}
+
 /// The server has no such type: kubectl's words.
 pub fn unknown_type(t: &str) -> String {
     format!("error: the server doesn't have a resource type \"{t}\"")

@@ -538,8 +538,9 @@ impl Host {
                 .find_task(t)
                 .map(|t| service(t.service_id.clone(), Some(t.id.clone())))
                 .ok_or_else(|| format!("no such task: {t}")),
-            LogTarget::Pod { pod, .. } => Err(format!(
-                "pod {}: the built-in swarm has no pods (its Kubernetes cluster is a backend of its own)",
+            LogTarget::Pod { pod, .. } | LogTarget::Workload(pod) => Err(format!(
+                "{} {}: the built-in swarm has no Kubernetes objects (its Kubernetes cluster is a backend of its own)",
+                pod.kind.noun(),
                 pod.name
             )),
         }

@@ -515,6 +515,7 @@ impl Backend for Builtin {
             flavor: Flavor::Swarm,
             caps: crate::backend::convert::swarm::builtin_caps(),
             creates: crate::backend::convert::swarm::SWARM_CREATES.to_vec(),
+            scope: None,
         }
     }
 

@@ -138,10 +138,11 @@ pub async fn stream(c: bollard::Docker, req: LogRequest, swarm: bool, tx: Sender
         LogTarget::Service(s) => (Box::pin(c.service_logs(s, Some(opts))), s.clone()),
         LogTarget::Task(t) if swarm => (Box::pin(c.task_logs(t, Some(opts))), String::new()),
         LogTarget::Task(t) => (Box::pin(c.logs(t, Some(opts))), String::new()),
-        LogTarget::Pod { pod, .. } => {
+        LogTarget::Pod { pod, .. } | LogTarget::Workload(pod) => {
             let _ = tx
                 .send(LogEvent::Error(format!(
-                    "pod {}: a Docker engine has no pods",
+                    "{} {}: a Docker engine has no Kubernetes objects",
+                    pod.kind.noun(),
                     pod.name
                 )))
                 .await;

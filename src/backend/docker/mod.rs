@@ -266,6 +266,7 @@ impl Shared {
             } else {
                 convert_swarm::ENGINE_CREATES.to_vec()
             },
+            scope: None,
         }
     }
 

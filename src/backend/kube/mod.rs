@@ -256,7 +256,12 @@ impl Backend for Kube {
             flavor: Flavor::Kube,
             caps: crate::backend::convert::kube::all_caps(),
             creates: Vec::new(),
+            scope: self.shared.target.namespace.clone(),
         }
+    }
+
+    fn rescoped(&self, namespace: Option<&str>) -> Option<Arc<dyn Backend>> {
+        Some(Arc::new(self.clone().scoped(namespace)))
     }
 
     fn watch(&self) -> BoxStream<'static, WatchEvent> {

@@ -12,22 +12,33 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 pub struct ConfirmView {
     c: Confirm,
-    ok_focused: bool,
+    /// The focused button: 0 Cancel, 1 the action, 2 the other way of doing it.
+    focus: usize,
 }
 
 impl ConfirmView {
     pub fn new(c: Confirm) -> ConfirmView {
-        ConfirmView {
-            c,
-            ok_focused: false,
-        }
+        ConfirmView { c, focus: 0 }
     }
 
-    fn accept(&self, cx: &mut Cx) -> Flow {
-        if let Ok(intents) = answer(&self.c.then, "") {
+    fn buttons(&self) -> usize {
+        if self.c.alt.is_some() { 3 } else { 2 }
+    }
+
+    fn accept(&self, cx: &mut Cx, which: usize) -> Flow {
+        let then = match (which, &self.c.alt) {
+            (2, Some((_, then))) => then,
+            _ => &self.c.then,
+        };
+        if let Ok(intents) = answer(then, "") {
             cx.out.extend(intents);
         }
         Flow::Close
+    }
+
+    fn step(&mut self, by: usize) -> Flow {
+        self.focus = (self.focus + by) % self.buttons();
+        Flow::Stay
     }
 }
 
@@ -37,17 +48,17 @@ impl Overlay for ConfirmView {
     }
 
     fn key(&mut self, k: Key, cx: &mut Cx) -> Flow {
+        let back = self.buttons() - 1;
         match k.code {
-            Code::Left | Code::Right | Code::Tab | Code::BackTab => {
-                self.ok_focused = !self.ok_focused;
-                Flow::Stay
+            Code::Right | Code::Tab => self.step(1),
+            Code::Left | Code::BackTab => self.step(back),
+            Code::Char('l') if !k.ctrl => self.step(1),
+            Code::Char('h') if !k.ctrl => self.step(back),
+            Code::Char('y') | Code::Char('Y') if !k.ctrl => self.accept(cx, 1),
+            Code::Char('o') | Code::Char('O') if !k.ctrl && self.c.alt.is_some() => {
+                self.accept(cx, 2)
             }
-            Code::Char('h') | Code::Char('l') if !k.ctrl => {
-                self.ok_focused = !self.ok_focused;
-                Flow::Stay
-            }
-            Code::Char('y') | Code::Char('Y') if !k.ctrl => self.accept(cx),
-            Code::Enter if self.ok_focused => self.accept(cx),
+            Code::Enter if self.focus > 0 => self.accept(cx, self.focus),
             Code::Enter | Code::Esc => Flow::Close,
             Code::Char('n') | Code::Char('N') | Code::Char('q') if !k.ctrl => Flow::Close,
             Code::Char('c') if k.ctrl => Flow::Close,
@@ -75,24 +86,32 @@ impl Overlay for ConfirmView {
                 Span::styled(text, t.muted())
             }
         };
+        let mut buttons = vec![
+            button("Cancel", self.focus == 0),
+            Span::raw("  "),
+            button(&self.c.ok, self.focus == 1),
+        ];
+        if let Some((label, _)) = &self.c.alt {
+            buttons.extend([Span::raw("  "), button(label, self.focus == 2)]);
+        }
         let lines = vec![
             Line::from(Span::styled(self.c.message.clone(), t.base())),
             Line::default(),
-            Line::from(vec![
-                button("Cancel", !self.ok_focused),
-                Span::raw("  "),
-                button(&self.c.ok, self.ok_focused),
-            ]),
+            Line::from(buttons),
         ];
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
     }
 
     fn hints(&self, _rc: &RenderCx) -> Vec<(String, String)> {
-        vec![
-            ("y".into(), self.c.ok.to_lowercase()),
+        let mut h = vec![("y".into(), self.c.ok.to_lowercase())];
+        if let Some((label, _)) = &self.c.alt {
+            h.push(("o".into(), label.to_lowercase()));
+        }
+        h.extend([
             ("n/esc".into(), "cancel".into()),
             ("tab".into(), "switch".into()),
             ("enter".into(), "choose".into()),
-        ]
+        ]);
+        h
     }
 }

@@ -41,6 +41,8 @@ pub struct LogsPane {
     top: usize,
     hscroll: usize,
     tail: u64,
+    /// The previous instance's log (a restarted container's).
+    previous: bool,
     ended: Option<String>,
     height: usize,
 }
@@ -61,6 +63,7 @@ impl Default for LogsPane {
             search: None,
             top: 0,
             hscroll: 0,
+            previous: false,
             tail: DEFAULT_TAIL,
             ended: None,
             height: 10,
@@ -105,7 +108,11 @@ impl LogsPane {
                 Some(c) => format!("{} [{c}]", pod.name),
                 None => pod.name.clone(),
             },
+            LogTarget::Workload(w) => format!("{} (all pods)", w.name),
         };
+        if !matches!(target, LogTarget::Pod { .. }) {
+            self.previous = false;
+        }
         self.target = Some(target.clone());
         self.restart(id)
     }
@@ -125,7 +132,9 @@ impl LogsPane {
             req: LogRequest {
                 target,
                 tail: Some(self.tail),
-                follow: true,
+                // A previous instance's log is complete: there is nothing to follow.
+                follow: !self.previous,
+                previous: self.previous,
             },
         })
     }
@@ -344,6 +353,10 @@ impl Pane for LogsPane {
                 None
             }
             PaneQuestion::LogsTail => self.set_tail(text.parse().ok()?, id),
+            PaneQuestion::LogsPrevious => {
+                self.previous = !self.previous;
+                self.restart(id)
+            }
         }
     }
 
@@ -407,6 +420,13 @@ impl Pane for LogsPane {
                 initial: self.tail.to_string(),
                 then: Then::Pane(PaneQuestion::LogsTail),
             })),
+            Op::LogsPrevious if matches!(self.target, Some(LogTarget::Pod { .. })) => {
+                cx.push(Intent::Answer(PaneQuestion::LogsPrevious, String::new()))
+            }
+            Op::LogsPrevious => cx.status(
+                Level::Info,
+                "only a pod's containers have a previous log (kubectl logs -p)",
+            ),
             Op::LogsClear => {
                 self.lines.clear();
                 self.held.clear();
@@ -510,6 +530,7 @@ impl Pane for LogsPane {
             Some(LogTarget::Service(s)) => data.store.find_workload(s).map(|s| s.c.r.clone()),
             Some(LogTarget::Task(t)) => data.store.find_replica(t).map(|t| t.c.r.clone()),
             Some(LogTarget::Pod { pod, .. }) => Some(pod.clone()),
+            Some(LogTarget::Workload(w)) => Some(w.clone()),
             None => None,
         }
     }

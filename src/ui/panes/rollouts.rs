@@ -282,6 +282,7 @@ impl Pane for RolloutsPane {
                         message: format!("Roll {name} back to its previous spec?"),
                         ok: "Roll back".into(),
                         then: Then::Verb(Verb::Rollback { target: target() }),
+                        alt: None,
                     }));
                 }
             }

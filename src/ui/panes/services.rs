@@ -5,7 +5,7 @@
 use super::{Pane, TaskScope};
 use crate::app::data::{Data, Delta, Filter, Nat};
 use crate::app::ops::Op;
-use crate::app::{Confirm, Cx, Intent, Level, Nav, Prompt, Then};
+use crate::app::{Confirm, Cx, Effect, Intent, Level, Nav, Prompt, Then};
 use crate::backend::LogTarget;
 use crate::backend::verb::{Hole, Verb};
 use crate::backend::view::{Family, ObjRef, ResKind, RolloutState, WorkloadView};
@@ -21,6 +21,8 @@ type Key = (Nat, String);
 #[derive(Default)]
 pub struct ServicesPane {
     t: TableView<Key>,
+    /// Only workloads of this kind (`:deploy`, `:cj`); none: every kind.
+    kind: Option<ResKind>,
 }
 
 const COLS: [Col; 7] = [
@@ -102,7 +104,10 @@ fn replicas_style(rc: &RenderCx, s: &WorkloadView, job: bool) -> Style {
     }
 }
 
-fn wanted(f: Option<&Filter>, s: &WorkloadView) -> Option<Key> {
+fn wanted(kind: Option<ResKind>, f: Option<&Filter>, s: &WorkloadView) -> Option<Key> {
+    if kind.is_some_and(|k| k != s.c.r.kind) {
+        return None;
+    }
     if let (Some(f), Some(_)) = (f, s.kube.as_deref()) {
         let hay = format!(
             "{} {} {} {} {}",
@@ -139,7 +144,9 @@ fn wanted(f: Option<&Filter>, s: &WorkloadView) -> Option<Key> {
 
 impl ServicesPane {
     fn rebuild(&mut self, data: &Data) {
-        self.t.rebuild(&data.store.workloads, wanted);
+        let kind = self.kind;
+        self.t
+            .rebuild(&data.store.workloads, |f, s| wanted(kind, f, s));
     }
 
     fn current<'a>(&self, data: &'a Data) -> Option<&'a WorkloadView> {
@@ -183,8 +190,33 @@ impl ServicesPane {
 
 impl Pane for ServicesPane {
     fn on_delta(&mut self, data: &Data, d: &Delta) {
+        let kind = self.kind;
         self.t
-            .delta(d, Family::Workload, &data.store.workloads, wanted);
+            .delta(d, Family::Workload, &data.store.workloads, |f, s| {
+                wanted(kind, f, s)
+            });
+    }
+
+    fn go(&mut self, data: &Data, nav: Nav, _id: u64) -> Option<Effect> {
+        if let Nav::Workloads(kind) = nav {
+            // Another kind is another list: the filter typed for the last one goes.
+            if kind != self.kind {
+                self.t.filter = None;
+            }
+            self.kind = kind;
+            self.rebuild(data);
+        }
+        None
+    }
+
+    fn place(&self) -> Option<Nav> {
+        Some(Nav::Workloads(self.kind))
+    }
+
+    fn crumb(&self, _data: &Data) -> Option<String> {
+        self.kind
+            .and_then(|k| k.kube_kind())
+            .map(|k| format!("{k}s"))
     }
 
     fn on_op(&mut self, op: Op, cx: &mut Cx) {
@@ -230,6 +262,7 @@ impl Pane for ServicesPane {
                 message: format!("Undo the last rollout of {name} (kubectl rollout undo)?"),
                 ok: "Roll back".into(),
                 then: Then::Verb(Verb::Rollback { target: target() }),
+                alt: None,
             })),
             Op::ServiceRollback => {
                 if cx.data.store.current_and_previous(s.id()).1.is_none() {
@@ -243,6 +276,7 @@ impl Pane for ServicesPane {
                         message: format!("Roll {name} back to its previous spec?"),
                         ok: "Roll back".into(),
                         then: Then::Verb(Verb::Rollback { target: target() }),
+                        alt: None,
                     }))
                 }
             }
@@ -252,11 +286,49 @@ impl Pane for ServicesPane {
                 cx.push(Intent::Confirm(Confirm {
                     title: format!("Delete {kind}"),
                     message: format!(
-                        "Delete {kind} {name} in {ns}? What it owns is deleted with it (cascade: background)."
+                        "Delete {kind} {name} in {ns}? Delete takes what it owns with it; Orphan leaves its pods (and ReplicaSets or Jobs) running."
                     ),
                     ok: "Delete".into(),
                     then: Then::Verb(Verb::Remove { target: target() }),
+                    alt: Some((
+                        "Orphan".into(),
+                        Then::Verb(Verb::Orphan { target: target() }),
+                    )),
                 }))
+            }
+            Op::WorkloadPause => match (&s.kube, &s.rollout) {
+                (Some(k), _) if s.c.r.kind == ResKind::CronJob => {
+                    let v = if k.suspended {
+                        Verb::Resume { target: target() }
+                    } else {
+                        Verb::Pause { target: target() }
+                    };
+                    cx.verb(v)
+                }
+                (_, Some(r)) if r.state.paused() => cx.verb(Verb::Resume { target: target() }),
+                (Some(_), _) => cx.verb(Verb::Pause { target: target() }),
+                (None, Some(r)) if r.state.in_progress() => {
+                    cx.verb(Verb::Pause { target: target() })
+                }
+                (None, _) => cx.status(Level::Info, format!("{name} has no update in progress")),
+            },
+            Op::WorkloadRestart => cx.push(Intent::Confirm(Confirm {
+                title: "Restart".into(),
+                message: format!(
+                    "Replace every pod of {name}, as a rolling update (kubectl rollout restart)?"
+                ),
+                ok: "Restart".into(),
+                then: Then::Verb(Verb::Restart { target: target() }),
+                alt: None,
+            })),
+            Op::CronJobTrigger => {
+                // kubectl's and k9s's way of naming a Job run by hand.
+                let stamp = cx.data.now().0 / 1_000_000_000 % 1_000_000;
+                let cj: String = name.chars().take(44).collect();
+                cx.verb(Verb::Trigger {
+                    target: target(),
+                    job: format!("{cj}-manual-{stamp:06}"),
+                })
             }
             Op::ServiceRemove => cx.push(Intent::Confirm(Confirm {
                 title: "Remove service".into(),
@@ -266,23 +338,15 @@ impl Pane for ServicesPane {
                 ),
                 ok: "Remove".into(),
                 then: Then::Verb(Verb::Remove { target: target() }),
+                alt: None,
             })),
+            // Every pod its selector picks, merged (a CronJob's Jobs have pods of their own).
+            Op::ServiceLogs if s.kube.is_some() && s.c.r.kind == ResKind::CronJob => cx.status(
+                Level::Info,
+                format!("{name} runs Jobs: open one of its Jobs for their pods' logs"),
+            ),
             Op::ServiceLogs if s.kube.is_some() => {
-                let id = s.id().to_string();
-                let first = cx
-                    .data
-                    .store
-                    .replicas
-                    .values()
-                    .filter(|p| cx.data.store.belongs_to(p, &id))
-                    .min_by(|a, b| a.name().cmp(b.name()));
-                match first {
-                    Some(p) => cx.open(Nav::Logs(LogTarget::Pod {
-                        pod: p.c.r.clone(),
-                        container: None,
-                    })),
-                    None => cx.status(Level::Info, format!("{name} has no pods")),
-                }
+                cx.open(Nav::Logs(LogTarget::Workload(target())))
             }
             Op::ServiceLogs => cx.open(Nav::Logs(LogTarget::Service(name))),
             Op::ServiceTasks | Op::Select => {
@@ -305,7 +369,9 @@ impl Pane for ServicesPane {
                 Some(_) => ServicesPane::kube_row(s, rc),
                 None => ServicesPane::row(s, rc),
             },
-            if rc.kube() {
+            if rc.kube() && self.kind.is_some() {
+                "none of this kind here — :workloads shows every kind"
+            } else if rc.kube() {
                 "no workloads — type :kubectl create deployment web --image=nginx"
             } else if rc.info.swarm() {
                 "no services — press n to create one, or type :service create --name web nginx"
@@ -322,6 +388,9 @@ impl Pane for ServicesPane {
             Op::ServiceImage,
             Op::ServiceRollback,
             Op::ServiceRemove,
+            Op::WorkloadRestart,
+            Op::WorkloadPause,
+            Op::CronJobTrigger,
             Op::ServiceCreate,
             Op::StackDeploy,
             Op::ServiceLogs,

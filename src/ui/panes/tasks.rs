@@ -269,6 +269,7 @@ impl Pane for TasksPane {
                 ),
                 ok: "Delete".into(),
                 then: Then::Verb(Verb::Remove { target: target() }),
+                alt: None,
             })),
             Op::TaskStop => cx.verb(Verb::Exit {
                 target: target(),
@@ -288,6 +289,7 @@ impl Pane for TasksPane {
                     message: format!("Remove container {name}? A running one is killed first."),
                     ok: "Remove".into(),
                     then: Then::Verb(Verb::Remove { target: target() }),
+                    alt: None,
                 }))
             }
             _ => {}

@@ -137,6 +137,7 @@ impl Pane for VolumesPane {
                         node: v.node_name.clone(),
                         name: v.name().to_string(),
                     }),
+                    alt: None,
                 }));
             }
             _ => {}

@@ -1,4 +1,4 @@
-//! The typed forms of kubectl's workload, pod, node and local commands: `set image`,
+//! The typed forms of kubectl's workload, pod, node and local commands: `set image`, `patch`,
 //! `rollout ...`, `describe`, `logs`, `exec`, `run`, `cordon`/`uncordon`/`drain`, `taint`,
 //! `api-resources` and `config ...`.
 
@@ -10,6 +10,30 @@ pub(super) const SET_IMAGE_SPECS: &[Spec] = &[
     flag("record", None, false),
     flag("field-manager", None, true),
 ];
+
+pub(super) const PATCH_SPECS: &[Spec] = &[
+    flag("patch", Some('p'), true),
+    flag("patch-file", None, true),
+    flag("type", None, true),
+    flag("local", None, false),
+    flag("record", None, false),
+    flag("subresource", None, true),
+    flag("field-manager", None, true),
+];
+
+pub(super) fn patch_verb(p: &Parsed, args: Vec<String>) -> Verb {
+    Verb::Patch(Patch {
+        targets: Targets::from(p, args),
+        patch: p.last("patch"),
+        patch_file: p.last("patch-file"),
+        kind: p.last("type"),
+        output: p.last("output"),
+        dry_run: p.last("dry-run"),
+        local: p.on("local"),
+        subresource: p.last("subresource"),
+        field_manager: p.last("field-manager"),
+    })
+}
 
 pub(super) const ROLLOUT_SPECS: &[Spec] = &[
     int("revision", None),

@@ -17,6 +17,7 @@ pub enum Verb {
     /// `kubectl apply -f FILE|DIR|-`.
     Apply(Apply),
     SetImage(SetImage),
+    Patch(Patch),
     Rollout(Rollout),
     Describe(Describe),
     Logs(Logs),
@@ -39,6 +40,7 @@ impl Verb {
             Verb::Apply(x) => Some(&mut x.dry_run),
             Verb::Create(x) => Some(&mut x.dry_run),
             Verb::SetImage(x) => Some(&mut x.dry_run),
+            Verb::Patch(x) => Some(&mut x.dry_run),
             Verb::Rollout(x) => Some(&mut x.dry_run),
             Verb::Run(x) => Some(&mut x.dry_run),
             Verb::Node(x) => Some(&mut x.dry_run),
@@ -212,6 +214,22 @@ pub struct SetImage {
     pub dry_run: Option<String>,
     pub local: bool,
     pub record: bool,
+    pub field_manager: Option<String>,
+}
+
+/// `kubectl patch (-f FILE | TYPE NAME) -p PATCH [--type strategic|merge|json]`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Patch {
+    pub targets: Targets,
+    /// The patch itself, JSON or YAML (`-p`).
+    pub patch: Option<String>,
+    pub patch_file: Option<String>,
+    /// `strategic` (the default), `merge` or `json`.
+    pub kind: Option<String>,
+    pub output: Option<String>,
+    pub dry_run: Option<String>,
+    pub local: bool,
+    pub subresource: Option<String>,
     pub field_manager: Option<String>,
 }
 

@@ -221,6 +221,11 @@ pub(super) const VERBS: &[(&str, &[&[Spec]], Build)] = &[
         &[TARGET_SPECS, PRINT_SPECS, SET_IMAGE_SPECS],
         set_image_verb,
     ),
+    (
+        "patch",
+        &[TARGET_SPECS, PRINT_SPECS, PATCH_SPECS],
+        patch_verb,
+    ),
     ("rollout status", ROLLOUT, rollout_verb),
     ("rollout history", ROLLOUT, rollout_verb),
     ("rollout undo", ROLLOUT, rollout_verb),

@@ -620,12 +620,8 @@ async fn kube_or(cli: &Cli, builtin: Builtin) -> Result<Arc<dyn Backend>, String
     if !cli.kube {
         return Ok(Arc::new(builtin));
     }
-    let k = builtin
-        .kube()
-        .await
-        .map_err(|e| format!("opsconsole: {e}"))?;
-    let k = k.scoped(ns.filter(|n| *n != "all"));
-    Ok(Arc::new(k.with_others(Arc::new(builtin))))
+    let ns = ns.filter(|n| *n != "all").map(str::to_string);
+    Ok(Arc::new(builtin.kube_lazily(ns)))
 }
 
 /// The console's single-threaded runtime (an error is printed).

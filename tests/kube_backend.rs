@@ -257,3 +257,61 @@ async fn the_built_in_cluster_through_the_kubernetes_backend() {
     })
     .await;
 }
+
+/// A backend connected on first use (`--kube`): the first frame need not wait for the
+/// server. A connection that fails is reported as lost and tried again; then the backend's
+/// own description and its snapshot follow.
+#[tokio::test(flavor = "current_thread")]
+async fn a_lazy_backend_reports_a_failed_connection_and_tries_again() {
+    use opsconsole::backend::lazy::Lazy;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let b = Builtin::open(opts(dir.path(), 60.0), Duration::from_secs(5))
+        .await
+        .unwrap();
+    let tries = Arc::new(AtomicUsize::new(0));
+    let info = BackendInfo {
+        kind: BackendKind::Kubernetes,
+        endpoint: "not yet".into(),
+        read_only: false,
+        simulated: true,
+        flavor: Flavor::Kube,
+        caps: Vec::new(),
+        creates: Vec::new(),
+        scope: None,
+    };
+    let t = tries.clone();
+    let lazy = Lazy::new(info, move || {
+        let (b, t) = (b.clone(), t.clone());
+        Box::pin(async move {
+            if t.fetch_add(1, Ordering::SeqCst) == 0 {
+                return Err(BackendError::unavailable("the server is still starting"));
+            }
+            Ok(Arc::new(b.kube().await?) as Arc<dyn Backend>)
+        })
+    });
+    assert_eq!(lazy.info().endpoint, "not yet");
+    let mut w = lazy.watch();
+    match next_event(&mut w).await {
+        WatchEvent::Lost(why) => assert_eq!(why, "the server is still starting"),
+        other => panic!("{other:?}"),
+    }
+    match next_event(&mut w).await {
+        WatchEvent::Info(i) => assert!(i.endpoint.starts_with("built-in Kubernetes"), "{i:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(next_event(&mut w).await, WatchEvent::Snapshot(..)));
+    assert_eq!(tries.load(Ordering::SeqCst), 2);
+    // Connected: commands use the same backend (no third attempt).
+    let out = run(&lazy, "kubectl get nodes").await;
+    assert!(out.stdout.contains("192.168.122.11"), "{out:?}");
+    assert_eq!(tries.load(Ordering::SeqCst), 2);
+}
+
+async fn next_event(w: &mut futures::stream::BoxStream<'static, WatchEvent>) -> WatchEvent {
+    tokio::time::timeout(Duration::from_secs(10), w.next())
+        .await
+        .expect("an event")
+        .expect("the watch goes on")
+}

@@ -142,6 +142,11 @@ pub enum OverlaySpec {
     },
     /// A new service's spec.
     Editor,
+    /// A Kubernetes workload's revisions, listed under request `id`.
+    History {
+        id: u64,
+        r: ObjRef,
+    },
 }
 
 /// Makes the App's components: the UI layer implements this.

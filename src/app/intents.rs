@@ -53,6 +53,33 @@ impl App {
                     }
                 }
                 Intent::Editor => self.show(OverlaySpec::Editor),
+                Intent::History(r) => {
+                    let selector = self
+                        .data
+                        .store
+                        .workloads
+                        .get(&r.uid)
+                        .and_then(|w| w.kube.as_ref())
+                        .map(|k| k.selector.clone())
+                        .unwrap_or_default();
+                    let inv = crate::backend::verb::revisions_listing(&r, &selector)
+                        .and_then(|w| Invocation::new(&w).ok());
+                    match inv {
+                        Some(inv) => {
+                            let id = self.request(Req::Overlay);
+                            self.show(OverlaySpec::History { id, r });
+                            fx.push(Effect::Run {
+                                id,
+                                inv,
+                                opts: RunOpts::default(),
+                            });
+                        }
+                        None => self.set_status(
+                            Level::Info,
+                            format!("a {} has no revision history", r.kind.noun()),
+                        ),
+                    }
+                }
                 Intent::CommandLine(text) => self.open_input(InputKind::Command, &text),
                 Intent::Effect(e) => fx.push(e),
                 Intent::RunAs { id, words } => match Invocation::new(&words) {

@@ -137,6 +137,8 @@ pub enum Intent {
         verb: Verb,
     },
     Editor,
+    /// Show a Kubernetes workload's revisions.
+    History(ObjRef),
     CommandLine(String),
     Effect(Effect),
     /// Run a command whose result goes to the overlay that asked (under this request ID).

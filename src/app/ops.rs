@@ -205,7 +205,8 @@ ops! {
 
     RolloutPause = "rollout_pause", Rollouts, true, "pause", Cap(Caps::PAUSE), "Pause the update in progress (built-in cluster)";
     RolloutResume = "rollout_resume", Rollouts, true, "resume", Cap(Caps::RESUME), "Resume a paused update";
-    RolloutRollback = "rollout_rollback", Rollouts, true, "rollback", Cap(Caps::ROLLBACK), "Roll back to the previous spec";
+    RolloutRollback = "rollout_rollback", Rollouts, true, "rollback", Cap(Caps::ROLLBACK), "Roll back to the previous spec (in a history: undo to the selected revision)";
+    RolloutHistory = "rollout_history", Rollouts, false, "history", Cap(Caps::HISTORY), "Revision history (Kubernetes): change-causes, the diff between any two, undo to one";
 
     InspectFormat = "inspect_format", Inspect, false, "yaml/json", Nothing, "Switch between YAML and JSON";
 }

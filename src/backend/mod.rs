@@ -9,6 +9,7 @@ pub mod builtin;
 pub mod convert;
 pub mod docker;
 pub mod kube;
+pub mod lazy;
 pub mod readonly;
 pub mod task;
 pub mod verb;

@@ -22,6 +22,11 @@ pub enum Verb {
     Rollback {
         target: ObjRef,
     },
+    /// Roll a Kubernetes workload back to one of its revisions.
+    RollbackTo {
+        target: ObjRef,
+        revision: i64,
+    },
     /// Pause or resume the workload's rollout in progress.
     Pause {
         target: ObjRef,
@@ -123,6 +128,10 @@ pub fn render(v: &Verb, info: &BackendInfo) -> Result<Line, String> {
         }
         SetImage { target, image } => line(&["service", "update", "--image", image, &target.name]),
         Rollback { target } => line(&["service", "rollback", &target.name]),
+        RollbackTo { target, .. } => Err(format!(
+            "a {} keeps one previous spec: roll back to it",
+            target.kind.noun()
+        )),
         Pause { target } => line(&["sim", "update", "pause", &target.name]),
         // A real engine resumes a paused update on the next service update.
         Resume { target } if info.simulated => line(&["sim", "update", "resume", &target.name]),
@@ -171,6 +180,7 @@ impl Verb {
             Scale { target, .. }
             | SetImage { target, .. }
             | Rollback { target }
+            | RollbackTo { target, .. }
             | Pause { target }
             | Resume { target }
             | Remove { target }
@@ -203,6 +213,12 @@ fn kubectl(v: &Verb, target: &ObjRef) -> Result<Line, String> {
         Scale { replicas, .. } => add(&["scale", &obj, &format!("--replicas={replicas}")]),
         SetImage { image, .. } => add(&["set", "image", &obj, &format!("*={image}")]),
         Rollback { .. } => add(&["rollout", "undo", &obj]),
+        RollbackTo { revision, .. } => add(&[
+            "rollout",
+            "undo",
+            &obj,
+            &format!("--to-revision={revision}"),
+        ]),
         // A CronJob is paused by suspending it.
         Pause { .. } | Resume { .. } if target.kind == ResKind::CronJob => {
             let on = matches!(v, Pause { .. });
@@ -270,6 +286,26 @@ fn remove(target: &ObjRef) -> Result<Line, String> {
         ResKind::Container => line(&["rm", "--force", &target.uid]),
         other => Err(format!("a {} cannot be removed", other.noun())),
     }
+}
+
+/// The command that lists a workload's revisions, if it has any.
+pub fn revisions_listing(r: &ObjRef, selector: &str) -> Option<Vec<String>> {
+    let ty = match r.kind {
+        ResKind::Deployment => "replicasets",
+        ResKind::DaemonSet | ResKind::StatefulSet => "controllerrevisions",
+        _ => return None,
+    };
+    let mut w: Vec<String> = ["kubectl", "get", ty, "-o", "json"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if !selector.is_empty() {
+        w.extend(["-l".to_string(), selector.to_string()]);
+    }
+    if let Some(ns) = &r.ns {
+        w.extend(["-n".to_string(), ns.clone()]);
+    }
+    Some(w)
 }
 
 /// A verb waiting for one thing the user types (a prompt's answer).

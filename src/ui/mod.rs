@@ -48,6 +48,7 @@ impl AppComponents for Components {
                 Box::new(plan::PlanView::new(id, title, words))
             }
             OverlaySpec::Editor => Box::new(editor::EditorView::new()),
+            OverlaySpec::History { id, r } => Box::new(history::HistoryView::new(id, r)),
         }
     }
 }

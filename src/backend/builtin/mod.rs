@@ -131,6 +131,29 @@ impl Builtin {
     /// The built-in Kubernetes cluster as a Kubernetes backend: the same client code as for
     /// any cluster, over the host's API handler when this process hosts the cluster, else
     /// over HTTPS to the serving process's Kubernetes API (the state's kubeconfig).
+    /// Its Kubernetes side scoped to `namespace` (none: all), with this cluster's other
+    /// commands (`sim`, docker's) sent to it, connected on first use: the console shows
+    /// "connecting…" while the server starts instead of waiting for it.
+    pub fn kube_lazily(self, namespace: Option<String>) -> crate::backend::lazy::Lazy {
+        let info = BackendInfo {
+            kind: BackendKind::Kubernetes,
+            endpoint: format!("built-in Kubernetes · {}", self.shared.opts.dir.display()),
+            read_only: false,
+            simulated: true,
+            flavor: Flavor::Kube,
+            caps: crate::backend::convert::kube::all_caps(),
+            creates: Vec::new(),
+            scope: namespace.clone(),
+        };
+        crate::backend::lazy::Lazy::new(info, move || {
+            let (b, ns) = (self.clone(), namespace.clone());
+            Box::pin(async move {
+                let k = b.kube().await?.scoped(ns.as_deref());
+                Ok(Arc::new(k.with_others(Arc::new(b))) as Arc<dyn Backend>)
+            })
+        })
+    }
+
     pub async fn kube(&self) -> Result<crate::backend::kube::Kube, BackendError> {
         use crate::backend::kube::{Kube, Reach, Target};
         let dir = &self.shared.opts.dir;

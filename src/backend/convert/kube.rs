@@ -91,11 +91,19 @@ pub fn caps_of(kind: ResKind) -> Caps {
                 | Caps::PAUSE
                 | Caps::RESUME
                 | Caps::RESTART
+                | Caps::HISTORY
         }
         ResKind::StatefulSet => {
-            workload | Caps::SCALE | Caps::SET_IMAGE | Caps::ROLLBACK | Caps::RESTART
+            workload
+                | Caps::SCALE
+                | Caps::SET_IMAGE
+                | Caps::ROLLBACK
+                | Caps::RESTART
+                | Caps::HISTORY
         }
-        ResKind::DaemonSet => workload | Caps::SET_IMAGE | Caps::ROLLBACK | Caps::RESTART,
+        ResKind::DaemonSet => {
+            workload | Caps::SET_IMAGE | Caps::ROLLBACK | Caps::RESTART | Caps::HISTORY
+        }
         ResKind::ReplicaSet => workload | Caps::SCALE | Caps::SET_IMAGE,
         ResKind::Job => workload,
         // Suspend (pause), resume, and run a Job now (start).

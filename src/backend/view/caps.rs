@@ -44,6 +44,8 @@ caps! {
     RESTART = 14, "restart";
     /// One reading of resource use (real engines).
     STATS = 15, "resource use";
+    /// A revision history to read, compare and undo to (Kubernetes workloads).
+    HISTORY = 16, "list revisions";
 }
 
 impl Caps {

@@ -4,6 +4,7 @@
 pub mod confirm;
 pub mod editor;
 pub mod help;
+pub mod history;
 pub mod inspect;
 pub mod output;
 pub mod plan;

@@ -5,10 +5,11 @@
 use super::{Pane, TaskScope};
 use crate::app::Effect;
 use crate::app::data::{Data, Delta, Filter, Nat};
+use crate::app::ops::Context;
 use crate::app::ops::Op;
 use crate::app::{Confirm, Cx, Intent, Level, Nav, Then};
 use crate::backend::verb::Verb;
-use crate::backend::view::{Family, ObjRef, StrategyView, WorkloadView};
+use crate::backend::view::{Family, ObjRef, ResKind, StrategyView, WorkloadView};
 use crate::ui::RenderCx;
 use crate::ui::panes::services::{update_style, update_text};
 use crate::ui::table::{self, Col, TableView, cell, col};
@@ -23,7 +24,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 type Key = (Nat, String);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Tag {
+pub enum Tag {
     Same,
     Add,
     Del,
@@ -51,6 +52,12 @@ const COLS: [Col; 3] = [
     col("IMAGE", 8, 30, 1),
 ];
 
+const KUBE_COLS: [Col; 3] = [
+    col("WORKLOAD", 8, 40, 0),
+    col("ROLLOUT", 8, 30, 0),
+    col("IMAGES", 8, 30, 1),
+];
+
 fn cfg_text(c: &StrategyView) -> String {
     format!(
         "parallelism {} · delay {} · on failure {} · monitor {} · max failure ratio {} · order {}",
@@ -64,7 +71,7 @@ fn cfg_text(c: &StrategyView) -> String {
 }
 
 /// The previous spec against the current one, changed lines with two lines of context.
-fn diff_lines(prev: &serde_json::Value, cur: &serde_json::Value) -> Vec<(Tag, String)> {
+pub fn diff_lines(prev: &serde_json::Value, cur: &serde_json::Value) -> Vec<(Tag, String)> {
     let (a, b) = (to_yaml(prev), to_yaml(cur));
     let d = similar::TextDiff::from_lines(&a, &b);
     let mut out = Vec::new();
@@ -87,12 +94,25 @@ fn diff_lines(prev: &serde_json::Value, cur: &serde_json::Value) -> Vec<(Tag, St
 }
 
 fn wanted(f: Option<&Filter>, s: &WorkloadView) -> Option<Key> {
+    // On Kubernetes, the kinds that roll out (with a revision history).
+    if s.kube.is_some()
+        && !matches!(
+            s.c.r.kind,
+            ResKind::Deployment | ResKind::DaemonSet | ResKind::StatefulSet
+        )
+    {
+        return None;
+    }
     if let Some(f) = f
         && !f.matches(&format!("{} {} {}", s.name(), s.image, update_text(s)))
     {
         return None;
     }
-    Some((Nat(s.name().to_string()), s.id().to_string()))
+    let name = match &s.c.r.ns {
+        Some(ns) => format!("{ns}/{}", s.name()),
+        None => s.name().to_string(),
+    };
+    Some((Nat(name), s.id().to_string()))
 }
 
 impl RolloutsPane {
@@ -169,7 +189,13 @@ impl RolloutsPane {
                     label("Progress"),
                     Span::styled(a, t.fg(t.c.bar_fill)),
                     Span::styled(b, t.fg(t.c.bar_empty)),
-                    Span::styled(format!(" {p}  {done} of {total} tasks {what}"), t.base()),
+                    Span::styled(
+                        format!(
+                            " {p}  {done} of {total} {} {what}",
+                            if rc.kube() { "pods" } else { "tasks" }
+                        ),
+                        t.base(),
+                    ),
                 ]));
             }
         }
@@ -186,6 +212,22 @@ impl RolloutsPane {
             ]));
         }
         lines.push(Line::default());
+        if s.kube.is_some() {
+            let key = rc
+                .keymap
+                .hint(&[Context::Rollouts, Context::Global], Op::RolloutHistory)
+                .unwrap_or_else(|| ":rollout history".into());
+            lines.push(Line::from(vec![
+                label("History"),
+                Span::styled(
+                    format!(
+                        "{key}: every revision with its change-cause, the diff between any two, undo to one"
+                    ),
+                    t.base(),
+                ),
+            ]));
+            return lines;
+        }
         let stale = self
             .diff
             .as_ref()
@@ -270,6 +312,10 @@ impl Pane for RolloutsPane {
                 Some(st) if st.paused() => cx.verb(Verb::Resume { target: target() }),
                 _ => cx.status(Level::Info, format!("{name} has no paused update")),
             },
+            Op::RolloutHistory => cx.push(Intent::History(target())),
+            Op::RolloutRollback if s.kube.is_some() => {
+                cx.push(crate::ui::panes::services::undo_last(&name, target()))
+            }
             Op::RolloutRollback => {
                 if cx.data.store.current_and_previous(s.id()).1.is_none() {
                     cx.status(
@@ -302,7 +348,7 @@ impl Pane for RolloutsPane {
             rc,
             "Rollouts",
             rc.data.store.workloads.len(),
-            &COLS,
+            if rc.kube() { &KUBE_COLS } else { &COLS },
             |(_, id)| rc.data.store.workloads.get(id),
             |s| {
                 vec![
@@ -311,7 +357,9 @@ impl Pane for RolloutsPane {
                     cell(s.image.clone(), t.muted()),
                 ]
             },
-            if rc.info.swarm() {
+            if rc.kube() {
+                "no Deployments, DaemonSets or StatefulSets"
+            } else if rc.info.swarm() {
                 "no services"
             } else {
                 super::services::NOT_A_MANAGER
@@ -342,6 +390,7 @@ impl Pane for RolloutsPane {
             Op::RolloutPause,
             Op::RolloutResume,
             Op::RolloutRollback,
+            Op::RolloutHistory,
             Op::Select,
         ]
     }

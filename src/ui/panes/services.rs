@@ -64,6 +64,17 @@ pub fn kube_status(s: &WorkloadView) -> String {
     }
 }
 
+/// The confirmation before `kubectl rollout undo` of a Kubernetes workload.
+pub fn undo_last(name: &str, target: ObjRef) -> Intent {
+    Intent::Confirm(Confirm {
+        title: "Roll back".into(),
+        message: format!("Undo the last rollout of {name} (kubectl rollout undo)?"),
+        ok: "Roll back".into(),
+        then: Then::Verb(Verb::Rollback { target }),
+        alt: None,
+    })
+}
+
 /// What docker answers for swarm commands on an engine that is not a swarm manager.
 pub const NOT_A_MANAGER: &str = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
 
@@ -257,13 +268,7 @@ impl Pane for ServicesPane {
                 initial: s.image.clone(),
                 then: Then::Fill(Hole::Image(target())),
             })),
-            Op::ServiceRollback if s.kube.is_some() => cx.push(Intent::Confirm(Confirm {
-                title: "Roll back".into(),
-                message: format!("Undo the last rollout of {name} (kubectl rollout undo)?"),
-                ok: "Roll back".into(),
-                then: Then::Verb(Verb::Rollback { target: target() }),
-                alt: None,
-            })),
+            Op::ServiceRollback if s.kube.is_some() => cx.push(undo_last(&name, target())),
             Op::ServiceRollback => {
                 if cx.data.store.current_and_previous(s.id()).1.is_none() {
                     cx.status(

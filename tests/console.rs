@@ -219,6 +219,24 @@ fn kubernetes_workload_actions_jumps_and_namespaces() {
     );
     key(&mut app, esc());
 
+    // e: the selected object's events, oldest first.
+    typed(&mut app, "3");
+    let fx = typed(&mut app, "e");
+    let w = run_words(&fx);
+    assert_eq!(w.len(), 1, "{fx:?}");
+    assert_eq!(
+        w[0][..5],
+        [
+            "kubectl",
+            "get",
+            "events",
+            "--sort-by=.lastTimestamp",
+            "--field-selector"
+        ]
+    );
+    assert!(w[0][5].starts_with("involvedObject.uid=p-"), "{w:?}");
+    key(&mut app, esc());
+
     // :ns scopes the views: the backend is asked to watch that namespace, the header says so
     // and the NAMESPACE column goes.
     let mut fx = typed(&mut app, ":ns default");

@@ -597,6 +597,18 @@ impl App {
                 Some(r) => self.apply(vec![Intent::Inspect(r)], fx),
                 None => self.set_status(Level::Info, "nothing selected to inspect"),
             },
+            Op::Events => match self.panes.get(self.pane).selected(&self.data) {
+                Some(r) => match crate::backend::verb::events_listing(&r) {
+                    Some(words) => {
+                        self.run_words(words, None, true, fx);
+                    }
+                    None => self.set_status(
+                        Level::Info,
+                        format!("a {} has no Kubernetes events", r.kind.noun()),
+                    ),
+                },
+                None => self.set_status(Level::Info, "nothing selected"),
+            },
             _ => {
                 let mut cx = App::cx(&self.data, &self.info, &mut self.next_id);
                 self.panes.get_mut(self.pane).on_op(op, &mut cx);

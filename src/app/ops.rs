@@ -146,6 +146,7 @@ ops! {
     PaneRollouts = "pane_rollouts", Global, false, "pane_rollouts", Nothing, "Rollouts pane";
     Back = "back", Global, false, "back", Nothing, "Back (close, clear the filter, leave a drill-down)";
     Inspect = "inspect", Global, false, "inspect", Nothing, "Inspect the selected object (YAML/JSON)";
+    Events = "events", Global, false, "events", Cap(Caps::EVENTS), "Events of the selected object, oldest first (Kubernetes)";
 
     Up = "up", Navigation, false, "up", Nothing, "Up";
     Down = "down", Navigation, false, "down", Nothing, "Down";

@@ -308,6 +308,29 @@ pub fn revisions_listing(r: &ObjRef, selector: &str) -> Option<Vec<String>> {
     Some(w)
 }
 
+/// The command that lists what happened to a Kubernetes object (`kubectl get events` of
+/// that object, oldest first), if it is one.
+pub fn events_listing(r: &ObjRef) -> Option<Vec<String>> {
+    r.kind.kube_type()?;
+    let mut w: Vec<String> = [
+        "kubectl",
+        "get",
+        "events",
+        "--sort-by=.lastTimestamp",
+        "--field-selector",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    w.push(format!("involvedObject.uid={}", r.uid));
+    match &r.ns {
+        Some(ns) => w.extend(["-n".to_string(), ns.clone()]),
+        // A node's events are in the default namespace.
+        None => w.extend(["-n".to_string(), "default".to_string()]),
+    }
+    Some(w)
+}
+
 /// A verb waiting for one thing the user types (a prompt's answer).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Hole {

@@ -80,9 +80,9 @@ fn common(kind: ResKind, m: &ObjectMeta, caps: Caps) -> Common {
 
 /// What the console can do to each Kubernetes kind.
 pub fn caps_of(kind: ResKind) -> Caps {
-    let workload = Caps::REMOVE | Caps::LABEL;
+    let workload = Caps::REMOVE | Caps::LABEL | Caps::EVENTS;
     match kind {
-        ResKind::KubeNode => Caps::AVAILABILITY | Caps::LABEL,
+        ResKind::KubeNode => Caps::AVAILABILITY | Caps::LABEL | Caps::EVENTS,
         ResKind::Deployment => {
             workload
                 | Caps::SCALE
@@ -108,7 +108,7 @@ pub fn caps_of(kind: ResKind) -> Caps {
         ResKind::Job => workload,
         // Suspend (pause), resume, and run a Job now (start).
         ResKind::CronJob => workload | Caps::PAUSE | Caps::RESUME | Caps::START,
-        ResKind::Pod => Caps::REMOVE | Caps::LABEL,
+        ResKind::Pod => Caps::REMOVE | Caps::LABEL | Caps::EVENTS,
         _ => Caps::NONE,
     }
 }

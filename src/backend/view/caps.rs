@@ -46,6 +46,8 @@ caps! {
     STATS = 15, "resource use";
     /// A revision history to read, compare and undo to (Kubernetes workloads).
     HISTORY = 16, "list revisions";
+    /// Events recorded about it (Kubernetes objects).
+    EVENTS = 17, "list events";
 }
 
 impl Caps {

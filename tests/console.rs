@@ -237,6 +237,23 @@ fn kubernetes_workload_actions_jumps_and_namespaces() {
     assert!(w[0][5].starts_with("involvedObject.uid=p-"), "{w:?}");
     key(&mut app, esc());
 
+    // On a Kubernetes cluster, kubectl's verbs are kubectl's even where docker has one of
+    // the same name; `:logs NAME` opens a workload's (or a pod's) log.
+    let mut fx = typed(&mut app, ":create deployment web --image=nginx");
+    fx.extend(key(&mut app, enter()));
+    assert_eq!(
+        run_words(&fx),
+        [["kubectl", "create", "deployment", "web", "--image=nginx"]]
+    );
+    let mut fx = typed(&mut app, ":logs app0");
+    fx.extend(key(&mut app, enter()));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Logs { req, .. }
+            if matches!(&req.target, opsconsole::backend::LogTarget::Workload(w) if w.name == "app0"))),
+        "{fx:?}"
+    );
+    key(&mut app, esc());
+
     // :ns scopes the views: the backend is asked to watch that namespace, the header says so
     // and the NAMESPACE column goes.
     let mut fx = typed(&mut app, ":ns default");

@@ -188,9 +188,14 @@ impl App {
             self.nav_command(nav, fx);
             return;
         }
-        // A verb only kubectl has is kubectl's (`:get pods`).
+        // A verb only kubectl has is kubectl's (`:get pods`); on a Kubernetes cluster, every
+        // verb kubectl has is (`:create deployment web --image=nginx`, `:logs web-0`).
+        let kube = self.info.flavor == Flavor::Kube;
         let words = match words.first() {
-            Some(w) if opsconsole_sim::lang::kubectl::vocab::is_own_verb(w) => {
+            Some(w)
+                if opsconsole_sim::lang::kubectl::vocab::is_own_verb(w)
+                    || (kube && opsconsole_sim::lang::kubectl::vocab::is_command(w)) =>
+            {
                 std::iter::once("kubectl".to_string())
                     .chain(words)
                     .collect()
@@ -255,6 +260,21 @@ impl App {
                 }
             }
             NavCmd::Logs(None) => self.switch(PaneId::Logs),
+            NavCmd::Logs(Some(x)) if self.info.flavor == Flavor::Kube => {
+                let store = &self.data.store;
+                let target = match (store.find_workload(&x), store.find_replica(&x)) {
+                    (Some(w), _) => Some(LogTarget::Workload(w.c.r.clone())),
+                    (None, Some(p)) => Some(LogTarget::Pod {
+                        pod: p.c.r.clone(),
+                        container: None,
+                    }),
+                    (None, None) => None,
+                };
+                match target {
+                    Some(t) => self.open(Nav::Logs(t), fx),
+                    None => self.set_status(Level::Error, format!("no workload or pod named {x}")),
+                }
+            }
             NavCmd::Logs(Some(x)) => {
                 if self.data.store.find_workload(&x).is_some() {
                     self.open(Nav::Logs(LogTarget::Service(x)), fx);

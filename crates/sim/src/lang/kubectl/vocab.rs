@@ -34,6 +34,11 @@ pub fn is_own_verb(word: &str) -> bool {
     COMMANDS.contains(&word) && !DOCKER_TOO.contains(&word)
 }
 
+/// Whether a word is one of kubectl's commands.
+pub fn is_command(word: &str) -> bool {
+    COMMANDS.contains(&word)
+}
+
 /// Every command, by its first word.
 pub fn commands() -> Vec<String> {
     COMMANDS.iter().map(|c| c.to_string()).collect()

@@ -269,7 +269,7 @@ impl Overlay for HistoryView {
                 f.render_widget(Line::styled("no revisions yet", t.muted()), inner);
                 return;
             }
-            Ok(r) => r.clone(),
+            Ok(r) => r,
         };
         let rows = (revs.len() as u16 + 1).min(inner.height / 2).max(2);
         let [top, bottom] =
@@ -311,7 +311,8 @@ impl Overlay for HistoryView {
             lines.push(Line::styled(text, style));
         }
         f.render_widget(ratatui::widgets::Paragraph::new(lines), top);
-        self.diff.lines = self.diff_lines(rc);
+        let diff = self.diff_lines(rc);
+        self.diff.lines = diff;
         self.diff.render(f, bottom);
     }
 
